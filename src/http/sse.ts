@@ -1,0 +1,68 @@
+/**
+ * One server-sent-events reader for every adapter. It follows the WHATWG parsing rules (any line ending,
+ * multi-line `data`, comments, a leading BOM) and works chunk by chunk, so a frame split across TCP
+ * packets is assembled and nothing is buffered beyond the current frame.
+ */
+export interface SSEEvent {
+  /** The `event:` field; undefined when the frame had none (the spec's default is `message`). */
+  event: string | undefined;
+  data: string;
+  id: string | undefined;
+}
+
+/**
+ * Reads SSE frames from a byte stream. A frame left incomplete at the end of the body is dropped, as the
+ * spec says; the caller learns the body ended by the generator returning, and decides whether the
+ * provider's own end marker had been seen.
+ *
+ * @example
+ * for await (const frame of readSSE(response.body)) if (frame.data !== '[DONE]') handle(JSON.parse(frame.data));
+ */
+export async function* readSSE(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SSEEvent> {
+  const decoder = new TextDecoder('utf-8');
+  let buffer = '';
+  let first = true;
+  let data: string[] = [];
+  let event: string | undefined;
+  let id: string | undefined;
+
+  for await (const chunk of body) {
+    buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (first && buffer.length > 0) {
+      if (buffer.charCodeAt(0) === 0xfeff) buffer = buffer.slice(1);
+      first = false;
+    }
+    let start = 0;
+    for (;;) {
+      const lineEnd = nextLineEnd(buffer, start);
+      if (lineEnd === -1) break;
+      // A `\r` at the very end of the buffer may be the first half of `\r\n`: wait for more bytes.
+      if (buffer.charCodeAt(lineEnd) === 13 && lineEnd === buffer.length - 1) break;
+      const line = buffer.slice(start, lineEnd);
+      start = lineEnd + (buffer.charCodeAt(lineEnd) === 13 && buffer.charCodeAt(lineEnd + 1) === 10 ? 2 : 1);
+      if (line === '') {
+        if (data.length > 0) yield { event, data: data.join('\n'), id };
+        data = [];
+        event = undefined;
+        continue;
+      }
+      if (line.charCodeAt(0) === 58) continue; // `:` comment (keep-alive)
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      let value = colon === -1 ? '' : line.slice(colon + 1);
+      if (value.charCodeAt(0) === 32) value = value.slice(1);
+      if (field === 'data') data.push(value);
+      else if (field === 'event') event = value;
+      else if (field === 'id') id = value;
+    }
+    buffer = start === 0 ? buffer : buffer.slice(start);
+  }
+}
+
+function nextLineEnd(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || code === 13) return i;
+  }
+  return -1;
+}
