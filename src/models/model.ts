@@ -39,6 +39,8 @@ export interface Model {
   readonly modelName: string;
   /** The provider or protocol family: `openai`, `anthropic`, `google-gla`, `function`, ... */
   readonly system: string;
+  /** The model's own default settings; a call's settings override them key by key. */
+  readonly settings?: ModelSettings | undefined;
   request(
     messages: ModelMessage[],
     settings?: ModelSettings,
