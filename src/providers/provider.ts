@@ -24,8 +24,9 @@ export interface Provider {
   url(path: string, modelName: string): string;
   /**
    * Authentication and fixed headers. Throws a `UserError` naming the missing environment variable; it is
-   * called at the first request, so models can be built before keys exist.
+   * called at the first request, so models can be built before keys exist. May be async (a token
+   * function that refreshes an OAuth token): always `await provider.headers()`.
    */
-  headers(): Record<string, string>;
+  headers(): Record<string, string> | Promise<Record<string, string>>;
   readonly timeouts?: HttpTimeouts;
 }

@@ -1,0 +1,141 @@
+/**
+ * Builds a Provider from a prefix of the table: base URL from options, `<PREFIX>_BASE_URL` or the real
+ * service; key from options or the environment. A missing key is reported at the first request, not
+ * here, so a FallbackModel can be built before keys exist.
+ *
+ * @example
+ * const groq = createProvider('groq');                       // GROQ_API_KEY, https://api.groq.com/openai/v1
+ * const local = createProvider('openai', { baseUrl: 'http://127.0.0.1:9001/v1' }); // key: api-key-not-set
+ */
+import { UserError } from '../errors/index.ts';
+import type { HttpTimeouts } from '../http/client.ts';
+import type { Provider } from './provider.ts';
+import { ALIASES, type AuthScheme, envStem, PROVIDERS, type ProviderRecord, UNSUPPORTED } from './table.ts';
+
+export interface ProviderOptions {
+  /** Overrides the environment and the real service's URL. */
+  baseUrl?: string;
+  /** Overrides the environment. */
+  apiKey?: string;
+  /** Where keys and URLs are read from; `process.env` by default. */
+  env?: Record<string, string | undefined>;
+  timeouts?: HttpTimeouts;
+  /** google-vertex: the Google Cloud project (else GOOGLE_CLOUD_PROJECT). */
+  project?: string;
+  /** google-vertex: the region, e.g. `us-central1` or `global` (else GOOGLE_CLOUD_LOCATION, else `global`). */
+  location?: string;
+  /** Returns a fresh bearer token for each request (google-vertex: else GOOGLE_VERTEX_ACCESS_TOKEN). */
+  accessToken?: () => string | Promise<string>;
+  /** azure: the API version (else OPENAI_API_VERSION). */
+  apiVersion?: string;
+}
+
+/** Sent when a base URL is given without a key: local servers accept anything, and a header must exist. */
+export const PLACEHOLDER_API_KEY = 'api-key-not-set';
+
+const warnedDeprecations = new Set<string>();
+
+/** Every prefix `inferModel` accepts, for error messages and docs. */
+export function knownPrefixes(): string[] {
+  return [...Object.keys(PROVIDERS), ...Object.keys(ALIASES)].sort();
+}
+
+export function createProvider(prefix: string, options: ProviderOptions = {}): Provider {
+  const name = ALIASES[prefix] ?? prefix;
+  const unsupported = UNSUPPORTED[name];
+  if (unsupported) throw new UserError(`Provider prefix '${prefix}' is not available: ${unsupported}.`);
+  const record = PROVIDERS[name];
+  if (!record) {
+    throw new UserError(
+      `Unknown provider prefix '${prefix}'. Known prefixes: ${knownPrefixes().join(', ')}.`,
+    );
+  }
+  if (record.deprecatedFor && !warnedDeprecations.has(name)) {
+    warnedDeprecations.add(name);
+    process.emitWarning(
+      `The '${name}:' prefix is deprecated; use '${record.deprecatedFor}:' instead.`,
+      'DeprecationWarning',
+    );
+  }
+  const env = options.env ?? process.env;
+  const stem = envStem(name);
+  const baseUrlEnvNames = [`${stem}_BASE_URL`, ...(record.baseUrlEnv ?? [])];
+  const baseUrlFromEnv = firstSet(env, baseUrlEnvNames);
+  const keyEnvNames = record.onlyKeyEnv ? record.keyEnv : [`${stem}_API_KEY`, ...record.keyEnv];
+  const explicitBase = options.baseUrl ?? baseUrlFromEnv?.value;
+
+  let baseUrl: string;
+  if (name === 'google-vertex') baseUrl = explicitBase ?? vertexBaseUrl(options, env);
+  else if (name === 'azure') {
+    if (!explicitBase) {
+      throw new UserError('Azure needs its endpoint: set AZURE_OPENAI_ENDPOINT or pass `baseUrl`.');
+    }
+    baseUrl = `${trimSlash(explicitBase)}/openai`;
+  } else baseUrl = explicitBase ?? record.baseUrl!;
+  baseUrl = trimSlash(baseUrl);
+
+  const resolveKey = async (): Promise<string> => {
+    if (options.apiKey) return options.apiKey;
+    if (options.accessToken) return options.accessToken();
+    const fromEnv = firstSet(env, keyEnvNames);
+    if (fromEnv) return fromEnv.value;
+    if (explicitBase || record.keyOptional) return PLACEHOLDER_API_KEY;
+    throw new UserError(
+      `No API key for provider '${name}': set the ${keyEnvNames.join(' or ')} environment variable, or pass \`apiKey\`.`,
+    );
+  };
+
+  const apiVersion = options.apiVersion ?? env.OPENAI_API_VERSION ?? '2024-10-21';
+  return {
+    name,
+    protocol: record.protocol,
+    baseUrl,
+    timeouts: options.timeouts,
+    url(path: string, modelName: string): string {
+      if (name === 'azure') {
+        return `${baseUrl}/deployments/${encodeURIComponent(modelName)}${path}?api-version=${encodeURIComponent(apiVersion)}`;
+      }
+      return baseUrl + path;
+    },
+    async headers(): Promise<Record<string, string>> {
+      const key = await resolveKey();
+      return authHeaders(record, key);
+    },
+  };
+}
+
+function authHeaders(record: ProviderRecord, key: string): Record<string, string> {
+  const scheme: AuthScheme = record.auth;
+  const headers: Record<string, string> = {};
+  if (scheme === 'bearer') headers.authorization = `Bearer ${key}`;
+  else if (scheme === 'x-api-key') headers['x-api-key'] = key;
+  else if (scheme === 'x-goog-api-key') headers['x-goog-api-key'] = key;
+  else headers['api-key'] = key;
+  if (record.protocol === 'anthropic') headers['anthropic-version'] = '2023-06-01';
+  return headers;
+}
+
+function vertexBaseUrl(options: ProviderOptions, env: Record<string, string | undefined>): string {
+  const project = options.project ?? env.GOOGLE_CLOUD_PROJECT;
+  if (!project) {
+    throw new UserError('Vertex AI needs a project: set GOOGLE_CLOUD_PROJECT or pass `project`.');
+  }
+  const location = options.location ?? env.GOOGLE_CLOUD_LOCATION ?? 'global';
+  const host = location === 'global' ? 'aiplatform.googleapis.com' : `${location}-aiplatform.googleapis.com`;
+  return `https://${host}/v1/projects/${project}/locations/${location}/publishers/google`;
+}
+
+function firstSet(
+  env: Record<string, string | undefined>,
+  names: string[],
+): { name: string; value: string } | undefined {
+  for (const name of names) {
+    const value = env[name];
+    if (value) return { name, value };
+  }
+  return undefined;
+}
+
+function trimSlash(url: string): string {
+  return url.endsWith('/') ? url.slice(0, -1) : url;
+}

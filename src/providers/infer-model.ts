@@ -1,0 +1,103 @@
+/**
+ * Turns a `'provider:model'` string into a Model, the way pydantic-ai does: the prefix picks the
+ * provider (base URL, auth, key variable) and its protocol picks the adapter.
+ *
+ * @example
+ * const model = inferModel('anthropic:claude-sonnet-4-5');
+ * const viaGateway = inferModel('gateway/openai:gpt-4o'); // GATEWAY_BASE_URL + GATEWAY_API_KEY
+ * const local = inferModel('openai:llama3', { baseUrl: 'http://127.0.0.1:11434/v1' });
+ */
+import { UserError } from '../errors/index.ts';
+import { AnthropicModel } from '../models/anthropic/model.ts';
+import { GoogleModel } from '../models/google/model.ts';
+import type { Model } from '../models/model.ts';
+import { OpenAIChatModel } from '../models/openai-chat/model.ts';
+import { TestModel } from '../models/test.ts';
+import type { ModelSettings } from '../settings.ts';
+import { createProvider, knownPrefixes, type ProviderOptions } from './create-provider.ts';
+import type { Provider } from './provider.ts';
+
+export interface InferModelOptions extends ProviderOptions {
+  /** The model's own default settings. */
+  settings?: ModelSettings;
+}
+
+/** Model names that identify their provider without a prefix (`gpt-4o`, `claude-...`, `gemini-...`). */
+const BARE_NAME_PREFIXES: Array<[RegExp, string]> = [
+  [/^(gpt-|o1|o3|o4|chatgpt-)/, 'openai'],
+  [/^claude-/, 'anthropic'],
+  [/^gemini-/, 'google-gla'],
+];
+
+export function inferModel(id: string, options: InferModelOptions = {}): Model {
+  if (id === 'test') return new TestModel();
+  const colon = id.indexOf(':');
+  let prefix: string;
+  let modelName: string;
+  if (colon === -1) {
+    const match = BARE_NAME_PREFIXES.find(([pattern]) => pattern.test(id));
+    if (!match) {
+      throw new UserError(
+        `Cannot tell the provider of model '${id}': write it as 'provider:model', e.g. 'openai:${id}'. Known prefixes: ${knownPrefixes().join(', ')}.`,
+      );
+    }
+    prefix = match[1];
+    modelName = id;
+  } else {
+    prefix = id.slice(0, colon);
+    modelName = id.slice(colon + 1);
+  }
+  if (modelName === '') throw new UserError(`Model id '${id}' has no model name after the ':'.`);
+
+  let provider: Provider;
+  if (prefix.startsWith('gateway/')) {
+    provider = gatewayProvider(prefix.slice('gateway/'.length), options);
+  } else {
+    provider = createProvider(prefix, options);
+  }
+  return modelForProvider(modelName, provider, options.settings);
+}
+
+/** The adapter for a provider's protocol. */
+export function modelForProvider(modelName: string, provider: Provider, settings?: ModelSettings): Model {
+  switch (provider.protocol) {
+    case 'openai-chat':
+      return new OpenAIChatModel(modelName, { provider, settings });
+    case 'anthropic':
+      return new AnthropicModel(modelName, { provider, settings });
+    case 'google':
+      return new GoogleModel(modelName, { provider, settings });
+  }
+}
+
+/**
+ * `gateway/<prefix>` sends the prefix's protocol to `GATEWAY_BASE_URL/<prefix>` with `GATEWAY_API_KEY`
+ * (an Understudy gateway, or any gateway laid out the same way).
+ */
+function gatewayProvider(upstreamPrefix: string, options: ProviderOptions): Provider {
+  const env = options.env ?? process.env;
+  const gatewayBase = options.baseUrl ?? env.GATEWAY_BASE_URL;
+  if (!gatewayBase) {
+    throw new UserError(
+      `'gateway/${upstreamPrefix}:' needs the gateway's URL: set GATEWAY_BASE_URL or pass \`baseUrl\`.`,
+    );
+  }
+  const key = options.apiKey ?? env.GATEWAY_API_KEY;
+  const inner = createProvider(upstreamPrefix, {
+    ...options,
+    baseUrl: `${gatewayBase.replace(/\/$/, '')}/${upstreamPrefix}`,
+    apiKey: key ?? '',
+  });
+  return {
+    ...inner,
+    name: `gateway/${inner.name}`,
+    url: inner.url,
+    headers() {
+      if (!key)
+        throw new UserError(
+          'No API key for the gateway: set the GATEWAY_API_KEY environment variable, or pass `apiKey`.',
+        );
+      return inner.headers();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * Every provider prefix Understudy knows: its protocol, real base URL and where its key comes from.
+ * This is data, not code, so adding an OpenAI-compatible host is one line.
+ */
+import type { Protocol } from './provider.ts';
+
+export type AuthScheme = 'bearer' | 'x-api-key' | 'x-goog-api-key' | 'api-key';
+
+export interface ProviderRecord {
+  protocol: Protocol;
+  /** The real service's base URL; `undefined` when it must come from the environment or options. */
+  baseUrl: string | undefined;
+  /** Environment variables holding the key, the first set one wins. `<PREFIX>_API_KEY` is always tried first. */
+  keyEnv: string[];
+  /** Extra environment variables for the base URL, after `<PREFIX>_BASE_URL`. */
+  baseUrlEnv?: string[];
+  auth: AuthScheme;
+  /** The key is only read from `keyEnv`, not `<PREFIX>_API_KEY` (Vertex takes an OAuth token, not a key). */
+  onlyKeyEnv?: boolean;
+  /** Local servers that need no key (the placeholder key is sent). */
+  keyOptional?: boolean;
+  /** Shown once when the prefix is used: a deprecated alias. */
+  deprecatedFor?: string;
+}
+
+const openaiCompatible = (baseUrl: string | undefined, ...keyEnv: string[]): ProviderRecord => ({
+  protocol: 'openai-chat',
+  baseUrl,
+  keyEnv,
+  auth: 'bearer',
+});
+
+export const PROVIDERS: Record<string, ProviderRecord> = {
+  openai: openaiCompatible('https://api.openai.com/v1'),
+  'openai-chat': {
+    ...openaiCompatible('https://api.openai.com/v1', 'OPENAI_API_KEY'),
+    baseUrlEnv: ['OPENAI_BASE_URL'],
+  },
+  anthropic: {
+    protocol: 'anthropic',
+    baseUrl: 'https://api.anthropic.com/v1',
+    keyEnv: [],
+    auth: 'x-api-key',
+  },
+  'google-gla': {
+    protocol: 'google',
+    baseUrl: 'https://generativelanguage.googleapis.com/v1beta',
+    keyEnv: ['GOOGLE_API_KEY', 'GEMINI_API_KEY'],
+    baseUrlEnv: ['GOOGLE_BASE_URL', 'GEMINI_BASE_URL'],
+    auth: 'x-goog-api-key',
+  },
+  // Vertex's base URL is built from project and location (see vertexBaseUrl); its key is an OAuth token.
+  'google-vertex': {
+    protocol: 'google',
+    baseUrl: undefined,
+    keyEnv: ['GOOGLE_VERTEX_ACCESS_TOKEN'],
+    onlyKeyEnv: true,
+    auth: 'bearer',
+  },
+  groq: openaiCompatible('https://api.groq.com/openai/v1'),
+  mistral: openaiCompatible('https://api.mistral.ai/v1'),
+  cohere: openaiCompatible('https://api.cohere.ai/compatibility/v1', 'CO_API_KEY'),
+  xai: openaiCompatible('https://api.x.ai/v1'),
+  grok: {
+    ...openaiCompatible('https://api.x.ai/v1', 'XAI_API_KEY'),
+    baseUrlEnv: ['XAI_BASE_URL'],
+    deprecatedFor: 'xai',
+  },
+  deepseek: openaiCompatible('https://api.deepseek.com/v1'),
+  openrouter: openaiCompatible('https://openrouter.ai/api/v1'),
+  vercel: openaiCompatible('https://ai-gateway.vercel.sh/v1', 'AI_GATEWAY_API_KEY', 'VERCEL_OIDC_TOKEN'),
+  azure: {
+    protocol: 'openai-chat',
+    baseUrl: undefined,
+    keyEnv: ['AZURE_OPENAI_API_KEY'],
+    baseUrlEnv: ['AZURE_OPENAI_ENDPOINT'],
+    auth: 'api-key',
+  },
+  cerebras: openaiCompatible('https://api.cerebras.ai/v1'),
+  moonshotai: openaiCompatible('https://api.moonshot.ai/v1', 'MOONSHOT_API_KEY'),
+  fireworks: openaiCompatible('https://api.fireworks.ai/inference/v1'),
+  together: openaiCompatible('https://api.together.xyz/v1'),
+  heroku: {
+    ...openaiCompatible('https://us.inference.heroku.com/v1', 'HEROKU_INFERENCE_KEY'),
+    baseUrlEnv: ['HEROKU_INFERENCE_URL'],
+  },
+  huggingface: openaiCompatible('https://router.huggingface.co/v1', 'HF_TOKEN'),
+  ollama: { ...openaiCompatible('http://127.0.0.1:11434/v1'), keyOptional: true },
+  github: openaiCompatible('https://models.github.ai/inference', 'GITHUB_TOKEN'),
+  litellm: { ...openaiCompatible('http://127.0.0.1:4000/v1'), keyOptional: true },
+  nebius: openaiCompatible('https://api.studio.nebius.com/v1'),
+  ovhcloud: openaiCompatible('https://oai.endpoints.kepler.ai.cloud.ovh.net/v1'),
+  alibaba: openaiCompatible('https://dashscope-intl.aliyuncs.com/compatible-mode/v1', 'DASHSCOPE_API_KEY'),
+  sambanova: openaiCompatible('https://api.sambanova.ai/v1'),
+};
+
+/** Prefixes that name the same provider as another. */
+export const ALIASES: Record<string, string> = { vertexai: 'google-vertex' };
+
+/** Prefixes Understudy recognises but cannot serve as chat models, with the reason. */
+export const UNSUPPORTED: Record<string, string> = {
+  'openai-responses':
+    'the OpenAI Responses API adapter is not built yet; use `openai:` (Chat Completions) for now',
+  bedrock: 'the AWS Bedrock Converse adapter is not built yet',
+  'sentence-transformers': 'sentence-transformers is an embeddings library, not a chat model provider',
+  voyageai: 'Voyage AI serves embeddings and reranking only, not chat models',
+  outlines: 'outlines runs models inside a Python process; it has no HTTP API to call from TypeScript',
+};
+
+/** `google-gla` → `GOOGLE_GLA`: the environment-variable stem of a prefix. */
+export function envStem(prefix: string): string {
+  return prefix.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}

@@ -1,0 +1,145 @@
+import { describe, expect, test, vi } from 'vitest';
+import { UserError } from '../../src/errors/index.ts';
+import { createProvider, knownPrefixes, PLACEHOLDER_API_KEY } from '../../src/providers/create-provider.ts';
+
+const CASES: Array<[prefix: string, baseUrl: string, keyVar: string, header: string]> = [
+  ['openai', 'https://api.openai.com/v1', 'OPENAI_API_KEY', 'authorization'],
+  ['openai-chat', 'https://api.openai.com/v1', 'OPENAI_API_KEY', 'authorization'],
+  ['anthropic', 'https://api.anthropic.com/v1', 'ANTHROPIC_API_KEY', 'x-api-key'],
+  ['google-gla', 'https://generativelanguage.googleapis.com/v1beta', 'GOOGLE_API_KEY', 'x-goog-api-key'],
+  ['groq', 'https://api.groq.com/openai/v1', 'GROQ_API_KEY', 'authorization'],
+  ['mistral', 'https://api.mistral.ai/v1', 'MISTRAL_API_KEY', 'authorization'],
+  ['cohere', 'https://api.cohere.ai/compatibility/v1', 'CO_API_KEY', 'authorization'],
+  ['xai', 'https://api.x.ai/v1', 'XAI_API_KEY', 'authorization'],
+  ['deepseek', 'https://api.deepseek.com/v1', 'DEEPSEEK_API_KEY', 'authorization'],
+  ['openrouter', 'https://openrouter.ai/api/v1', 'OPENROUTER_API_KEY', 'authorization'],
+  ['vercel', 'https://ai-gateway.vercel.sh/v1', 'AI_GATEWAY_API_KEY', 'authorization'],
+  ['cerebras', 'https://api.cerebras.ai/v1', 'CEREBRAS_API_KEY', 'authorization'],
+  ['moonshotai', 'https://api.moonshot.ai/v1', 'MOONSHOTAI_API_KEY', 'authorization'],
+  ['fireworks', 'https://api.fireworks.ai/inference/v1', 'FIREWORKS_API_KEY', 'authorization'],
+  ['together', 'https://api.together.xyz/v1', 'TOGETHER_API_KEY', 'authorization'],
+  ['heroku', 'https://us.inference.heroku.com/v1', 'HEROKU_INFERENCE_KEY', 'authorization'],
+  ['huggingface', 'https://router.huggingface.co/v1', 'HF_TOKEN', 'authorization'],
+  ['github', 'https://models.github.ai/inference', 'GITHUB_TOKEN', 'authorization'],
+  ['nebius', 'https://api.studio.nebius.com/v1', 'NEBIUS_API_KEY', 'authorization'],
+  ['ovhcloud', 'https://oai.endpoints.kepler.ai.cloud.ovh.net/v1', 'OVHCLOUD_API_KEY', 'authorization'],
+  ['alibaba', 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1', 'DASHSCOPE_API_KEY', 'authorization'],
+  ['sambanova', 'https://api.sambanova.ai/v1', 'SAMBANOVA_API_KEY', 'authorization'],
+];
+
+describe('provider table', () => {
+  test.each(CASES)('%s: real base URL, key from %s', async (prefix, baseUrl, keyVar, header) => {
+    const provider = createProvider(prefix, { env: { [keyVar]: 'k-123' } });
+    expect(provider.baseUrl).toBe(baseUrl);
+    const headers = await provider.headers();
+    expect(headers[header]).toBe(header === 'authorization' ? 'Bearer k-123' : 'k-123');
+  });
+
+  test.each(CASES)(
+    '%s: a missing key names the variable at the first request, not before',
+    async (prefix, _b, keyVar) => {
+      const provider = createProvider(prefix, { env: {} });
+      await expect(async () => provider.headers()).rejects.toThrow(UserError);
+      await expect(async () => provider.headers()).rejects.toThrow(keyVar);
+    },
+  );
+
+  test('every base URL can be overridden by <PREFIX>_BASE_URL, then by options', async () => {
+    const env = { GROQ_BASE_URL: 'http://127.0.0.1:9/v1/', GOOGLE_GLA_BASE_URL: 'http://127.0.0.1:8' };
+    expect(createProvider('groq', { env }).baseUrl).toBe('http://127.0.0.1:9/v1');
+    expect(createProvider('google-gla', { env }).baseUrl).toBe('http://127.0.0.1:8');
+    expect(createProvider('groq', { env, baseUrl: 'http://127.0.0.1:7' }).baseUrl).toBe('http://127.0.0.1:7');
+    expect(createProvider('openai', { env: { OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' } }).baseUrl).toBe(
+      'http://127.0.0.1:1/v1',
+    );
+  });
+
+  test('a base URL without a key sends the placeholder key', async () => {
+    const provider = createProvider('openai', { env: {}, baseUrl: 'http://127.0.0.1:9001/v1' });
+    expect(await provider.headers()).toEqual({ authorization: `Bearer ${PLACEHOLDER_API_KEY}` });
+    const fromEnv = createProvider('anthropic', { env: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:9002/v1' } });
+    expect((await fromEnv.headers())['x-api-key']).toBe(PLACEHOLDER_API_KEY);
+  });
+
+  test('anthropic sends its API version', async () => {
+    const headers = await createProvider('anthropic', { apiKey: 'a' }).headers();
+    expect(headers).toEqual({ 'x-api-key': 'a', 'anthropic-version': '2023-06-01' });
+  });
+
+  test('ollama and litellm are local and need no key', async () => {
+    expect(createProvider('ollama', { env: {} }).baseUrl).toBe('http://127.0.0.1:11434/v1');
+    expect(await createProvider('litellm', { env: {} }).headers()).toEqual({
+      authorization: `Bearer ${PLACEHOLDER_API_KEY}`,
+    });
+  });
+
+  test('google-vertex builds its URL from project and location; token from env or a function', async () => {
+    const regional = createProvider('google-vertex', {
+      env: {
+        GOOGLE_CLOUD_PROJECT: 'p1',
+        GOOGLE_CLOUD_LOCATION: 'us-central1',
+        GOOGLE_VERTEX_ACCESS_TOKEN: 't1',
+      },
+    });
+    expect(regional.baseUrl).toBe(
+      'https://us-central1-aiplatform.googleapis.com/v1/projects/p1/locations/us-central1/publishers/google',
+    );
+    expect(await regional.headers()).toEqual({ authorization: 'Bearer t1' });
+    const global = createProvider('vertexai', { env: {}, project: 'p2', accessToken: async () => 'fresh' });
+    expect(global.name).toBe('google-vertex');
+    expect(global.baseUrl).toBe(
+      'https://aiplatform.googleapis.com/v1/projects/p2/locations/global/publishers/google',
+    );
+    expect(await global.headers()).toEqual({ authorization: 'Bearer fresh' });
+    expect(() => createProvider('google-vertex', { env: {} })).toThrow(/GOOGLE_CLOUD_PROJECT/);
+    await expect(async () =>
+      createProvider('google-vertex', { env: { GOOGLE_CLOUD_PROJECT: 'p' } }).headers(),
+    ).rejects.toThrow(/GOOGLE_VERTEX_ACCESS_TOKEN/);
+  });
+
+  test('azure: endpoint + deployment + api-version, api-key header', async () => {
+    const azure = createProvider('azure', {
+      env: {
+        AZURE_OPENAI_ENDPOINT: 'https://acme.openai.azure.com/',
+        AZURE_OPENAI_API_KEY: 'az',
+        OPENAI_API_VERSION: '2025-01-01',
+      },
+    });
+    expect(azure.url('/chat/completions', 'my-gpt4o')).toBe(
+      'https://acme.openai.azure.com/openai/deployments/my-gpt4o/chat/completions?api-version=2025-01-01',
+    );
+    expect(await azure.headers()).toEqual({ 'api-key': 'az' });
+    expect(() => createProvider('azure', { env: {} })).toThrow(/AZURE_OPENAI_ENDPOINT/);
+  });
+
+  test('grok is a deprecated alias of xai and warns once', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      const grok = createProvider('grok', { env: { XAI_API_KEY: 'x' } });
+      createProvider('grok', { env: { XAI_API_KEY: 'x' } });
+      expect(grok.baseUrl).toBe('https://api.x.ai/v1');
+      expect(await grok.headers()).toEqual({ authorization: 'Bearer x' });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toContain("use 'xai:'");
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('an unknown prefix lists the known ones', () => {
+    expect(() => createProvider('opneai')).toThrow(UserError);
+    expect(() => createProvider('opneai')).toThrow(
+      /Unknown provider prefix 'opneai'\. Known prefixes: .*anthropic.*openai/,
+    );
+    expect(knownPrefixes()).toContain('vertexai');
+  });
+
+  test.each(['sentence-transformers', 'voyageai', 'outlines', 'openai-responses', 'bedrock'])(
+    '%s gets a clear UserError',
+    (prefix) => {
+      expect(() => createProvider(prefix)).toThrow(
+        new RegExp(`Provider prefix '${prefix}' is not available: .+`),
+      );
+    },
+  );
+});
