@@ -165,15 +165,15 @@ type Schema = Record<string, unknown>;
  * argsFromSchema({ type: 'object', properties: { n: { type: 'integer', minimum: 3 } } }); // { n: 3 }
  */
 export function argsFromSchema(schema: Schema): Record<string, unknown> {
-  const value = valueOf(schema, schema, 0);
+  const value = exampleValue(schema, schema, 0);
   return value !== null && typeof value === 'object' && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {};
 }
 
-function valueOf(schema: Schema, root: Schema, depth: number): unknown {
+function exampleValue(schema: Schema, root: Schema, depth: number): unknown {
   if (depth > 16) return null;
-  if (typeof schema.$ref === 'string') return valueOf(resolveRef(schema.$ref, root), root, depth + 1);
+  if (typeof schema.$ref === 'string') return exampleValue(resolveRef(schema.$ref, root), root, depth + 1);
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   if ('default' in schema) return schema.default;
@@ -181,7 +181,7 @@ function valueOf(schema: Schema, root: Schema, depth: number): unknown {
     const options = schema[key];
     if (Array.isArray(options) && options.length > 0) {
       const first = (options as Schema[]).find((option) => option.type !== 'null') ?? (options[0] as Schema);
-      return valueOf(first, root, depth + 1);
+      return exampleValue(first, root, depth + 1);
     }
   }
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
@@ -201,13 +201,13 @@ function valueOf(schema: Schema, root: Schema, depth: number): unknown {
     case 'array': {
       const items = (schema.items as Schema | undefined) ?? {};
       const count = Number(schema.minItems ?? 1);
-      return Array.from({ length: count }, () => valueOf(items, root, depth + 1));
+      return Array.from({ length: count }, () => exampleValue(items, root, depth + 1));
     }
     default: {
       const properties = (schema.properties as Record<string, Schema> | undefined) ?? {};
       const result: Record<string, unknown> = {};
       for (const [name, property] of Object.entries(properties)) {
-        result[name] = valueOf(property, root, depth + 1);
+        result[name] = exampleValue(property, root, depth + 1);
       }
       return result;
     }
