@@ -1,0 +1,40 @@
+/**
+ * What the gateway reports about each request it finished. The server emits these; metrics, the status
+ * page and logs subscribe — so the request path knows nothing about how it is observed.
+ */
+import type { Attempt } from '../messages.ts';
+import type { RequestUsage } from '../usage.ts';
+
+export interface RequestFinished {
+  /** The route name from the config, or the first model id when the request named models directly. */
+  route: string;
+  /** `openai` for /v1/chat/completions, `anthropic` for /v1/messages. */
+  api: 'openai' | 'anthropic';
+  stream: boolean;
+  /** The `provider:model` that served, or undefined when every attempt failed. */
+  servedModel: string | undefined;
+  attempts: Attempt[];
+  /** HTTP status sent to the client (200 for a stream that later ended with an error frame). */
+  status: number;
+  /** Error kind when the request failed (all attempts failed, or a stream broke after commit). */
+  errorKind: string | undefined;
+  latencyMs: number;
+  /** Time to the first content byte sent to the client, for streams. */
+  timeToFirstTokenMs: number | undefined;
+  usage: RequestUsage | undefined;
+  /** USD, when the served model's price is known. */
+  cost: number | undefined;
+  /** Hash prefix of the client key that made the request (never the key itself). */
+  clientKeyId: string | undefined;
+}
+
+export interface BreakerChanged {
+  key: string;
+  from: string;
+  to: string;
+}
+
+export interface GatewayEventMap {
+  'request-finished': [RequestFinished];
+  'breaker-changed': [BreakerChanged];
+}
