@@ -90,6 +90,11 @@ export interface ThinkingPart {
   content: string;
   signature?: string;
   providerName?: string;
+  /**
+   * The provider sent its reasoning encrypted (Anthropic's `redacted_thinking`): `content` is empty and
+   * `signature` holds the opaque data, which goes back to that provider in the same redacted form.
+   */
+  redacted?: boolean;
 }
 
 export type ModelResponsePart = TextPart | ToolCallPart | ThinkingPart;
