@@ -1,0 +1,28 @@
+import { describe, expect, test } from 'vitest';
+import { emptyUsage } from '../usage.ts';
+import { priceOf, withCost } from './price.ts';
+
+const usage = { ...emptyUsage(), inputTokens: 1000, outputTokens: 100 };
+
+describe('priceOf', () => {
+  test('prices a known model from the bundled table', () => {
+    // gpt-4o: $2.5 per million input tokens, $10 per million output tokens.
+    expect(priceOf('openai', 'gpt-4o', usage)).toBeCloseTo(0.0035, 10);
+  });
+
+  test('maps our provider names to the table ids', () => {
+    expect(priceOf('google-gla', 'gemini-2.5-pro', usage)).toBeGreaterThan(0);
+  });
+
+  test('unknown model or provider is undefined, never a guess', () => {
+    expect(priceOf('openai', 'no-such-model-xyz', usage)).toBeUndefined();
+    expect(priceOf('function', 'gpt-4o', usage)).toBeUndefined();
+  });
+
+  test('withCost keeps a cost already known and never changes its input', () => {
+    expect(withCost('openai', 'gpt-4o', { ...usage, cost: 1 }).cost).toBe(1);
+    const priced = withCost('openai', 'gpt-4o', usage);
+    expect(priced.cost).toBeCloseTo(0.0035, 10);
+    expect(usage).not.toHaveProperty('cost');
+  });
+});
