@@ -1,0 +1,75 @@
+/**
+ * Builds the Chat Completions request body from a conversation, settings and tool definitions. Settings
+ * the protocol has no field for (timeout, signal, extraHeaders) are left to the caller; none is an error.
+ */
+import type { ModelMessage } from '../../messages.ts';
+import type { ModelSettings } from '../../settings.ts';
+import type { ModelRequestParameters, ToolDefinition } from '../model.ts';
+import type { ChatRequestBody, ChatTool } from './api.ts';
+import { convertMessages, type ToolCallIdStyle } from './convert-messages.ts';
+
+export interface RequestBodyInput {
+  modelName: string;
+  messages: ModelMessage[];
+  settings: ModelSettings;
+  params: ModelRequestParameters;
+  stream: boolean;
+  /**
+   * `max_completion_tokens` is OpenAI's current name (its reasoning models reject `max_tokens`); most
+   * OpenAI-compatible hosts only know `max_tokens`.
+   */
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  toolCallIdStyle: ToolCallIdStyle;
+}
+
+/**
+ * The JSON body of one call. `extraBody` is merged last, so it can add fields and override ours.
+ *
+ * @example
+ * buildRequestBody({ modelName: 'gpt-4o', messages, settings: { maxTokens: 50 }, params: defaultRequestParameters(),
+ *   stream: false, maxTokensField: 'max_completion_tokens', toolCallIdStyle: 'openai' });
+ */
+export function buildRequestBody(input: RequestBodyInput): ChatRequestBody {
+  const { settings, params } = input;
+  const body: ChatRequestBody = {
+    model: input.modelName,
+    messages: convertMessages(input.messages, { toolCallIdStyle: input.toolCallIdStyle }),
+    stream: input.stream,
+  };
+  if (input.stream) body.stream_options = { include_usage: true };
+
+  const tools = [...params.functionTools, ...params.outputTools].map(toChatTool);
+  if (tools.length > 0) {
+    body.tools = tools;
+    body.tool_choice = params.allowTextOutput ? 'auto' : 'required';
+    // OpenAI rejects `parallel_tool_calls` on a request without tools.
+    if (settings.parallelToolCalls !== undefined) body.parallel_tool_calls = settings.parallelToolCalls;
+  }
+
+  if (settings.maxTokens !== undefined) body[input.maxTokensField] = settings.maxTokens;
+  if (settings.temperature !== undefined) body.temperature = settings.temperature;
+  if (settings.topP !== undefined) body.top_p = settings.topP;
+  if (settings.seed !== undefined) body.seed = settings.seed;
+  if (settings.presencePenalty !== undefined) body.presence_penalty = settings.presencePenalty;
+  if (settings.frequencyPenalty !== undefined) body.frequency_penalty = settings.frequencyPenalty;
+  if (settings.logitBias !== undefined) body.logit_bias = settings.logitBias;
+  if (settings.stopSequences !== undefined) body.stop = settings.stopSequences;
+  const effort = reasoningEffort(settings.thinking);
+  if (effort !== undefined) body.reasoning_effort = effort;
+
+  if (settings.extraBody) Object.assign(body, settings.extraBody);
+  return body;
+}
+
+/** `true` asks for the provider's middle effort; a level is sent as is; `false` sends nothing. */
+function reasoningEffort(thinking: ModelSettings['thinking']): string | undefined {
+  if (thinking === undefined || thinking === false) return undefined;
+  return thinking === true ? 'medium' : thinking;
+}
+
+function toChatTool(tool: ToolDefinition): ChatTool {
+  const fn: ChatTool['function'] = { name: tool.name, parameters: tool.parametersJsonSchema };
+  if (tool.description !== undefined) fn.description = tool.description;
+  if (tool.strict !== undefined) fn.strict = tool.strict;
+  return { type: 'function', function: fn };
+}

@@ -1,0 +1,110 @@
+/**
+ * Reads a Chat Completions SSE body into stream events. The stream ends in exactly one of two ways: the
+ * `[DONE]` marker (then every open part is closed and the finish reason is set), or a thrown error — an
+ * error frame, a malformed frame, a body cut short, a broken connection. It never just stops.
+ */
+import { readSSE } from '../../http/sse.ts';
+import type { ModelResponseStreamEvent } from '../../messages.ts';
+import type { ResponseBuilder } from '../response-builder.ts';
+import { type ChatCompletionChunk, chatCompletionChunkSchema } from './api.ts';
+import { inBandError, STREAM_END_MARKER } from './errors.ts';
+import { applyDelta, applyEnvelope, applyFinishReason, mapUsage, newDeltaState } from './response-parts.ts';
+
+export interface StreamInput {
+  body: AsyncIterable<Uint8Array | string>;
+  /** The response's content type: a JSON answer to a stream request is an error body, not a stream. */
+  contentType: string | undefined;
+  builder: ResponseBuilder;
+  /** The model name as configured, for error messages (the builder's may be renamed by the host). */
+  modelName: string;
+  /** Maps a failure while reading the body (socket reset, idle timeout, abort) to what the caller sees. */
+  mapReadFailure: (error: unknown) => unknown;
+}
+
+/**
+ * Yields the events of one streamed response.
+ *
+ * @example
+ * const events = chatCompletionEvents({ body: res.body, contentType: res.headers['content-type'], builder,
+ *   modelName: 'gpt-4o', mapReadFailure: (e) => transportError(e, 'gpt-4o') });
+ * return new ResponseStream(builder, events, controller);
+ */
+export async function* chatCompletionEvents(input: StreamInput): AsyncGenerator<ModelResponseStreamEvent> {
+  const { builder, modelName } = input;
+  if (input.contentType?.startsWith('application/json')) {
+    throw await jsonInsteadOfStream(input);
+  }
+  const state = newDeltaState();
+  let ended = false;
+  try {
+    for await (const frame of readSSE(input.body)) {
+      if (frame.data === STREAM_END_MARKER) {
+        ended = true;
+        break;
+      }
+      const chunk = parseFrame(frame.data, frame.event, modelName);
+      applyEnvelope(builder, chunk);
+      const usage = chunk.usage ?? chunk.x_groq?.usage;
+      if (usage) builder.usage = mapUsage(usage);
+      for (const choice of chunk.choices ?? []) {
+        // Only the first choice is ours: we never ask for `n` > 1.
+        if ((choice.index ?? 0) !== 0) continue;
+        if (choice.delta) yield* applyDelta(builder, choice.delta, state);
+        applyFinishReason(builder, choice.finish_reason);
+      }
+    }
+  } catch (error) {
+    throw input.mapReadFailure(error);
+  }
+  if (!ended) throw inBandError({ kind: 'truncated' }, modelName);
+  yield* builder.endAll();
+}
+
+function parseFrame(data: string, event: string | undefined, modelName: string): ChatCompletionChunk {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch (cause) {
+    throw inBandError({ kind: 'malformed', where: 'stream', text: data, cause }, modelName);
+  }
+  const error = errorField(json);
+  if (error !== undefined || event === 'error') {
+    throw inBandError({ kind: 'error-object', error: error ?? json }, modelName);
+  }
+  const parsed = chatCompletionChunkSchema.safeParse(json);
+  if (!parsed.success) {
+    throw inBandError({ kind: 'malformed', where: 'stream', text: data, cause: parsed.error }, modelName);
+  }
+  return parsed.data;
+}
+
+/** The `error` member of an answer, when it has a non-null one. */
+export function errorField(json: unknown): unknown {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const error = (json as { error?: unknown }).error;
+  return error === null ? undefined : error;
+}
+
+async function jsonInsteadOfStream(input: StreamInput): Promise<unknown> {
+  let text: string;
+  try {
+    let collected = '';
+    const decoder = new TextDecoder();
+    for await (const chunk of input.body) {
+      collected += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    }
+    text = collected + decoder.decode();
+  } catch (error) {
+    return input.mapReadFailure(error);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    return inBandError({ kind: 'malformed', where: 'stream', text, cause }, input.modelName);
+  }
+  const error = errorField(json);
+  return error === undefined
+    ? inBandError({ kind: 'malformed', where: 'stream', text }, input.modelName)
+    : inBandError({ kind: 'error-object', error }, input.modelName);
+}
