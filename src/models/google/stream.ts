@@ -1,0 +1,70 @@
+/**
+ * `streamGenerateContent?alt=sse` → stream events. Each SSE frame is one GenerateContentResponse; the
+ * stream is complete once a chunk carries a finish reason (Gemini sends no `[DONE]`). Every other ending
+ * throws: an error frame, a withheld answer, a malformed frame, a broken connection, or a body that just
+ * stops.
+ */
+import { ModelAPIError } from '../../errors/index.ts';
+import { transportError } from '../../http/client.ts';
+import { readSSE } from '../../http/sse.ts';
+import type { ModelResponseStreamEvent } from '../../messages.ts';
+import { type GenerateContentResponse, generateContentResponseSchema } from './api.ts';
+import { googleInBandError } from './errors.ts';
+import type { GoogleResponseReader } from './response-reader.ts';
+
+/**
+ * Parses one JSON text (a whole body, or one frame's data) as a GenerateContentResponse, throwing
+ * `UnexpectedModelBehavior` when it is not one.
+ *
+ * @example
+ * const chunk = parseGenerateContent('{"candidates":[]}', 'gemini-2.5-flash', false);
+ */
+export function parseGenerateContent(
+  text: string,
+  modelName: string,
+  stream: boolean,
+): GenerateContentResponse {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw googleInBandError({ kind: 'malformed', body: text, stream, cause }, modelName);
+  }
+  const parsed = generateContentResponseSchema.safeParse(json);
+  if (!parsed.success) {
+    throw googleInBandError({ kind: 'malformed', body: text, stream, cause: parsed.error }, modelName);
+  }
+  if (parsed.data.error)
+    throw googleInBandError({ kind: 'error-frame', error: parsed.data.error }, modelName);
+  return parsed.data;
+}
+
+/**
+ * The event generator a GoogleModel stream wraps. Ends with `builder.endAll()` after the finish reason,
+ * or throws.
+ *
+ * @example
+ * const events = googleStreamEvents(response.body, reader, 'gemini-2.5-flash', signal);
+ */
+export async function* googleStreamEvents(
+  body: AsyncIterable<Uint8Array | string>,
+  reader: GoogleResponseReader,
+  modelName: string,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<ModelResponseStreamEvent> {
+  try {
+    for await (const frame of readSSE(body)) {
+      // A chunk after the finish reason would only repeat usage; Gemini closes the body right after it.
+      if (reader.finished) continue;
+      const chunk = parseGenerateContent(frame.data, modelName, true);
+      yield* reader.consume(chunk);
+      const withheld = reader.withheldError();
+      if (withheld) throw withheld;
+    }
+  } catch (error) {
+    // A connection lost after the finish reason took nothing from the answer; our own errors always count.
+    if (!reader.finished || error instanceof ModelAPIError) throw transportError(error, modelName, signal);
+  }
+  if (!reader.finished) throw googleInBandError({ kind: 'truncated' }, modelName);
+  yield* reader.builder.endAll();
+}
