@@ -7,10 +7,10 @@
  * catch (error) { if (error instanceof ModelHTTPError && error.kind === 'rate_limit') wait(error.retryAfterMs); }
  */
 import { type ErrorKind, kindOfHttpFailure } from './kind.ts';
-import { retryAfterMs } from './retry-after.ts';
+import { retryAfterMs, retryDelayInBody } from './retry-after.ts';
 
 export { ERROR_KINDS, type ErrorKind, isErrorKind, kindOfHttpFailure, kindOfStreamError } from './kind.ts';
-export { parseGoDuration, retryAfterMs } from './retry-after.ts';
+export { parseGoDuration, retryAfterMs, retryDelayInBody } from './retry-after.ts';
 
 /** A mistake in how Understudy was called or configured; the message says what to change. */
 export class UserError extends Error {
@@ -58,7 +58,7 @@ export class ModelHTTPError extends ModelAPIError {
     this.statusCode = statusCode;
     this.body = body;
     this.headers = lowerCaseKeys(headers);
-    this.retryAfterMs = retryAfterMs(this.headers);
+    this.retryAfterMs = retryAfterMs(this.headers) ?? retryDelayInBody(body);
   }
 }
 

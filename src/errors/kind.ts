@@ -38,6 +38,8 @@ const OVERLOADED = /overloaded|over capacity|UNAVAILABLE|engine is currently ove
 export function kindOfHttpFailure(statusCode: number, bodyText: string): ErrorKind {
   if (statusCode === 529) return 'overloaded';
   if (statusCode === 400 || statusCode === 413 || statusCode === 422 || statusCode === 403) {
+    // Gemini answers a bad API key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID.
+    if (/API_KEY_INVALID|API key not valid/.test(bodyText)) return 'auth';
     if (CONTEXT_LENGTH.test(bodyText)) return 'context_length';
     if (CONTENT_FILTER.test(bodyText)) return 'content_filter';
   }
@@ -55,7 +57,8 @@ export function kindOfHttpFailure(statusCode: number, bodyText: string): ErrorKi
  */
 export function kindOfStreamError(errorType: string, message: string): ErrorKind {
   const text = `${errorType} ${message}`;
-  if (/overloaded/i.test(text)) return 'overloaded';
+  // Gemini's error frames carry the gRPC status (`UNAVAILABLE` for 503) as their type.
+  if (/overloaded/i.test(text) || /\bUNAVAILABLE\b/.test(text)) return 'overloaded';
   if (/rate[_ ]limit|too many requests|RESOURCE_EXHAUSTED/i.test(text)) return 'rate_limit';
   if (CONTEXT_LENGTH.test(text)) return 'context_length';
   if (CONTENT_FILTER.test(text)) return 'content_filter';

@@ -32,6 +32,25 @@ export function retryAfterMs(headers: Record<string, string>, now: number = Date
   return longest;
 }
 
+/**
+ * The wait a Google error body asks for when no header says: a `google.rpc.RetryInfo` detail such as
+ * `{"error": {"details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "12s"}]}}`
+ * (Gemini's 429 RESOURCE_EXHAUSTED; its OpenAI-compatible endpoint wraps the body in an array).
+ *
+ * @example
+ * retryDelayInBody({ error: { details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '12s' }] } }); // 12000
+ */
+export function retryDelayInBody(body: unknown): number | undefined {
+  const root = Array.isArray(body) ? body[0] : body;
+  const details = (root as { error?: { details?: unknown } } | null)?.error?.details;
+  if (!Array.isArray(details)) return undefined;
+  for (const detail of details) {
+    const delay = (detail as { retryDelay?: unknown } | null)?.retryDelay;
+    if (typeof delay === 'string') return parseGoDuration(delay);
+  }
+  return undefined;
+}
+
 const DURATION_UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
 
 /** Parses durations such as `1s`, `6m0s`, `20ms`, `1h2m3.5s` (OpenAI's format); a bare number is seconds. */
