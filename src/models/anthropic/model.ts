@@ -1,0 +1,220 @@
+/**
+ * `AnthropicModel` speaks the Anthropic Messages protocol (`POST {baseUrl}/messages`) for any provider
+ * that serves it; the provider supplies the URL and the `x-api-key` / `anthropic-version` headers.
+ *
+ * @example
+ * const model = new AnthropicModel('claude-sonnet-4-5', { provider, settings: { maxTokens: 1024 } });
+ * const response = await model.request([{ kind: 'request', parts: [userPrompt('Hello')] }]);
+ * const stream = await model.requestStream(messages, { thinking: 'low' });
+ * for await (const event of stream) console.log(event.kind);
+ */
+import { ModelAPIError } from '../../errors/index.ts';
+import { postJson, readBodyText } from '../../http/client.ts';
+import type { ModelMessage, ModelResponse } from '../../messages.ts';
+import type { Provider } from '../../providers/provider.ts';
+import { type ModelSettings, mergeSettings } from '../../settings.ts';
+import {
+  defaultRequestParameters,
+  type Model,
+  type ModelRequestParameters,
+  type StreamedResponse,
+} from '../model.ts';
+import { ResponseBuilder } from '../response-builder.ts';
+import { ResponseStream } from '../response-stream.ts';
+import { anthropicErrorBodySchema, anthropicMessageSchema, parseContentBlock } from './api.ts';
+import { anthropicInBandError } from './errors.ts';
+import { mapAnthropicFinishReason } from './map-finish-reason.ts';
+import { mapUsage, startBlock } from './map-response.ts';
+import { buildRequestBody } from './request-body.ts';
+import { anthropicStreamEvents } from './stream.ts';
+
+export interface AnthropicModelOptions {
+  provider: Provider;
+  /** Defaults for every call; a call's own settings override them key by key. */
+  settings?: ModelSettings;
+}
+
+export class AnthropicModel implements Model {
+  readonly modelName: string;
+  readonly system: string;
+  readonly settings: ModelSettings | undefined;
+  readonly provider: Provider;
+
+  constructor(modelName: string, options: AnthropicModelOptions) {
+    this.modelName = modelName;
+    this.provider = options.provider;
+    this.system = options.provider.name;
+    this.settings = options.settings;
+  }
+
+  async request(
+    messages: ModelMessage[],
+    settings?: ModelSettings,
+    params: ModelRequestParameters = defaultRequestParameters(),
+  ): Promise<ModelResponse> {
+    const merged = mergeSettings(this.settings, settings);
+    const call = new CallSignal(this.modelName, merged);
+    try {
+      const response = await this.send(messages, merged, params, false, call.signal);
+      const text = await readBodyText(response, this.modelName, call.signal);
+      return this.processResponse(text);
+    } catch (error) {
+      throw call.mapError(error);
+    } finally {
+      call.dispose();
+    }
+  }
+
+  async requestStream(
+    messages: ModelMessage[],
+    settings?: ModelSettings,
+    params: ModelRequestParameters = defaultRequestParameters(),
+  ): Promise<StreamedResponse> {
+    const merged = mergeSettings(this.settings, settings);
+    // cancel() and an early break abort this controller, which closes the upstream connection.
+    const cancel = new AbortController();
+    const call = new CallSignal(this.modelName, merged, cancel.signal);
+    let response: Awaited<ReturnType<typeof postJson>>;
+    try {
+      response = await this.send(messages, merged, params, true, call.signal);
+    } catch (error) {
+      call.dispose();
+      throw call.mapError(error);
+    }
+    const builder = new ResponseBuilder(this.modelName, this.system);
+    const events = async function* () {
+      try {
+        yield* anthropicStreamEvents(response.body, builder, {
+          modelName: builder.modelName,
+          signal: call.signal,
+        });
+      } catch (error) {
+        throw call.mapError(error);
+      } finally {
+        call.dispose();
+      }
+    };
+    return new ResponseStream(builder, events(), cancel);
+  }
+
+  private async send(
+    messages: ModelMessage[],
+    settings: ModelSettings,
+    params: ModelRequestParameters,
+    stream: boolean,
+    signal: AbortSignal | undefined,
+  ) {
+    const body = buildRequestBody(this.modelName, messages, settings, params, stream, this.system);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: stream ? 'text/event-stream' : 'application/json',
+      ...(await this.provider.headers()),
+      ...settings.extraHeaders,
+    };
+    return postJson({
+      url: this.provider.url('/messages', this.modelName),
+      headers,
+      body: JSON.stringify(body),
+      modelName: this.modelName,
+      signal,
+      timeouts: this.provider.timeouts,
+    });
+  }
+
+  /** A whole (non-streamed) answer goes through the same builder as a stream, block by block. */
+  private processResponse(text: string): ModelResponse {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw anthropicInBandError(this.modelName, {
+        kind: 'malformed',
+        stream: false,
+        detail: `not JSON: ${text.slice(0, 200)}`,
+        body: text,
+      });
+    }
+    const failure = anthropicErrorBodySchema.safeParse(json);
+    if (failure.success) {
+      const { type, message } = failure.data.error;
+      throw anthropicInBandError(this.modelName, { kind: 'error-event', type, message: message ?? '' });
+    }
+    const parsed = anthropicMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      throw anthropicInBandError(this.modelName, {
+        kind: 'malformed',
+        stream: false,
+        detail: `not a message: ${parsed.error.issues[0]?.message ?? 'unknown shape'}`,
+        body: text,
+      });
+    }
+    const message = parsed.data;
+    const builder = new ResponseBuilder(message.model || this.modelName, this.system);
+    message.content.forEach((raw, index) => {
+      const block = parseContentBlock(raw);
+      if (!('type' in block)) {
+        throw anthropicInBandError(this.modelName, {
+          kind: 'malformed',
+          stream: false,
+          detail: block.error,
+          body: text,
+        });
+      }
+      for (const _ of startBlock(builder, index, block, 'whole'));
+    });
+    for (const _ of builder.endAll());
+    if (message.id !== undefined) builder.providerResponseId = message.id;
+    builder.usage = mapUsage(message.usage);
+    const stopReason = message.stop_reason ?? undefined;
+    builder.rawFinishReason = stopReason;
+    builder.finishReason = mapAnthropicFinishReason(stopReason);
+    return builder.snapshot();
+  }
+}
+
+/**
+ * The signal one call runs under: the caller's `signal`, the adapter's own cancel signal (streams) and,
+ * when a bare adapter is given `settings.timeout`, a deadline. The deadline firing is reported as a
+ * `ModelAPIError` of kind `timeout`; the caller's abort keeps its own reason.
+ */
+class CallSignal {
+  readonly signal: AbortSignal | undefined;
+  private readonly modelName: string;
+  private readonly timeoutMs: number | undefined;
+  private readonly deadline: AbortController | undefined;
+  private readonly timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(modelName: string, settings: ModelSettings, cancel?: AbortSignal) {
+    this.modelName = modelName;
+    const signals: AbortSignal[] = [];
+    if (settings.signal) signals.push(settings.signal);
+    if (cancel) signals.push(cancel);
+    if (settings.timeout !== undefined) {
+      this.timeoutMs = settings.timeout;
+      // A timer we clear ourselves rather than AbortSignal.timeout: it must not outlive the call.
+      const deadline = new AbortController();
+      this.deadline = deadline;
+      this.timer = setTimeout(
+        () => deadline.abort(new DOMException('deadline exceeded', 'TimeoutError')),
+        settings.timeout,
+      );
+      signals.push(deadline.signal);
+    }
+    this.signal =
+      signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+  }
+
+  mapError(error: unknown): unknown {
+    if (this.deadline?.signal.aborted && error === this.deadline.signal.reason) {
+      return new ModelAPIError(this.modelName, `Anthropic call timed out after ${this.timeoutMs} ms`, {
+        kind: 'timeout',
+        cause: error,
+      });
+    }
+    return error;
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+}
