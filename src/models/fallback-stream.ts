@@ -1,0 +1,252 @@
+/**
+ * The streaming half of FallbackModel. An attempt opens a stream and reads ahead to its first event:
+ * anything that goes wrong before that (an error on open, an error thrown by the iterator, a stall past
+ * the first-token deadline) is an ordinary failure and the next model is tried. Once the first event is
+ * in hand the stream is committed: the caller gets a StreamedResponse that replays it and continues.
+ * A failure after commit is thrown from the iterator — or, when asked, the next model continues the text.
+ *
+ * @example
+ * const stream = await fallback.requestStream(messages);
+ * for await (const event of stream) render(event);
+ * stream.get().attempts; // every attempt, with usage and cost
+ */
+import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../messages.ts';
+import { userPrompt } from '../messages.ts';
+import { withCost } from '../pricing/price.ts';
+import type { AttemptRunner, ChainOutcome } from '../resilience/attempt-engine.ts';
+import { type AttemptDeadline, untilAborted } from '../resilience/deadline.ts';
+import { addUsage, emptyUsage, type RequestUsage } from '../usage.ts';
+import type { Model, ModelRequestParameters, StreamedResponse } from './model.ts';
+
+/** A stream read up to its first event (or, when buffering for a response check, to its end). */
+export interface PrimedStream {
+  stream: StreamedResponse;
+  iterator: AsyncIterator<ModelResponseStreamEvent>;
+  buffered: ModelResponseStreamEvent[];
+  done: boolean;
+}
+
+/** Waits for the next event, or rejects with the attempt signal's reason (a deadline, the caller). */
+function nextEvent(
+  iterator: AsyncIterator<ModelResponseStreamEvent>,
+  signal: AbortSignal,
+): Promise<IteratorResult<ModelResponseStreamEvent>> {
+  return untilAborted(iterator.next(), signal);
+}
+
+/** Opens a stream and reads ahead to the first event; with `bufferAll`, to the end (for response checks). */
+export function streamRunner(
+  messages: ModelMessage[],
+  params: ModelRequestParameters | undefined,
+  bufferAll: boolean,
+): AttemptRunner<PrimedStream> {
+  return {
+    async start(model: Model, settings, deadline: AttemptDeadline): Promise<PrimedStream> {
+      const stream = await model.requestStream(messages, settings, params);
+      const iterator = stream[Symbol.asyncIterator]();
+      const buffered: ModelResponseStreamEvent[] = [];
+      try {
+        for (;;) {
+          const next = await nextEvent(iterator, deadline.signal);
+          if (next.done) return { stream, iterator, buffered, done: true };
+          if (buffered.length === 0) deadline.firstToken();
+          else deadline.touch();
+          buffered.push(next.value);
+          if (!bufferAll) return { stream, iterator, buffered, done: false };
+        }
+      } catch (error) {
+        stream.cancel(error);
+        throw error;
+      }
+    },
+    response: (primed) => (primed.done ? primed.stream.get() : undefined),
+    release: (primed, reason) => primed.stream.cancel(reason),
+  };
+}
+
+/** Called after a committed stream failed: resolves with the next model's stream, or rejects. */
+export type ContinueStream = (
+  partialText: string,
+  failedIndex: number,
+) => Promise<ChainOutcome<PrimedStream>>;
+
+interface Segment {
+  outcome: ChainOutcome<PrimedStream>;
+  /** Added to this segment's part indices so continuations follow the parts already sent. */
+  indexOffset: number;
+}
+
+/** The StreamedResponse a FallbackModel hands out: one committed attempt, plus any continuations. */
+export class FallbackStream implements StreamedResponse {
+  private readonly segments: Segment[];
+  private readonly continueStream: ContinueStream | undefined;
+  private readonly report: (attempt: ChainOutcome<PrimedStream>['attempt']) => void;
+  private readonly onFailure: (outcome: ChainOutcome<PrimedStream>, error: unknown) => Promise<void>;
+  private readonly callerSignal: AbortSignal | undefined;
+  private readonly clock: () => number;
+  private iterated = false;
+
+  constructor(init: {
+    outcome: ChainOutcome<PrimedStream>;
+    continueStream?: ContinueStream | undefined;
+    report: (attempt: ChainOutcome<PrimedStream>['attempt']) => void;
+    onFailure: (outcome: ChainOutcome<PrimedStream>, error: unknown) => Promise<void>;
+    callerSignal: AbortSignal | undefined;
+    clock: () => number;
+  }) {
+    this.clock = init.clock;
+    this.segments = [{ outcome: init.outcome, indexOffset: 0 }];
+    this.continueStream = init.continueStream;
+    this.report = init.report;
+    this.onFailure = init.onFailure;
+    this.callerSignal = init.callerSignal;
+  }
+
+  private get current(): Segment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  get modelName(): string {
+    return this.current.outcome.result.stream.modelName;
+  }
+
+  get providerName(): string {
+    return this.current.outcome.result.stream.providerName;
+  }
+
+  get usage(): RequestUsage {
+    let usage = emptyUsage();
+    for (const segment of this.segments) {
+      const stream = segment.outcome.result.stream;
+      usage = addUsage(usage, withCost(stream.providerName, stream.modelName, stream.usage));
+    }
+    const rejectedCost = this.segments[0]!.outcome.rejectedCost;
+    if (rejectedCost !== undefined) usage.cost = (usage.cost ?? 0) + rejectedCost;
+    return usage;
+  }
+
+  get(): ModelResponse {
+    const last = this.current.outcome.result.stream.get();
+    const response: ModelResponse = {
+      ...last,
+      usage: this.usage,
+      attempts: [...this.current.outcome.attempts],
+    };
+    if (this.segments.length > 1) {
+      response.parts = this.segments.flatMap((segment) => segment.outcome.result.stream.get().parts);
+    }
+    return response;
+  }
+
+  cancel(reason?: unknown): void {
+    const outcome = this.current.outcome;
+    outcome.result.stream.cancel(reason);
+    outcome.deadline.dispose();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<ModelResponseStreamEvent> {
+    if (this.iterated)
+      throw new Error('A StreamedResponse can be iterated only once; use get() to read it again.');
+    this.iterated = true;
+    let finished = false;
+    try {
+      for (;;) {
+        const segment = this.current;
+        try {
+          yield* this.segmentEvents(segment);
+          this.finish(segment.outcome, 'ok');
+          finished = true;
+          return;
+        } catch (error) {
+          segment.outcome.deadline.dispose();
+          if (this.callerSignal?.aborted) {
+            this.finish(segment.outcome, 'cancelled');
+            throw this.callerSignal.reason;
+          }
+          this.finish(segment.outcome, 'error', error);
+          await this.onFailure(segment.outcome, error);
+          const next = await this.continueAfter(segment);
+          if (!next) throw error;
+          this.segments.push(next);
+        }
+      }
+    } finally {
+      if (!finished) this.cancel('stream closed before its end');
+    }
+  }
+
+  private async *segmentEvents(segment: Segment): AsyncGenerator<ModelResponseStreamEvent> {
+    const { result, deadline } = segment.outcome;
+    const offset = segment.indexOffset;
+    for (const event of result.buffered)
+      yield offset === 0 ? event : { ...event, index: event.index + offset };
+    if (result.done) return;
+    for (;;) {
+      const next = await nextEvent(result.iterator, deadline.signal);
+      if (next.done) return;
+      deadline.touch();
+      yield offset === 0 ? next.value : { ...next.value, index: next.value.index + offset };
+    }
+  }
+
+  /** The next model continuing the text already sent, when asked for and possible; else undefined. */
+  private async continueAfter(segment: Segment): Promise<Segment | undefined> {
+    if (!this.continueStream) return undefined;
+    const partial = segment.outcome.result.stream.get();
+    // Tool calls cannot be resumed half-way: their arguments would be two JSON fragments.
+    if (partial.parts.some((part) => part.partKind === 'tool-call')) return undefined;
+    const text = partial.parts.map((part) => (part.partKind === 'text' ? part.content : '')).join('');
+    try {
+      const outcome = await this.continueStream(text, segment.outcome.index);
+      const indexOffset = segment.indexOffset + partial.parts.length;
+      // Later attempts join the first segment's trace so get() shows the whole story.
+      return {
+        outcome: { ...outcome, attempts: [...segment.outcome.attempts, ...outcome.attempts] },
+        indexOffset,
+      };
+    } catch {
+      // The caller gets the original failure: it is what broke their stream.
+      return undefined;
+    }
+  }
+
+  private finish(outcome: ChainOutcome<PrimedStream>, result: 'ok' | 'error' | 'cancelled', error?: unknown) {
+    const attempt = outcome.attempt;
+    const stream = outcome.result.stream;
+    attempt.outcome = result;
+    attempt.modelName = stream.modelName;
+    attempt.providerName = stream.providerName;
+    attempt.usage = withCost(stream.providerName, stream.modelName, stream.usage);
+    if (attempt.usage.cost !== undefined) attempt.cost = attempt.usage.cost;
+    attempt.durationMs = this.clock() - attempt.startedAt;
+    if (error !== undefined) {
+      const kind = (error as { kind?: unknown } | null)?.kind;
+      if (typeof kind === 'string') attempt.errorKind = kind;
+    }
+    if (result === 'ok') outcome.deadline.dispose();
+    this.report(attempt);
+  }
+}
+
+/** The conversation to send a model that continues a broken stream from `partialText`. */
+export function continuationMessages(messages: ModelMessage[], partialText: string): ModelMessage[] {
+  return [
+    ...messages,
+    {
+      kind: 'response',
+      parts: [{ partKind: 'text', content: partialText }],
+      usage: emptyUsage(),
+      modelName: 'continuation',
+      providerName: 'understudy',
+      timestamp: new Date(),
+    },
+    {
+      kind: 'request',
+      parts: [
+        userPrompt(
+          'Your previous answer was cut off. Continue it exactly from where it stopped, without repeating anything.',
+        ),
+      ],
+    },
+  ];
+}

@@ -1,0 +1,336 @@
+/**
+ * Runs one call across a chain of models: retries a model while the policy and the deadline allow,
+ * falls back to the next on the failures `fallbackOn` accepts, skips models whose breaker is open, and
+ * records every attempt. It knows nothing of requests versus streams: an `AttemptRunner` does one
+ * attempt and resolves once it has content (the whole response, or a stream's first event).
+ *
+ * @example
+ * const engine = new AttemptEngine({ retry: { maxRetries: 2 }, timeoutMs: 30_000 });
+ * const outcome = await engine.run(models, settings, conditions, runner);
+ */
+import { ModelAPIError } from '../errors/index.ts';
+import type { Attempt, AttemptOutcome, ModelResponse } from '../messages.ts';
+import type { Model } from '../models/model.ts';
+import { withCost } from '../pricing/price.ts';
+import { type ModelSettings, mergeSettings } from '../settings.ts';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
+import { classifyError, type ErrorClass, retryAfterOf, statusCodeOf } from './classify.ts';
+import { type AttemptDeadline, CallDeadline } from './deadline.ts';
+import { type PolicyAction, type ResiliencePolicy, resolvePolicy } from './policy.ts';
+import { type ResolvedRetryOptions, type RetryOptions, resolveRetryOptions, retryDelay } from './retry.ts';
+
+export interface FallbackEvent {
+  from: string;
+  to: string;
+  error: unknown;
+}
+
+export interface AttemptEngineOptions {
+  retry?: RetryOptions;
+  policy?: ResiliencePolicy;
+  /** Whole-call deadline in ms when the call's settings give no `timeout`. */
+  timeoutMs?: number;
+  /** Streams: to the first content event. Requests: to the whole response. */
+  firstTokenTimeoutMs?: number;
+  /** Streams: the longest gap between two events. */
+  idleTimeoutMs?: number;
+  /** Breaker options, a shared CircuitBreaker, or false for none. Default: a breaker of its own. */
+  breaker?: CircuitBreakerOptions | CircuitBreaker | false;
+  /** Epoch ms; injectable for tests. */
+  clock?: () => number;
+  onAttempt?: (attempt: Attempt) => void;
+  onFallback?: (event: FallbackEvent) => void;
+}
+
+/** What the engine asks of `fallbackOn`. */
+export interface ChainConditions {
+  acceptsError(error: unknown): Promise<boolean>;
+  rejectsResponse(response: ModelResponse): Promise<boolean>;
+  readonly hasResponseHandlers: boolean;
+  /** Kinds the user named: they fall back even where the policy says fail. */
+  readonly kinds: ReadonlySet<string>;
+}
+
+/** Does one attempt of one model. */
+export interface AttemptRunner<T> {
+  start(model: Model, settings: ModelSettings, deadline: AttemptDeadline): Promise<T>;
+  /** The complete response of a result, to check and price; undefined for a stream still open. */
+  response(result: T): ModelResponse | undefined;
+  /** Gives up a result that will not be used (a rejected response, a lost race). */
+  release(result: T, reason: unknown): void;
+}
+
+/** A served attempt. For streams the `deadline` stays armed until the stream ends; dispose it then. */
+export interface ChainOutcome<T> {
+  result: T;
+  model: Model;
+  index: number;
+  attempt: Attempt;
+  attempts: Attempt[];
+  deadline: AttemptDeadline;
+  /** Cost of responses rejected by response handlers, to add to the served response's cost. */
+  rejectedCost: number | undefined;
+}
+
+/** The breaker key of a model: its own `breakerKey` when it has one, else `system:modelName`. */
+export function breakerKeyOf(model: Model): string {
+  return (model as { breakerKey?: string }).breakerKey ?? `${model.system}:${model.modelName}`;
+}
+
+type Step<T> = { kind: 'served'; outcome: ChainOutcome<T> } | { kind: 'next' } | { kind: 'stop' };
+
+export class AttemptEngine {
+  readonly breaker: CircuitBreaker | undefined;
+  private readonly options: AttemptEngineOptions;
+  private readonly retry: ResolvedRetryOptions;
+  private readonly policy: Readonly<Record<string, PolicyAction>>;
+  private readonly clock: () => number;
+
+  constructor(options: AttemptEngineOptions = {}) {
+    this.options = options;
+    this.retry = resolveRetryOptions(options.retry);
+    this.policy = resolvePolicy(options.policy);
+    this.clock = options.clock ?? Date.now;
+    const breaker = options.breaker;
+    this.breaker =
+      breaker === false
+        ? undefined
+        : breaker instanceof CircuitBreaker
+          ? breaker
+          : new CircuitBreaker({ clock: this.clock, ...breaker });
+  }
+
+  /**
+   * Tries `models` from `startIndex` in order. Resolves with the served attempt; rejects with the
+   * caller's abort reason, an error no condition accepts (unchanged), or a FallbackExceptionGroup-ready
+   * list via `failAll` when every model failed.
+   */
+  async run<T>(
+    models: readonly Model[],
+    settings: ModelSettings,
+    conditions: ChainConditions,
+    runner: AttemptRunner<T>,
+    failAll: (errors: unknown[], rejected: number) => Error,
+    startIndex = 0,
+  ): Promise<ChainOutcome<T>> {
+    const chain = new ChainState(new CallDeadline(settings.timeout ?? this.options.timeoutMs, this.clock));
+    const skipped: number[] = [];
+    for (let index = startIndex; index < models.length; index++) {
+      settings.signal?.throwIfAborted();
+      if (chain.deadline.expired) break;
+      const model = models[index]!;
+      if (this.breaker && (await this.breaker.admit(breakerKeyOf(model))) === 'skip') {
+        skipped.push(index);
+        this.record(chain, model, 'skipped', this.clock(), {});
+        continue;
+      }
+      const step = await this.tryModel(models, index, settings, conditions, runner, chain);
+      if (step.kind === 'served') return step.outcome;
+      if (step.kind === 'stop') break;
+    }
+    // Every model's breaker was open: rather than fail without a try, try the one that failed longest ago.
+    if (chain.tried === 0 && skipped.length > 0 && !chain.deadline.expired && this.breaker) {
+      let chosen = skipped[0]!;
+      let oldest = Number.POSITIVE_INFINITY;
+      for (const index of skipped) {
+        const at = await this.breaker.lastFailureAt(breakerKeyOf(models[index]!));
+        if (at < oldest) [chosen, oldest] = [index, at];
+      }
+      const step = await this.tryModel(models, chosen, settings, conditions, runner, chain);
+      if (step.kind === 'served') return step.outcome;
+    }
+    if (chain.errors.length === 0 && chain.rejected === 0) {
+      chain.errors.push(
+        new ModelAPIError('fallback', `the call's deadline passed before any attempt`, { kind: 'timeout' }),
+      );
+    }
+    throw failAll(chain.errors, chain.rejected);
+  }
+
+  private async tryModel<T>(
+    models: readonly Model[],
+    index: number,
+    settings: ModelSettings,
+    conditions: ChainConditions,
+    runner: AttemptRunner<T>,
+    chain: ChainState,
+  ): Promise<Step<T>> {
+    const model = models[index]!;
+    const key = breakerKeyOf(model);
+    const caller = settings.signal;
+    for (let retries = 0; ; retries++) {
+      const remaining = chain.deadline.remainingMs();
+      if (remaining <= 0) return { kind: 'stop' };
+      if (chain.pendingFallback) {
+        this.options.onFallback?.({ ...chain.pendingFallback, to: model.modelName });
+        chain.pendingFallback = undefined;
+      }
+      const deadline = chain.deadline.startAttempt(model.modelName, caller, {
+        firstTokenMs: this.options.firstTokenTimeoutMs,
+        idleMs: this.options.idleTimeoutMs,
+      });
+      const overrides: ModelSettings = { signal: deadline.signal };
+      if (Number.isFinite(remaining)) overrides.timeout = remaining;
+      const attemptSettings = mergeSettings(model.settings, settings, overrides);
+      const startedAt = this.clock();
+      chain.tried++;
+      let result: T;
+      try {
+        result = await runner.start(model, attemptSettings, deadline);
+      } catch (error) {
+        deadline.dispose();
+        if (caller?.aborted) {
+          this.record(chain, model, 'cancelled', startedAt, {});
+          throw caller.reason;
+        }
+        const kind = classifyError(error);
+        this.record(chain, model, 'error', startedAt, { errorKind: kind, statusCode: statusCodeOf(error) });
+        if (!(await conditions.acceptsError(error))) {
+          await this.breaker?.onFailure(key, asKind(kind));
+          throw error;
+        }
+        chain.errors.push(error);
+        const decision = this.decide(kind, error, retries, chain, conditions);
+        await this.breaker?.onFailure(key, asKind(kind), decision.openForMs);
+        if (decision.action === 'fail') throw error;
+        if (decision.action === 'retry') {
+          await sleep(decision.waitMs, caller);
+          continue;
+        }
+        chain.pendingFallback = { from: model.modelName, error };
+        return { kind: chain.deadline.expired ? 'stop' : 'next' };
+      }
+
+      const response = runner.response(result);
+      if (response && conditions.hasResponseHandlers && (await conditions.rejectsResponse(response))) {
+        deadline.dispose();
+        runner.release(result, 'rejected by a fallbackOn response handler');
+        const usage = withCost(response.providerName, response.modelName, response.usage);
+        const attempt = this.record(chain, model, 'rejected', startedAt, { usage, cost: usage.cost });
+        chain.rejected++;
+        if (attempt.cost !== undefined) chain.rejectedCost = (chain.rejectedCost ?? 0) + attempt.cost;
+        // The model answered: it is healthy, even if the answer was not wanted.
+        await this.breaker?.onSuccess(key);
+        chain.pendingFallback = { from: model.modelName, error: 'response rejected' };
+        return { kind: chain.deadline.expired ? 'stop' : 'next' };
+      }
+      if (response) deadline.dispose();
+      await this.breaker?.onSuccess(key);
+      const attempt = makeAttempt(model, 'ok', startedAt, this.clock(), {});
+      if (response) {
+        attempt.usage = withCost(response.providerName, response.modelName, response.usage);
+        attempt.cost = attempt.usage.cost;
+        attempt.modelName = response.modelName;
+        attempt.providerName = response.providerName;
+      }
+      chain.attempts.push(attempt);
+      // A stream's attempt is reported when it ends, with its usage.
+      if (response) this.options.onAttempt?.(attempt);
+      return {
+        kind: 'served',
+        outcome: {
+          result,
+          model,
+          index,
+          attempt,
+          attempts: chain.attempts,
+          deadline,
+          rejectedCost: chain.rejectedCost,
+        },
+      };
+    }
+  }
+
+  private decide(
+    kind: ErrorClass,
+    error: unknown,
+    retries: number,
+    chain: ChainState,
+    conditions: ChainConditions,
+  ): { action: PolicyAction; waitMs: number; openForMs?: number } {
+    let action = this.policy[kind === 'aborted' ? 'unknown' : kind] ?? 'fallback';
+    if (action === 'fail' && conditions.kinds.has(kind)) action = 'fallback';
+    const retryAfter = retryAfterOf(error);
+    const openForMs =
+      retryAfter !== undefined && retryAfter > this.retry.retryAfterCapMs ? retryAfter : undefined;
+    if (action !== 'retry') return { action, waitMs: 0, openForMs };
+    if (retries >= this.retry.maxRetries) return { action: 'fallback', waitMs: 0, openForMs };
+    const delay = retryDelay(retries, this.retry, retryAfter);
+    if ('fallbackForMs' in delay) return { action: 'fallback', waitMs: 0, openForMs: delay.fallbackForMs };
+    // A wait that would use up the call's deadline leaves no time for the retry itself: move on instead.
+    if (delay.wait >= chain.deadline.remainingMs()) return { action: 'fallback', waitMs: 0 };
+    return { action: 'retry', waitMs: delay.wait };
+  }
+
+  private record(
+    chain: ChainState,
+    model: Model,
+    outcome: AttemptOutcome,
+    startedAt: number,
+    extra: Partial<Attempt>,
+  ): Attempt {
+    const attempt = makeAttempt(model, outcome, startedAt, this.clock(), extra);
+    chain.attempts.push(attempt);
+    this.options.onAttempt?.(attempt);
+    return attempt;
+  }
+
+  /** Reports an attempt finished outside the engine (a stream's end or failure after commit). */
+  report(attempt: Attempt): void {
+    this.options.onAttempt?.(attempt);
+  }
+}
+
+class ChainState {
+  readonly deadline: CallDeadline;
+  readonly attempts: Attempt[] = [];
+  readonly errors: unknown[] = [];
+  rejected = 0;
+  rejectedCost: number | undefined;
+  tried = 0;
+  pendingFallback: { from: string; error: unknown } | undefined;
+
+  constructor(deadline: CallDeadline) {
+    this.deadline = deadline;
+  }
+}
+
+function asKind(kind: ErrorClass) {
+  return kind === 'aborted' ? 'unknown' : kind;
+}
+
+function makeAttempt(
+  model: Model,
+  outcome: AttemptOutcome,
+  startedAt: number,
+  now: number,
+  extra: Partial<Attempt>,
+): Attempt {
+  const attempt: Attempt = {
+    modelName: model.modelName,
+    providerName: model.system,
+    outcome,
+    startedAt,
+    durationMs: now - startedAt,
+  };
+  for (const [name, value] of Object.entries(extra)) {
+    if (value !== undefined) (attempt as unknown as Record<string, unknown>)[name] = value;
+  }
+  return attempt;
+}
+
+/** Waits `ms` (fake-timer friendly); the caller's abort ends the wait with its reason. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

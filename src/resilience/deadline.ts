@@ -1,0 +1,139 @@
+/**
+ * One deadline for the whole call, shared by every attempt, plus the per-attempt deadlines (first token,
+ * idle gap). Each attempt gets one AbortSignal that fires on any of them or on the caller's signal. The
+ * engine's own deadlines abort with a `ModelAPIError` of kind `timeout` as the *reason*, which the HTTP
+ * client and local models surface as is, so a deadline reads as a timeout and a caller's abort as theirs.
+ *
+ * @example
+ * const deadline = new CallDeadline(5_000);
+ * const attempt = deadline.startAttempt('gpt-4o', callerSignal, { firstTokenMs: 2_000 });
+ * await model.request(messages, { signal: attempt.signal });
+ * attempt.dispose();
+ */
+import { ModelAPIError } from '../errors/index.ts';
+
+export class CallDeadline {
+  /** Epoch ms at which the call must be over; Infinity without a deadline. */
+  readonly endsAt: number;
+  private readonly clock: () => number;
+
+  constructor(timeoutMs: number | undefined, clock: () => number = Date.now) {
+    this.clock = clock;
+    this.endsAt = timeoutMs === undefined ? Number.POSITIVE_INFINITY : clock() + timeoutMs;
+  }
+
+  /** Milliseconds left (Infinity without a deadline, 0 once passed). */
+  remainingMs(): number {
+    return Math.max(0, this.endsAt - this.clock());
+  }
+
+  get expired(): boolean {
+    return this.remainingMs() <= 0;
+  }
+
+  startAttempt(
+    modelName: string,
+    callerSignal: AbortSignal | undefined,
+    limits: { firstTokenMs?: number | undefined; idleMs?: number | undefined } = {},
+  ): AttemptDeadline {
+    return new AttemptDeadline(modelName, callerSignal, this.remainingMs(), limits);
+  }
+}
+
+/** The signal and timers of one attempt. Call `firstToken()` at the first content, `dispose()` at the end. */
+export class AttemptDeadline {
+  readonly signal: AbortSignal;
+  private readonly controller = new AbortController();
+  private readonly modelName: string;
+  private readonly idleMs: number | undefined;
+  private callTimer: ReturnType<typeof setTimeout> | undefined;
+  private firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    modelName: string,
+    callerSignal: AbortSignal | undefined,
+    remainingMs: number,
+    limits: { firstTokenMs?: number | undefined; idleMs?: number | undefined },
+  ) {
+    this.modelName = modelName;
+    this.idleMs = limits.idleMs;
+    this.signal = callerSignal
+      ? AbortSignal.any([callerSignal, this.controller.signal])
+      : this.controller.signal;
+    if (Number.isFinite(remainingMs)) {
+      this.callTimer = setTimeout(() => this.expire(`the call's deadline passed`), remainingMs);
+    }
+    if (limits.firstTokenMs !== undefined) {
+      this.firstTokenTimer = setTimeout(
+        () => this.expire(`no first token within ${limits.firstTokenMs} ms`),
+        limits.firstTokenMs,
+      );
+    }
+  }
+
+  /** The first content arrived: the first-token deadline is met and the idle deadline starts. */
+  firstToken(): void {
+    clearTimeout(this.firstTokenTimer);
+    this.firstTokenTimer = undefined;
+    this.touch();
+  }
+
+  /** A stream event arrived: restarts the idle deadline. */
+  touch(): void {
+    if (this.idleMs === undefined) return;
+    clearTimeout(this.idleTimer);
+    const idleMs = this.idleMs;
+    this.idleTimer = setTimeout(() => this.expire(`no stream event for ${idleMs} ms`), idleMs);
+  }
+
+  /** Aborts the attempt with `reason` (a hedging loser, a rejected stream). */
+  abort(reason: unknown): void {
+    this.controller.abort(reason);
+    this.dispose();
+  }
+
+  dispose(): void {
+    clearTimeout(this.callTimer);
+    clearTimeout(this.firstTokenTimer);
+    clearTimeout(this.idleTimer);
+  }
+
+  private expire(why: string): void {
+    this.controller.abort(
+      new ModelAPIError(this.modelName, `${this.modelName}: ${why}`, { kind: 'timeout' }),
+    );
+    this.dispose();
+  }
+}
+
+/**
+ * Settles with `promise`, or rejects with the signal's reason as soon as it aborts — so a model that
+ * ignores its signal cannot hold an attempt past its deadline.
+ *
+ * @example
+ * const response = await untilAborted(model.request(messages, { signal }), signal);
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => {});
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
