@@ -21,6 +21,9 @@ import type { ModelSettings } from '../../settings.ts';
 import { defaultRequestParameters, type ModelRequestParameters, type ToolDefinition } from '../model.ts';
 import { GoogleModel } from './model.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: recorded JSON bodies are read freely in assertions
+type Body = Record<string, any>;
+
 const GEMINI_API = '/v1beta';
 const VERTEX = '/v1beta1/projects/pydantic-ai/locations/global/publishers/google';
 
@@ -34,7 +37,7 @@ interface Recording {
   server: CassetteServer;
   model: GoogleModel;
   /** The recorded request bodies, in order. */
-  sent: Array<Record<string, any>>;
+  sent: Array<Body>;
   /** The recorded request paths, in order. */
   paths: string[];
 }
@@ -63,7 +66,7 @@ async function replay(
   return {
     server,
     model,
-    sent: interactions.map((i) => i.request.body as Record<string, any>),
+    sent: interactions.map((i) => i.request.body as Body),
     paths: interactions.map((i) => {
       const url = new URL(i.request.uri);
       return url.pathname + url.search;
@@ -97,13 +100,13 @@ function normalize(value: unknown): unknown {
   return walk(value);
 }
 
-function expectSameConversation(ours: unknown, recorded: Record<string, any>): void {
-  const body = ours as Record<string, any>;
+function expectSameConversation(ours: unknown, recorded: Body): void {
+  const body = ours as Body;
   expect(normalize(body.contents)).toEqual(normalize(recorded.contents));
   expect(body.systemInstruction).toEqual(recorded.systemInstruction);
 }
 
-function toolNames(body: Record<string, any>): string[] {
+function toolNames(body: Body): string[] {
   return body.tools[0].functionDeclarations.map((d: { name: string }) => d.name);
 }
 
@@ -190,7 +193,7 @@ describe('GoogleModel.request replays recorded Gemini answers', () => {
       cacheWriteTokens: 0,
       details: { 'promptTokensDetails.TEXT': 15 },
     });
-    const body = server.received[0]!.body as Record<string, any>;
+    const body = server.received[0]!.body as Body;
     expectSameConversation(body, sent[0]!);
     expect(body.generationConfig).toEqual({ maxOutputTokens: 5, thinkingConfig: { thinkingBudget: 0 } });
     expect(sent[0]!.generationConfig.maxOutputTokens).toBe(5);
@@ -214,9 +217,7 @@ describe('GoogleModel.request replays recorded Gemini answers', () => {
       'candidatesTokensDetails.TEXT': 8,
     });
     // gemini-1.5 has no thinking: the setting is dropped, not sent.
-    expect((server.received[0]!.body as Record<string, any>).generationConfig).toEqual(
-      sent[0]!.generationConfig,
-    );
+    expect((server.received[0]!.body as Body).generationConfig).toEqual(sent[0]!.generationConfig);
   });
 
   it('strips "models/" from the served model name (test_google_model_thinking_config)', async () => {
@@ -255,7 +256,7 @@ describe('GoogleModel.request replays recorded Gemini answers', () => {
     expect(error).toBeInstanceOf(ModelAPIError);
     expect((error as ModelAPIError).kind).toBe('content_filter');
     expect((error as ModelAPIError).message).toBe('Gemini withheld the response (SAFETY)');
-    expect((server.received[0]!.body as Record<string, any>).safetySettings).toEqual(sent[0]!.safetySettings);
+    expect((server.received[0]!.body as Body).safetySettings).toEqual(sent[0]!.safetySettings);
   });
 
   it('a prompt blocked by Model Armor raises content_filter (vertex)', async () => {
@@ -368,7 +369,7 @@ describe('GoogleModel.request replays recorded Gemini answers', () => {
       'candidatesTokensDetails.TEXT': 33,
     });
     const recordedFile = sent[0]!.contents[0].parts[1].fileData;
-    expect((server.received[0]!.body as Record<string, any>).contents[0].parts[1]).toEqual({
+    expect((server.received[0]!.body as Body).contents[0].parts[1]).toEqual({
       fileData: { fileUri: recordedFile.file_uri, mimeType: recordedFile.mime_type },
     });
   });
@@ -408,7 +409,7 @@ describe('GoogleModel.request replays recorded Gemini answers', () => {
     ]);
     expect(first.finishReason).toBe('tool_call');
     expect(first.rawFinishReason).toBe('STOP');
-    const body = server.received[0]!.body as Record<string, any>;
+    const body = server.received[0]!.body as Body;
     expect(body.toolConfig).toEqual(sent[0]!.toolConfig);
     expect(toolNames(body)).toEqual(['get_user_country', 'final_result']);
     expect(body.tools[0].functionDeclarations[1]).toEqual({
@@ -519,7 +520,7 @@ describe('GoogleModel.request replays recorded Gemini answers', () => {
     ]);
     expect(third.finishReason).toBe('stop');
     expectSameConversation(server.received[2]!.body, sent[2]!);
-    expect((server.received[2]!.body as Record<string, any>).generationConfig).toEqual({ temperature: 0 });
+    expect((server.received[2]!.body as Body).generationConfig).toEqual({ temperature: 0 });
   });
 
   it('Gemini 3 thought parts and a signed text part round-trip (test_google_model_thinking_part)', async () => {
@@ -540,7 +541,7 @@ describe('GoogleModel.request replays recorded Gemini answers', () => {
     });
     expect(signatureOf(first, 1)).toMatch(/^EqoeCqceAdHtim\+cXhv3/);
     expect(first.usage).toMatchObject({ inputTokens: 29, outputTokens: 736 + 1001 });
-    expect((server.received[0]!.body as Record<string, any>).generationConfig).toEqual({
+    expect((server.received[0]!.body as Body).generationConfig).toEqual({
       thinkingConfig: { includeThoughts: true },
     });
 
@@ -613,7 +614,7 @@ describe('GoogleModel.request replays recorded Gemini answers', () => {
       toolCallId: GEMINI_CALL_ID,
     });
     // Recorded body sent exactly: ids kept, the OpenAI signature gone, Google's placeholder on the call.
-    expect((server.received[0]!.body as Record<string, any>).contents).toEqual(sent[0]!.contents);
+    expect((server.received[0]!.body as Body).contents).toEqual(sent[0]!.contents);
   });
 
   it('several calls in one turn, only the first signed (test_google_instructions_only_with_tool_calls)', async () => {
@@ -718,7 +719,7 @@ describe('GoogleModel.requestStream replays recorded Gemini streams', () => {
       '/v1beta/models/gemini-2.0-flash-exp:streamGenerateContent?alt=sse',
     );
     expectSameConversation(server.received[0]!.body, sent[0]!);
-    expect((server.received[0]!.body as Record<string, any>).generationConfig).toEqual({ temperature: 0 });
+    expect((server.received[0]!.body as Body).generationConfig).toEqual({ temperature: 0 });
   });
 
   it('streamed tool calls over three turns (test_google_model_iter_stream)', async () => {
@@ -855,9 +856,7 @@ describe('GoogleModel.requestStream replays recorded Gemini streams', () => {
     });
     expect(response.finishReason).toBe('stop');
     expect(response.providerResponseId).toBe('beHBaJfEMIi-qtsP3769-Q8');
-    expect((server.received[0]!.body as Record<string, any>).generationConfig).toEqual(
-      sent[0]!.generationConfig,
-    );
+    expect((server.received[0]!.body as Body).generationConfig).toEqual(sent[0]!.generationConfig);
     expectSameConversation(server.received[0]!.body, sent[0]!);
   });
 
