@@ -111,7 +111,7 @@ async function deliverJson(d: Delivery): Promise<void> {
       res.write(half);
       if (fault.kind === 'stall-after') return d.pending.hang(d.req, res);
       if (clean) res.end();
-      else res.destroy();
+      else d.req.socket.end();
       return;
     }
     default:
@@ -146,8 +146,10 @@ async function deliverStream(d: Delivery): Promise<void> {
         case 'stall-after':
           return d.pending.hang(d.req, res);
         case 'cut-after':
+          // Not clean: the socket closes after the bytes already written are flushed, leaving the
+          // chunked body unterminated — the client sees the connection drop mid-body.
           if (fault.clean) res.end();
-          else d.req.socket.destroy();
+          else d.req.socket.end();
           return;
         case 'error-frame':
           res.end(protocol.errorFrame());
