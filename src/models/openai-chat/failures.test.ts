@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../errors/index.ts';
+import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior, UserError } from '../../errors/index.ts';
 import type { HttpTimeouts } from '../../http/client.ts';
 import { type ModelMessage, type ModelResponseStreamEvent, userPrompt } from '../../messages.ts';
 import type { Provider } from '../../providers/provider.ts';
@@ -17,6 +17,8 @@ interface Exchange {
   res: ServerResponse;
   /** Resolves when the client's TCP connection closes. */
   closed: Promise<void>;
+  /** The request body as sent. */
+  body: string;
 }
 
 type Handler = (exchange: Exchange) => void;
@@ -35,9 +37,10 @@ beforeAll(async () => {
       closed = new Promise<void>((resolve) => req.socket.once('close', () => resolve()));
       socketClosed.set(req.socket, closed);
     }
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (data: Buffer) => chunks.push(data));
     req.on('end', () => {
-      const exchange = { req, res, closed };
+      const exchange = { req, res, closed, body: Buffer.concat(chunks).toString('utf8') };
       waiting?.(exchange);
       waiting = undefined;
       handler(exchange);
@@ -550,5 +553,61 @@ describe('abort and timeout', () => {
     const { events, error } = await drain({ timeout: 60 });
     expect(events).toHaveLength(1);
     expect((error as ModelAPIError).kind).toBe('timeout');
+  });
+});
+
+describe('settings and provider', () => {
+  const completion = {
+    id: 'chatcmpl-2',
+    model: 'gpt-4o-2024-08-06',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  };
+
+  test("the model's settings are overridden key by key; neither settings object is changed", async () => {
+    handler = respond(200, completion);
+    const defaults: ModelSettings = { temperature: 0, maxTokens: 10, extraHeaders: { 'x-team': 'a' } };
+    const frozenDefaults = structuredClone(defaults);
+    const provider: Provider = {
+      name: 'groq',
+      protocol: 'openai-chat',
+      baseUrl: base,
+      url: (path) => `${base}${path}`,
+      headers: async () => ({ authorization: 'Bearer gsk' }),
+    };
+    const m = new OpenAIChatModel('llama-3.3-70b-versatile', { provider, settings: defaults });
+    const callSettings: ModelSettings = { maxTokens: 20 };
+    const exchange = nextExchange();
+    const result = await m.request(messages, callSettings);
+    const { req, body } = await exchange;
+    expect(req.headers['x-team']).toBe('a');
+    expect(req.headers.authorization).toBe('Bearer gsk');
+    expect(JSON.parse(body)).toEqual({
+      model: 'llama-3.3-70b-versatile',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: false,
+      max_tokens: 20,
+      temperature: 0,
+    });
+    expect(result.providerName).toBe('groq');
+    expect(m.system).toBe('groq');
+    expect(defaults).toEqual(frozenDefaults);
+    expect(callSettings).toEqual({ maxTokens: 20 });
+  });
+
+  test('a missing key (UserError from the provider) is not turned into a network error', async () => {
+    const provider: Provider = {
+      name: 'openai',
+      protocol: 'openai-chat',
+      baseUrl: base,
+      url: (path) => `${base}${path}`,
+      headers: () => {
+        throw new UserError('Set OPENAI_API_KEY');
+      },
+    };
+    const error = await failure(new OpenAIChatModel('gpt-4o', { provider }).request(messages));
+    expect(error).toBeInstanceOf(UserError);
+    const streamError = await failure(new OpenAIChatModel('gpt-4o', { provider }).requestStream(messages));
+    expect(streamError).toBeInstanceOf(UserError);
   });
 });

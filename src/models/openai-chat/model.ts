@@ -4,7 +4,13 @@
  * speaks the protocol.
  */
 import { ModelAPIError } from '../../errors/index.ts';
-import { postJson, readBodyText, transportError, type UpstreamResponse } from '../../http/client.ts';
+import {
+  postJson,
+  readBodyText,
+  transportError,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from '../../http/client.ts';
 import type { ModelMessage, ModelResponse } from '../../messages.ts';
 import type { Provider } from '../../providers/provider.ts';
 import { type ModelSettings, mergeSettings } from '../../settings.ts';
@@ -58,8 +64,10 @@ export class OpenAIChatModel implements Model {
     params?: ModelRequestParameters,
   ): Promise<ModelResponse> {
     const call = this.startCall(settings);
+    // Built outside the try: a UserError (missing key, unsendable content) is not an upstream failure.
+    const upstream = await this.upstreamRequest(messages, call, params, false);
     try {
-      const response = await this.send(messages, call, params, false);
+      const response = await postJson(upstream);
       const text = await readBodyText(response, this.modelName, call.signal);
       return this.parseCompletion(text);
     } catch (error) {
@@ -73,9 +81,10 @@ export class OpenAIChatModel implements Model {
     params?: ModelRequestParameters,
   ): Promise<StreamedResponse> {
     const call = this.startCall(settings);
+    const upstream = await this.upstreamRequest(messages, call, params, true);
     let response: UpstreamResponse;
     try {
-      response = await this.send(messages, call, params, true);
+      response = await postJson(upstream);
     } catch (error) {
       throw call.mapFailure(error);
     }
@@ -90,12 +99,12 @@ export class OpenAIChatModel implements Model {
     return new ResponseStream(builder, events, call.controller);
   }
 
-  private async send(
+  private async upstreamRequest(
     messages: ModelMessage[],
     call: Call,
     params: ModelRequestParameters | undefined,
     stream: boolean,
-  ): Promise<UpstreamResponse> {
+  ): Promise<UpstreamRequest> {
     const body = buildRequestBody({
       modelName: this.modelName,
       messages,
@@ -113,14 +122,14 @@ export class OpenAIChatModel implements Model {
       ...(await this.provider.headers()),
       ...call.settings.extraHeaders,
     };
-    return postJson({
+    return {
       url: this.provider.url('/chat/completions', this.modelName),
       headers,
       body: JSON.stringify(body),
       modelName: this.modelName,
       signal: call.signal,
       timeouts: this.provider.timeouts,
-    });
+    };
   }
 
   /** Parses a whole (non-stream) answer through the same steps a stream's deltas take. */
