@@ -25,7 +25,7 @@ export function isErrorKind(value: unknown): value is ErrorKind {
 // Phrases the providers really use, taken from their error bodies (OpenAI, Anthropic, Gemini and the
 // OpenAI-compatible hosts). Matched case-insensitively against the error's code, type and message.
 const CONTEXT_LENGTH =
-  /context[_ ]length|maximum context|context window|prompt is too long|too many tokens|input token count.*exceeds|exceeds the maximum number of tokens|request too large|string_above_max_length|reduce the length of the messages/i;
+  /context[_ ]length|maximum context|context window|prompt is too long|too many tokens|input token count.*exceeds|exceeds the maximum number of tokens|request[_ ]too[_ ]large|string_above_max_length|reduce the length of the messages/i;
 const CONTENT_FILTER =
   /content[_ ]policy|content[_ ]filter|content management policy|safety system|responsibleaipolicyviolation|flagged|moderation|invalid_prompt|blocked.*safety|SAFETY/;
 const OVERLOADED = /overloaded|over capacity|UNAVAILABLE|engine is currently overloaded/i;
