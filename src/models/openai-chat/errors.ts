@@ -14,6 +14,7 @@ import { errorObjectSchema } from './api.ts';
 /** The end marker of a Chat Completions stream. */
 export const STREAM_END_MARKER = '[DONE]';
 
+/** What went wrong in-band, as the stream reader or body parser saw it; see `inBandError`. */
 export type InBandFailure =
   /** `{"error": {...}}` in a stream frame or a 200 body (OpenAI's mid-stream errors, OpenRouter's). */
   | { kind: 'error-object'; error: unknown }

@@ -28,6 +28,12 @@ import { buildRequestBody } from './request-body.ts';
 import { applyDelta, applyEnvelope, applyFinishReason, mapUsage, newDeltaState } from './response-parts.ts';
 import { chatCompletionEvents, errorField } from './stream.ts';
 
+/**
+ * Options of an OpenAIChatModel: the provider (URL, auth, timeouts) and default settings.
+ *
+ * @example
+ * const options: OpenAIChatModelOptions = { provider, settings: { maxTokens: 1000 } };
+ */
 export interface OpenAIChatModelOptions {
   provider: Provider;
   /** Defaults for every call; a call's own settings override them key by key. */

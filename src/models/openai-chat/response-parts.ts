@@ -15,11 +15,18 @@ export interface DeltaState {
   readonly openedToolCalls: Set<number>;
 }
 
+/** Fresh state for one response. @example const state = newDeltaState(); */
 export function newDeltaState(): DeltaState {
   return { openedToolCalls: new Set() };
 }
 
-/** Records the response-level fields every chunk (or the whole body) may carry. */
+/**
+ * Records the response-level fields every chunk (or the whole body) may carry: the first id is the
+ * response id, and the served model name replaces the asked one.
+ *
+ * @example
+ * applyEnvelope(builder, { id: 'chatcmpl-1', model: 'gpt-4o-2024-08-06' });
+ */
 export function applyEnvelope(
   builder: ResponseBuilder,
   envelope: { id?: string | null | undefined; model?: string | null | undefined },
@@ -28,6 +35,12 @@ export function applyEnvelope(
   if (envelope.model) builder.modelName = envelope.model;
 }
 
+/**
+ * Records a finish reason, normalized and raw; null (not finished yet) changes nothing.
+ *
+ * @example
+ * applyFinishReason(builder, 'tool_calls'); // builder.finishReason === 'tool_call'
+ */
 export function applyFinishReason(builder: ResponseBuilder, raw: string | null | undefined): void {
   if (!raw) return;
   builder.rawFinishReason = raw;
@@ -37,6 +50,9 @@ export function applyFinishReason(builder: ResponseBuilder, raw: string | null |
 /**
  * Feeds one message or delta to the builder: reasoning, then text, then tool call fragments, which is the
  * order the providers produce them in.
+ *
+ * @example
+ * yield* applyDelta(builder, chunk.choices[0].delta, state);
  */
 export function* applyDelta(
   builder: ResponseBuilder,

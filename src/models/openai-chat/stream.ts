@@ -78,7 +78,12 @@ function parseFrame(data: string, event: string | undefined, modelName: string):
   return parsed.data;
 }
 
-/** The `error` member of an answer, when it has a non-null one. */
+/**
+ * The `error` member of an answer, when it has a non-null one.
+ *
+ * @example
+ * errorField({ error: { message: 'Overloaded' } }); // { message: 'Overloaded' }
+ */
 export function errorField(json: unknown): unknown {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
   const error = (json as { error?: unknown }).error;
