@@ -43,7 +43,10 @@ export function kindOfHttpFailure(statusCode: number, bodyText: string): ErrorKi
     if (CONTEXT_LENGTH.test(bodyText)) return 'context_length';
     if (CONTENT_FILTER.test(bodyText)) return 'content_filter';
   }
-  if (statusCode === 401 || statusCode === 403) return 'auth';
+  // 402 (OpenRouter: out of credits) and a 429 for an exhausted quota will not pass by waiting: like a
+  // bad key, they mean this account cannot serve now, so the engine falls back at once.
+  if (statusCode === 401 || statusCode === 402 || statusCode === 403) return 'auth';
+  if (statusCode === 429 && /insufficient_quota|billing/i.test(bodyText)) return 'auth';
   if (statusCode === 404) return 'not_found';
   if (statusCode === 408) return 'timeout';
   if (statusCode === 429) return 'rate_limit';
