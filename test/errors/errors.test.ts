@@ -90,6 +90,12 @@ describe('kindOfHttpFailure from real provider bodies', () => {
       '{"type":"error","error":{"type":"permission_error","message":"Your API key does not have permission"}}',
       'auth',
     ],
+    [402, '{"error":{"message":"Insufficient credits","code":402}}', 'auth'],
+    [
+      429,
+      '{"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","code":"insufficient_quota"}}',
+      'auth',
+    ],
     [
       404,
       '{"error":{"message":"The model `gpt-9` does not exist","type":"invalid_request_error","code":"model_not_found"}}',
