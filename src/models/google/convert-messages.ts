@@ -220,6 +220,9 @@ function guessMimeType(url: string): string | undefined {
  * Gemini accepts ids on function calls and responses; ids from other providers (`toolu_…`, `call_…`,
  * Mistral's 9-character ids) pass through with anything outside `[A-Za-z0-9_-]` replaced, the same way on
  * the call and on its result, so the two still match.
+ *
+ * @example
+ * sanitizeToolCallId('call.1 2'); // 'call_1_2'
  */
 export function sanitizeToolCallId(id: string): string {
   return id.replace(/[^A-Za-z0-9_-]/g, '_');

@@ -447,6 +447,27 @@ describe('in-band error frames', () => {
     });
   });
 
+  it('after the finish reason only a late usage update counts; a broken trailer is ignored', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(
+        sse(
+          textChunk('Done', 'STOP'),
+          { usageMetadata: { promptTokenCount: 2, candidatesTokenCount: 5 } },
+          '{"broken',
+        ),
+      );
+    });
+    const stream = await modelAt(server.url).requestStream(HELLO);
+    const events = await drain(stream);
+    expect(events.map((event) => event.kind)).toEqual(['part-start', 'part-end']);
+    expect(stream.get()).toMatchObject({
+      parts: [{ partKind: 'text', content: 'Done' }],
+      usage: { inputTokens: 2, outputTokens: 5 },
+      finishReason: 'stop',
+    });
+  });
+
   it('a blocked prompt in a stream → content_filter before any event', async () => {
     const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });

@@ -34,7 +34,12 @@ export function mapFinishReason(raw: string, hasToolCalls: boolean): FinishReaso
   return 'error';
 }
 
-/** True when Gemini withheld the answer for a policy reason (the prompt's block reason or the finish reason). */
+/**
+ * True when Gemini withheld the answer for a policy reason (the prompt's block reason or the finish reason).
+ *
+ * @example
+ * isFilteredReason('PROHIBITED_CONTENT'); // true
+ */
 export function isFilteredReason(raw: string): boolean {
   return FILTERED.has(raw);
 }

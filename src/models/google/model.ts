@@ -24,6 +24,12 @@ import { buildRequestBody } from './request-body.ts';
 import { GoogleResponseReader } from './response-reader.ts';
 import { googleStreamEvents, parseGenerateContent } from './stream.ts';
 
+/**
+ * What a GoogleModel needs besides its name.
+ *
+ * @example
+ * const options: GoogleModelOptions = { provider, settings: { temperature: 0 } };
+ */
 export interface GoogleModelOptions {
   provider: Provider;
   /** The model's own default settings; a call's settings override them key by key. */

@@ -94,6 +94,10 @@ const BUDGET_BY_LEVEL: Record<ThinkingLevel, number> = {
  * Gemini 3 takes a `thinkingLevel` (Pro: low|high; Flash also minimal|medium) and cannot turn thinking
  * off; 2.5 takes a `thinkingBudget` (Pro cannot go to 0, and allows up to 32768; Flash up to 24576);
  * 2.0 and 1.5 have no thinking, so the setting is ignored there.
+ *
+ * @example
+ * thinkingConfigFor('low', 'gemini-2.5-flash');  // { includeThoughts: true, thinkingBudget: 1024 }
+ * thinkingConfigFor(false, 'gemini-3-pro-preview'); // { thinkingLevel: 'low' } (Gemini 3 cannot stop thinking)
  */
 export function thinkingConfigFor(
   thinking: boolean | ThinkingLevel,

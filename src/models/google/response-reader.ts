@@ -11,10 +11,22 @@ import { randomBytes } from 'node:crypto';
 import type { ModelResponseStreamEvent } from '../../messages.ts';
 import { emptyUsage, type RequestUsage } from '../../usage.ts';
 import type { ResponseBuilder } from '../response-builder.ts';
-import type { GeminiUsageMetadata, GenerateContentResponse } from './api.ts';
+import {
+  type GeminiUsageMetadata,
+  type GenerateContentResponse,
+  generateContentResponseSchema,
+} from './api.ts';
 import { googleInBandError } from './errors.ts';
 import { isFilteredReason, mapFinishReason } from './map-finish-reason.ts';
 
+/**
+ * Feeds Gemini responses into a ResponseBuilder and says when the response is complete or withheld.
+ *
+ * @example
+ * const reader = new GoogleResponseReader(new ResponseBuilder('gemini-2.5-flash', 'google-gla'));
+ * for (const event of reader.consume(chunk)) emit(event);
+ * if (reader.finished) yield* reader.builder.endAll();
+ */
 export class GoogleResponseReader {
   readonly builder: ResponseBuilder;
   /** True once a chunk carried a finish reason (or the prompt was blocked): the response is complete. */
@@ -85,6 +97,15 @@ export class GoogleResponseReader {
       this.finishMessage = candidate.finishMessage;
       this.finished = true;
     }
+  }
+
+  /** Takes the usage from a frame that came after the finish reason; a frame that does not parse is ignored. */
+  consumeTrailer(data: string): void {
+    try {
+      const parsed = generateContentResponseSchema.safeParse(JSON.parse(data));
+      if (parsed.success && parsed.data.usageMetadata)
+        this.builder.usage = mapUsage(parsed.data.usageMetadata);
+    } catch {}
   }
 
   /**

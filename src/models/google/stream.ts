@@ -54,8 +54,11 @@ export async function* googleStreamEvents(
 ): AsyncGenerator<ModelResponseStreamEvent> {
   try {
     for await (const frame of readSSE(body)) {
-      // A chunk after the finish reason would only repeat usage; Gemini closes the body right after it.
-      if (reader.finished) continue;
+      if (reader.finished) {
+        // Nothing may follow the finish reason but a late usage update; anything else there is ignored.
+        reader.consumeTrailer(frame.data);
+        continue;
+      }
       const chunk = parseGenerateContent(frame.data, modelName, true);
       yield* reader.consume(chunk);
       const withheld = reader.withheldError();
