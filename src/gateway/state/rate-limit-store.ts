@@ -18,8 +18,8 @@ export interface RateLimitDecision {
 }
 
 /**
- * Where the gateway counts what each client key has spent. A denied hit is not counted, so a client that
- * keeps knocking while blocked does not push its own unblocking further away. A hit whose cost alone is
+ * Where the gateway counts what each client key has spent. A denied hit is not counted (unless `always`),
+ * so a client that keeps knocking while blocked does not push its own unblocking further away. A hit whose cost alone is
  * above the limit can never pass; it is denied with `retryAfterMs` = one window.
  *
  * @example
@@ -27,9 +27,25 @@ export interface RateLimitDecision {
  * if (!decision.allowed) reply429(Math.ceil(decision.retryAfterMs / 1000));
  */
 export interface RateLimitStore {
-  hit(key: string, windowMs: number, cost: number, limit: number): Promise<RateLimitDecision>;
+  hit(
+    key: string,
+    windowMs: number,
+    cost: number,
+    limit: number,
+    options?: RateLimitHitOptions,
+  ): Promise<RateLimitDecision>;
   /** Releases timers and connections; the store answers from memory afterwards. */
   close(): Promise<void>;
+}
+
+/** How a hit is counted. */
+export interface RateLimitHitOptions {
+  /**
+   * Count the cost even when the hit is over the limit: for what was already spent (an answer's output
+   * tokens, charged after it was sent), which must weigh on the next requests. The decision still says
+   * whether it fitted.
+   */
+  always?: boolean;
 }
 
 /** The two counters kept per key. `window` is `floor(now / windowMs)` of the current window. */
@@ -54,6 +70,7 @@ export function slidingWindowHit(
   windowMs: number,
   cost: number,
   limit: number,
+  options: RateLimitHitOptions = {},
 ): { decision: RateLimitDecision; next: SlidingWindowCounters } {
   const window = Math.floor(nowMs / windowMs);
   const elapsed = nowMs - window * windowMs;
@@ -78,7 +95,7 @@ export function slidingWindowHit(
     remaining: Math.max(0, Math.floor(limit - weighted)),
     retryAfterMs: retryAfter(elapsed, windowMs, current, previous, cost, limit),
   };
-  return { decision, next: { window, current, previous } };
+  return { decision, next: { window, current: options.always ? current + cost : current, previous } };
 }
 
 // How long until the decaying previous window (and later the current one, once it becomes the previous)
@@ -121,16 +138,28 @@ export class InMemoryRateLimitStore implements RateLimitStore {
     this.#now = options.now ?? Date.now;
   }
 
-  hit(key: string, windowMs: number, cost: number, limit: number): Promise<RateLimitDecision> {
-    return Promise.resolve(this.hitNow(key, windowMs, cost, limit));
+  hit(
+    key: string,
+    windowMs: number,
+    cost: number,
+    limit: number,
+    options: RateLimitHitOptions = {},
+  ): Promise<RateLimitDecision> {
+    return Promise.resolve(this.hitNow(key, windowMs, cost, limit, options));
   }
 
   /** The same decision, synchronously: the Redis store calls it when Redis cannot answer. */
-  hitNow(key: string, windowMs: number, cost: number, limit: number): RateLimitDecision {
+  hitNow(
+    key: string,
+    windowMs: number,
+    cost: number,
+    limit: number,
+    options: RateLimitHitOptions = {},
+  ): RateLimitDecision {
     const now = this.#now();
     this.#sweep(now);
-    const { decision, next } = slidingWindowHit(this.#counters.get(key), now, windowMs, cost, limit);
-    if (decision.allowed) this.#counters.set(key, { ...next, windowMs });
+    const { decision, next } = slidingWindowHit(this.#counters.get(key), now, windowMs, cost, limit, options);
+    if (decision.allowed || options.always) this.#counters.set(key, { ...next, windowMs });
     return decision;
   }
 

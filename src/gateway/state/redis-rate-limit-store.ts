@@ -4,7 +4,12 @@
  * own (`TIME`), so processes with skewed clocks still agree on window edges.
  */
 import type { Redis } from 'ioredis';
-import { InMemoryRateLimitStore, type RateLimitDecision, type RateLimitStore } from './rate-limit-store.ts';
+import {
+  InMemoryRateLimitStore,
+  type RateLimitDecision,
+  type RateLimitHitOptions,
+  type RateLimitStore,
+} from './rate-limit-store.ts';
 import { isRedisReady } from './redis-connection.ts';
 
 // The Lua twin of slidingWindowHit (rate-limit-store.ts): same counters, same arithmetic, same answers.
@@ -32,6 +37,10 @@ if cost <= limit and weighted + cost <= limit then
   redis.call('HSET', KEYS[1], 'w', window, 'c', current + cost, 'p', previous)
   redis.call('PEXPIRE', KEYS[1], 2 * W)
   return {1, tostring(math.floor(limit - weighted - cost)), '0'}
+end
+if ARGV[4] == '1' then
+  redis.call('HSET', KEYS[1], 'w', window, 'c', current + cost, 'p', previous)
+  redis.call('PEXPIRE', KEYS[1], 2 * W)
 end
 local remaining = math.max(0, math.floor(limit - weighted))
 local retry
@@ -88,19 +97,26 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.#redis = redis as ScriptedRedis;
   }
 
-  async hit(key: string, windowMs: number, cost: number, limit: number): Promise<RateLimitDecision> {
-    if (!isRedisReady(this.#redis)) return this.#local.hitNow(key, windowMs, cost, limit);
+  async hit(
+    key: string,
+    windowMs: number,
+    cost: number,
+    limit: number,
+    options: RateLimitHitOptions = {},
+  ): Promise<RateLimitDecision> {
+    if (!isRedisReady(this.#redis)) return this.#local.hitNow(key, windowMs, cost, limit, options);
     try {
       const [allowed, remaining, retryAfterMs] = await this.#redis.understudyRateLimit(
         this.#prefix + key,
         Math.max(1, Math.round(windowMs)),
         cost,
         limit,
+        options.always ? 1 : 0,
       );
       return { allowed: allowed === 1, remaining: Number(remaining), retryAfterMs: Number(retryAfterMs) };
     } catch {
       // Timeout or a connection lost mid-command: this hit is decided locally, the next tries Redis again.
-      return this.#local.hitNow(key, windowMs, cost, limit);
+      return this.#local.hitNow(key, windowMs, cost, limit, options);
     }
   }
 

@@ -69,6 +69,17 @@ describe('InMemoryRateLimitStore', () => {
     expect(await store.hit('b', 1000, 1, 1)).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
     expect(store.size).toBe(1); // 'a' was idle for two windows and is gone
   });
+
+  it('counts a hit marked always even over the limit', async () => {
+    const store = new InMemoryRateLimitStore({ now: () => 500 });
+    expect((await store.hit('t', 1000, 8, 10)).remaining).toBe(2);
+    expect(await store.hit('t', 1000, 5, 10, { always: true })).toEqual({
+      allowed: false,
+      remaining: 2,
+      retryAfterMs: 500 + 300,
+    });
+    expect(await store.hit('t', 1000, 0, 20)).toEqual({ allowed: true, remaining: 7, retryAfterMs: 0 });
+  });
 });
 
 describe('RedisRateLimitStore (real redis-server)', () => {
