@@ -46,7 +46,15 @@ export function kindOfHttpFailure(statusCode: number, bodyText: string): ErrorKi
   // 402 (OpenRouter: out of credits) and a 429 for an exhausted quota will not pass by waiting: like a
   // bad key, they mean this account cannot serve now, so the engine falls back at once.
   if (statusCode === 401 || statusCode === 402 || statusCode === 403) return 'auth';
-  if (statusCode === 429 && /insufficient_quota|billing/i.test(bodyText)) return 'auth';
+  // Gemini's per-minute 429 says "check your plan and billing details" too, but it is RESOURCE_EXHAUSTED
+  // with a RetryInfo delay: a rate limit that passes by waiting.
+  if (
+    statusCode === 429 &&
+    /insufficient_quota|billing/i.test(bodyText) &&
+    !/RESOURCE_EXHAUSTED/.test(bodyText)
+  ) {
+    return 'auth';
+  }
   if (statusCode === 404) return 'not_found';
   if (statusCode === 408) return 'timeout';
   if (statusCode === 429) return 'rate_limit';

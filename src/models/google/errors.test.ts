@@ -210,8 +210,8 @@ describe('HTTP errors keep Gemini’s meaning', () => {
         res.end(body);
       });
       const model = modelAt(server.url);
-      for (const call of [model.request(HELLO), model.requestStream(HELLO)]) {
-        const error = await failure(call);
+      for (const call of [() => model.request(HELLO), () => model.requestStream(HELLO)]) {
+        const error = await failure(call());
         expect(error).toBeInstanceOf(ModelHTTPError);
         expect((error as ModelHTTPError).statusCode).toBe(status);
         expect(error.kind).toBe(kind);
