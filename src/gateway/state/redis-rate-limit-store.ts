@@ -65,6 +65,7 @@ type ScriptedRedis = Redis & {
     windowMs: number,
     cost: number,
     limit: number,
+    always: 0 | 1,
   ): Promise<[number, string, string]>;
 };
 

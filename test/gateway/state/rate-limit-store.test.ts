@@ -76,7 +76,7 @@ describe('InMemoryRateLimitStore', () => {
     expect(await store.hit('t', 1000, 5, 10, { always: true })).toEqual({
       allowed: false,
       remaining: 2,
-      retryAfterMs: 500 + 300,
+      retryAfterMs: 500 + 375,
     });
     expect(await store.hit('t', 1000, 0, 20)).toEqual({ allowed: true, remaining: 7, retryAfterMs: 0 });
   });
