@@ -28,6 +28,7 @@ function providerFor(origin: string): Provider {
   };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: recorded JSON is walked by path in assertions; a wrong path fails the test.
 type Json = Record<string, any>;
 
 /** Serves the cassette's interactions from `from` on (earlier ones went to another provider). */
@@ -48,7 +49,6 @@ async function replay(name: string, from = 0) {
 }
 
 const MAX_4096: ModelSettings = { maxTokens: 4096 };
-const NO_TOOLS: ModelRequestParameters = { functionTools: [], outputTools: [], allowTextOutput: true };
 
 function usage(input: number, output: number, cacheRead = 0, cacheWrite = 0, fiveMinutes = 0) {
   return {
