@@ -40,13 +40,23 @@ const latency = z.strictObject({
   tokensPerSecond: z.number().positive().optional(),
 });
 
-const answerMode = z.string().transform((text, ctx): AnswerMode => {
+const answerText = z.string().transform((text, ctx): AnswerMode => {
   if (text === 'echo') return { kind: 'echo' };
   const match = /^filler:(\d+)$/.exec(text);
   if (match) return { kind: 'filler', tokens: Number(match[1]) };
   ctx.addIssue({ code: 'custom', message: `answer must be 'echo' or 'filler:<tokens>', got '${text}'` });
   return z.NEVER;
 });
+
+// The parsed form is accepted too, so an already-validated scenario validates again unchanged.
+const answerMode = z.union(
+  [
+    answerText,
+    z.strictObject({ kind: z.literal('echo') }),
+    z.strictObject({ kind: z.literal('filler'), tokens: z.number().int().min(0) }),
+  ],
+  { error: "answer must be 'echo' or 'filler:<tokens>' (e.g. filler:200)" },
+);
 
 const modelOverride = z.strictObject({
   fault: faultRule.optional(),

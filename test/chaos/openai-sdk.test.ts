@@ -2,7 +2,7 @@
  * The OpenAI emulator held to the official `openai` client: it must accept every answer as it accepts
  * the real service's, and surface every fault as its own typed error.
  */
-import OpenAI from 'openai';
+import OpenAI, { type APIError, type RateLimitError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
 
@@ -122,7 +122,7 @@ describe('answers', () => {
       .create({ model: 'gpt-4o' } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming)
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((error as OpenAI.APIError).error).toEqual({
+    expect((error as APIError).error).toEqual({
       message: "Missing required parameter: 'messages'.",
       type: 'invalid_request_error',
       param: 'messages',
@@ -150,8 +150,8 @@ describe('status faults', () => {
           .create({ model: 'gpt-4o', messages, stream }, withFault(fault))
           .catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(errorClass);
-        expect((error as OpenAI.APIError).status).toBe(status);
-        expect((error as OpenAI.APIError).code ?? null).toBe(code);
+        expect((error as APIError).status).toBe(status);
+        expect((error as APIError).code ?? null).toBe(code);
       }
     });
   }
@@ -159,7 +159,7 @@ describe('status faults', () => {
   it('429 carries retry-after and retry-after-ms headers', async () => {
     const error = (await client.chat.completions
       .create({ model: 'gpt-4o', messages }, withFault('status:429;retry-after=2;retry-after-ms=1500'))
-      .catch((caught: unknown) => caught)) as OpenAI.RateLimitError;
+      .catch((caught: unknown) => caught)) as RateLimitError;
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect(error.headers.get('retry-after')).toBe('2');
     expect(error.headers.get('retry-after-ms')).toBe('1500');
@@ -169,7 +169,7 @@ describe('status faults', () => {
   it('502 is the CDN HTML page, as OpenAI sends it', async () => {
     const error = (await client.chat.completions
       .create({ model: 'gpt-4o', messages }, withFault('status:502'))
-      .catch((caught: unknown) => caught)) as OpenAI.APIError;
+      .catch((caught: unknown) => caught)) as APIError;
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
     expect(error.message).toContain('502 Bad Gateway');
   });
@@ -177,7 +177,7 @@ describe('status faults', () => {
   it('an unknown fault is a 400 naming the valid faults', async () => {
     const error = (await client.chat.completions
       .create({ model: 'gpt-4o', messages }, withFault('explode'))
-      .catch((caught: unknown) => caught)) as OpenAI.APIError;
+      .catch((caught: unknown) => caught)) as APIError;
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error.message).toContain("unknown fault 'explode'");
     expect(error.message).toContain('cut-after:<tokens>[;clean]');
@@ -265,9 +265,7 @@ describe('stream faults', () => {
       const { text, error } = await collect(`error-frame:${at}`);
       expect(text).toBe(['', 'echo', ':', ' hello'].slice(0, at + 1).join(''));
       expect(error).toBeInstanceOf(OpenAI.APIError);
-      expect((error as OpenAI.APIError).message).toContain(
-        'The server had an error while processing your request',
-      );
+      expect((error as APIError).message).toContain('The server had an error while processing your request');
     });
   }
 
