@@ -71,6 +71,8 @@ export interface ModelRequest {
 export interface TextPart {
   partKind: 'text';
   content: string;
+  /** The provider's own id of the item (OpenAI Responses `msg_...`), sent back to that provider only. */
+  id?: string;
 }
 
 /** A call the model asks for. `args` is the JSON text the provider sent, or an already-parsed object. */
@@ -79,6 +81,8 @@ export interface ToolCallPart {
   toolName: string;
   args: string | Record<string, unknown>;
   toolCallId: string;
+  /** The provider's own id of the item (OpenAI Responses `fc_...`), distinct from `toolCallId`. */
+  id?: string;
 }
 
 /**
@@ -95,6 +99,11 @@ export interface ThinkingPart {
    * `signature` holds the opaque data, which goes back to that provider in the same redacted form.
    */
   redacted?: boolean;
+  /**
+   * The provider's own id of the item (OpenAI Responses `rs_...`): OpenAI requires it on a reasoning item
+   * sent back, next to its encrypted content (kept in `signature`).
+   */
+  id?: string;
 }
 
 export type ModelResponsePart = TextPart | ToolCallPart | ThinkingPart;
