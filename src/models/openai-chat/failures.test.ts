@@ -162,7 +162,8 @@ describe('HTTP errors: real OpenAI bodies and headers → kind and retryAfterMs'
         'insufficient_quota',
       ),
       {},
-      'rate_limit',
+      // No wait will refill a quota: classified like an auth failure so the engine falls back at once.
+      'auth',
       undefined,
     ],
     [

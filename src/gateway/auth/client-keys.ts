@@ -1,0 +1,123 @@
+/**
+ * Who is calling: client keys from the config (sha256 hashes, or env references read at load) or from
+ * `UNDERSTUDY_CLIENT_KEYS`. The presented key is hashed and compared with every stored hash in constant
+ * time, so neither the key nor which entry matched shows in the timing. Only hashes are kept in memory.
+ *
+ * @example
+ * const keys = ClientKeys.fromConfig(config, process.env);
+ * const client = keys.authenticate(req.headers); // throws 401 GatewayError, or undefined when keys are off
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { GatewayConfig, LimitsConfig } from '../config/schema.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+
+/** An authenticated client. `keyId` is a hash prefix: safe for logs, metrics and rate-limit keys. */
+export interface ClientIdentity {
+  name: string;
+  keyId: string;
+  limits: LimitsConfig | undefined;
+  /** Route names it may use; undefined for all. */
+  routes: ReadonlySet<string> | undefined;
+}
+
+interface StoredKey {
+  hash: Buffer;
+  identity: ClientIdentity;
+}
+
+/** The hex sha256 of a key: what the config stores in `sha256:`. */
+export function hashClientKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export class ClientKeys {
+  private readonly keys: StoredKey[];
+
+  private constructor(keys: StoredKey[]) {
+    this.keys = keys;
+  }
+
+  /** True when clients must present a key. */
+  get required(): boolean {
+    return this.keys.length > 0;
+  }
+
+  /**
+   * Keys from the config's `clients`; without that section, from `UNDERSTUDY_CLIENT_KEYS` (comma-separated).
+   * A client whose env reference is unset is an error: a config that silently drops a key would lock
+   * its owner out, or (with no keys left) open the gateway.
+   */
+  static fromConfig(config: GatewayConfig, env: Record<string, string | undefined>): ClientKeys {
+    const stored: StoredKey[] = [];
+    if (config.clients) {
+      for (const client of config.clients) {
+        let hex = client.sha256?.toLowerCase();
+        if (client.key !== undefined) {
+          const value = env[client.key];
+          if (!value)
+            throw new Error(`clients: '${client.name}' reads its key from ${client.key}, which is not set`);
+          hex = hashClientKey(value);
+        }
+        const limits = client.limits ?? config.limits;
+        stored.push({
+          hash: Buffer.from(hex!, 'hex'),
+          identity: {
+            name: client.name,
+            keyId: hex!.slice(0, 12),
+            limits,
+            routes: client.routes ? new Set(client.routes) : undefined,
+          },
+        });
+      }
+    } else {
+      for (const key of (env.UNDERSTUDY_CLIENT_KEYS ?? '').split(',')) {
+        const trimmed = key.trim();
+        if (trimmed === '') continue;
+        const hex = hashClientKey(trimmed);
+        stored.push({
+          hash: Buffer.from(hex, 'hex'),
+          identity: {
+            name: `key-${hex.slice(0, 6)}`,
+            keyId: hex.slice(0, 12),
+            limits: config.limits,
+            routes: undefined,
+          },
+        });
+      }
+    }
+    return new ClientKeys(stored);
+  }
+
+  /** The caller's identity; undefined when no keys are configured; a 401 when the key is missing or wrong. */
+  authenticate(headers: IncomingHttpHeaders): ClientIdentity | undefined {
+    if (this.keys.length === 0) return undefined;
+    const presented = presentedKey(headers);
+    if (presented === undefined) {
+      throw new GatewayError(
+        401,
+        'unauthorized',
+        'Missing API key: send it as `Authorization: Bearer <key>` or `x-api-key: <key>`.',
+      );
+    }
+    const hash = createHash('sha256').update(presented).digest();
+    let found: ClientIdentity | undefined;
+    // Every stored hash is compared, match or not, so the time taken does not depend on which one matched.
+    for (const key of this.keys) {
+      if (timingSafeEqual(key.hash, hash) && found === undefined) found = key.identity;
+    }
+    if (!found) throw new GatewayError(401, 'unauthorized', 'Invalid API key.');
+    return found;
+  }
+}
+
+function presentedKey(headers: IncomingHttpHeaders): string | undefined {
+  const authorization = headers.authorization;
+  if (authorization !== undefined && /^bearer\s+/i.test(authorization)) {
+    const key = authorization.replace(/^bearer\s+/i, '').trim();
+    if (key !== '') return key;
+  }
+  const apiKey = headers['x-api-key'];
+  if (typeof apiKey === 'string' && apiKey.trim() !== '') return apiKey.trim();
+  return undefined;
+}

@@ -1,0 +1,55 @@
+/**
+ * Per-key request and token budgets, checked against a RateLimitStore (in memory, or Redis shared by
+ * every gateway process). Tokens are charged twice: the prompt's estimate before the call, so a client
+ * over budget is stopped before it costs anything, and the real output tokens after.
+ *
+ * @example
+ * await enforceRequestLimits(store, client, call.estimatedInputTokens); // throws a 429 GatewayError
+ */
+
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { RateLimitStore } from '../state/rate-limit-store.ts';
+import type { ClientIdentity } from './client-keys.ts';
+
+const MINUTE_MS = 60_000;
+
+export async function enforceRequestLimits(
+  store: RateLimitStore,
+  client: ClientIdentity | undefined,
+  estimatedTokens: number,
+): Promise<void> {
+  const limits = client?.limits;
+  if (!client || !limits) return;
+  if (limits.requestsPerMinute !== undefined) {
+    const decision = await store.hit(`rpm:${client.keyId}`, MINUTE_MS, 1, limits.requestsPerMinute);
+    if (!decision.allowed) throw limited('requests', limits.requestsPerMinute, decision.retryAfterMs);
+  }
+  if (limits.tokensPerMinute !== undefined) {
+    const cost = Math.min(estimatedTokens, limits.tokensPerMinute);
+    const decision = await store.hit(`tpm:${client.keyId}`, MINUTE_MS, cost, limits.tokensPerMinute);
+    if (!decision.allowed) throw limited('tokens', limits.tokensPerMinute, decision.retryAfterMs);
+  }
+}
+
+/** Charges the tokens the answer produced; an answer already given is never taken back. */
+export async function chargeOutputTokens(
+  store: RateLimitStore,
+  client: ClientIdentity | undefined,
+  outputTokens: number,
+): Promise<void> {
+  const limit = client?.limits?.tokensPerMinute;
+  if (!client || limit === undefined || outputTokens <= 0) return;
+  await store.hit(`tpm:${client.keyId}`, MINUTE_MS, Math.min(outputTokens, limit), limit);
+}
+
+function limited(what: string, limit: number, retryAfterMs: number): GatewayError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new GatewayError(
+    429,
+    'rate_limited',
+    `Rate limit reached: ${limit} ${what} per minute for this key. Retry in ${retryAfterSeconds} s.`,
+    {
+      retryAfterSeconds,
+    },
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * The config used when none is given. With no provider key in the environment it is a demo over chaos
+ * upstreams started in this process (an OpenAI-protocol one that fails a third of its requests, and a
+ * healthy Anthropic-protocol one behind it), so `understudy serve` shows a fallback with nothing set up.
+ * With a key, no providers are configured and every `'provider:model'` id is served through
+ * `inferModel` at the real base URL or its `<PREFIX>_BASE_URL` override.
+ *
+ * @example
+ * const { config, demo, close } = await embeddedDefault(process.env);
+ */
+import { startChaosServer } from '../../chaos/index.ts';
+import { PROVIDERS } from '../../providers/index.ts';
+import { envStem } from '../../providers/table.ts';
+import type { GatewayConfig } from './schema.ts';
+
+export interface EmbeddedDefault {
+  config: GatewayConfig;
+  /** True when serving the chaos demo. */
+  demo: boolean;
+  /** The line that opens the log, saying plainly which mode this is. */
+  banner: string;
+  close(): Promise<void>;
+}
+
+/** Names of the provider key variables set in `env`. */
+export function providerKeysInEnv(env: Record<string, string | undefined>): string[] {
+  const names = new Set<string>();
+  for (const [prefix, record] of Object.entries(PROVIDERS)) {
+    for (const name of [`${envStem(prefix)}_API_KEY`, ...record.keyEnv]) if (env[name]) names.add(name);
+  }
+  return [...names].sort();
+}
+
+export async function embeddedDefault(env: Record<string, string | undefined>): Promise<EmbeddedDefault> {
+  const keys = providerKeysInEnv(env);
+  if (keys.length > 0) {
+    return {
+      config: {},
+      demo: false,
+      banner: `No config file: serving every 'provider:model' id with the keys found in the environment (${keys.join(', ')}).`,
+      close: async () => {},
+    };
+  }
+  const flaky = await startChaosServer({
+    protocol: 'openai',
+    scenario: { fault: { mix: [{ fault: 'status:503', weight: 0.33 }] } },
+  });
+  const steady = await startChaosServer({ protocol: 'anthropic' });
+  const config: GatewayConfig = {
+    providers: {
+      'chaos-openai': { type: 'openai', baseUrl: flaky.url },
+      'chaos-anthropic': { type: 'anthropic', baseUrl: steady.url },
+    },
+    routes: {
+      demo: { models: ['chaos-openai:gpt-4o', 'chaos-anthropic:claude-sonnet-4-5'] },
+    },
+  };
+  return {
+    config,
+    demo: true,
+    banner:
+      "DEMO MODE: no config file and no provider keys, so answers come from local chaos upstreams (not real models). Ask for model 'demo' (or 'chaos-openai:gpt-4o', which fails a third of its requests, falling back to 'chaos-anthropic:claude-sonnet-4-5'). Set OPENAI_API_KEY or pass --config for real models.",
+    close: async () => {
+      await Promise.all([flaky.close(), steady.close()]);
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * The gateway's config file, as a zod schema. Upstream keys are only ever env references
+ * (`${OPENAI_API_KEY}` or `{ env: OPENAI_API_KEY }`): the validated config holds variable names, never
+ * secrets, so printing it cannot leak one. Client keys are sha256 hashes or env references.
+ *
+ * @example
+ * providers:
+ *   openai: { apiKey: '${OPENAI_API_KEY}' }
+ *   backup: { type: anthropic, apiKey: { env: ANTHROPIC_BACKUP_KEY }, baseUrl: 'https://...' }
+ * routes:
+ *   smart:
+ *     models: [openai:gpt-4o, { model: backup:claude-sonnet-4-5, settings: { temperature: 0.3 } }]
+ *     fallbackOn: [rate_limit, overloaded, server, timeout]
+ *     retries: 1
+ *     timeoutMs: 60000
+ * clients:
+ *   - name: app
+ *     sha256: 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8
+ *     limits: { requestsPerMinute: 600, tokensPerMinute: 200000 }
+ *     routes: [smart]
+ */
+import { z } from 'zod';
+import { ERROR_KINDS } from '../../errors/index.ts';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const envName = z.string().regex(ENV_NAME, 'must be an environment variable name');
+
+/** `${NAME}` or `{ env: NAME }` → `NAME`. A literal key is refused: keys live in the environment. */
+export const envReference = z.union([
+  z
+    .string()
+    .regex(
+      /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows the literal syntax
+      "must be an env reference such as '${OPENAI_API_KEY}' (keys are never written in the file)",
+    )
+    .transform((text) => text.slice(2, -1)),
+  z.strictObject({ env: envName }).transform((ref) => ref.env),
+]);
+
+const settingsOverride = z.strictObject({
+  maxTokens: z.number().int().positive().optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  topP: z.number().min(0).max(1).optional(),
+  timeout: z.number().positive().optional(),
+  seed: z.number().int().optional(),
+  presencePenalty: z.number().optional(),
+  frequencyPenalty: z.number().optional(),
+  stopSequences: z.array(z.string()).optional(),
+  parallelToolCalls: z.boolean().optional(),
+  thinking: z.union([z.boolean(), z.enum(['minimal', 'low', 'medium', 'high', 'xhigh'])]).optional(),
+  extraHeaders: z.record(z.string(), z.string()).optional(),
+  extraBody: z.record(z.string(), z.unknown()).optional(),
+});
+
+const modelId = z
+  .string()
+  .min(1)
+  .refine(
+    (id) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(id),
+    'a model id names a provider and a model, never a URL',
+  );
+
+const routeModel = z.union([
+  modelId,
+  z.strictObject({ model: modelId, settings: settingsOverride.optional() }),
+]);
+
+const breaker = z.union([
+  z.literal(false),
+  z.strictObject({
+    failureThreshold: z.number().int().positive().optional(),
+    windowMs: z.number().int().positive().optional(),
+    errorRatio: z.number().gt(0).max(1).optional(),
+    minRequests: z.number().int().positive().optional(),
+    cooldownMs: z.number().int().positive().optional(),
+  }),
+]);
+
+export const routeSchema = z.strictObject({
+  models: z.array(routeModel).min(1),
+  /** Error kinds that move to the next model (default: every model API error). */
+  fallbackOn: z.array(z.enum(ERROR_KINDS)).min(1).optional(),
+  retries: z.number().int().min(0).max(10).optional(),
+  retryBaseDelayMs: z.number().int().positive().optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  firstTokenTimeoutMs: z.number().int().positive().optional(),
+  idleTimeoutMs: z.number().int().positive().optional(),
+  /** After a committed stream breaks, the next model continues the text already sent. */
+  continueOnStreamFailure: z.boolean().optional(),
+  breaker: breaker.optional(),
+  settings: settingsOverride.optional(),
+});
+
+export const providerSchema = z.strictObject({
+  /** A prefix of the provider table (protocol, auth scheme, default base URL); default: the entry's name. */
+  type: z.string().min(1).optional(),
+  apiKey: envReference.optional(),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+});
+
+const limits = z.strictObject({
+  requestsPerMinute: z.number().int().positive().optional(),
+  tokensPerMinute: z.number().int().positive().optional(),
+});
+
+export const clientSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, 'must be the hex sha256 of the key (64 hex digits)')
+      .optional(),
+    key: envReference.optional(),
+    limits: limits.optional(),
+    /** Route names this key may use; absent means every route and model id. */
+    routes: z.array(z.string().min(1)).optional(),
+  })
+  .refine((client) => (client.sha256 === undefined) !== (client.key === undefined), {
+    message: "give exactly one of 'sha256' (the key's hash) or 'key' (an env reference)",
+  });
+
+const byteSize = z.union([
+  z.number().int().positive(),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(b|kb|kib|mb|mib)$/i, "must be a size such as '1mb' or '512kb'")
+    .transform(parseByteSize),
+]);
+
+export const gatewayConfigSchema = z.strictObject({
+  server: z
+    .strictObject({
+      bodyLimit: byteSize.optional(),
+      maxJsonDepth: z.number().int().min(2).max(1000).optional(),
+      /** Allowed origins for browsers; `'*'` for any. Absent: no CORS headers. */
+      cors: z.union([z.literal('*'), z.array(z.string().min(1))]).optional(),
+    })
+    .optional(),
+  providers: z
+    .record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'provider names are lower-case words'), providerSchema)
+    .optional(),
+  routes: z.record(z.string().min(1), routeSchema).optional(),
+  clients: z.array(clientSchema).optional(),
+  /** Default limits for every client key that sets none. */
+  limits: limits.optional(),
+  /** A Redis URL: breaker state and rate limits shared by every gateway process. */
+  redis: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+});
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+export type RouteConfig = z.output<typeof routeSchema>;
+export type ProviderConfig = z.output<typeof providerSchema>;
+export type ClientConfig = z.output<typeof clientSchema>;
+export type LimitsConfig = z.output<typeof limits>;
+
+function parseByteSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text)!;
+  const unit = match[2]!.toLowerCase();
+  const factor = unit === 'b' ? 1 : unit.startsWith('k') ? 1024 : 1024 * 1024;
+  return Math.round(Number(match[1]) * factor);
+}

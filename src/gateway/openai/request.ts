@@ -1,0 +1,270 @@
+/**
+ * Reads an OpenAI Chat Completions request: validates it with zod (unknown fields are ignored, as
+ * OpenAI-compatible servers do; a bad field is named in the 400) and turns it into a ChatCall — the
+ * conversation as ModelMessage[], the sampling settings, and the tools.
+ *
+ * @example
+ * const call = parseChatCompletionsRequest({ model: 'openai:gpt-4o', models: ['anthropic:claude-sonnet-4-5'], messages: [{ role: 'user', content: 'Hi' }] });
+ * call.modelIds // ['openai:gpt-4o', 'anthropic:claude-sonnet-4-5']
+ */
+import { z } from 'zod';
+import type {
+  ModelMessage,
+  ModelRequest,
+  ModelRequestPart,
+  ModelResponse,
+  ModelResponsePart,
+  UserContentItem,
+} from '../../messages.ts';
+import type { ModelRequestParameters, ToolDefinition } from '../../models/model.ts';
+import type { ModelSettings, ThinkingLevel } from '../../settings.ts';
+import { emptyUsage } from '../../usage.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { invalidRequest } from '../errors/zod-issue.ts';
+import type { ChatCall } from '../routing/chat-call.ts';
+
+const textPart = z.object({ type: z.literal('text'), text: z.string() });
+const imagePart = z.object({
+  type: z.literal('image_url'),
+  image_url: z.object({ url: z.string().min(1), detail: z.string().optional() }),
+});
+const userPart = z.discriminatedUnion('type', [textPart, imagePart]);
+const textContent = z.union([z.string(), z.array(textPart)]);
+
+const toolCall = z.object({
+  id: z.string(),
+  type: z.literal('function').optional(),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
+
+const message = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('system'), content: textContent }),
+  z.object({ role: z.literal('developer'), content: textContent }),
+  z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(userPart)]) }),
+  z.object({
+    role: z.literal('assistant'),
+    content: textContent.nullish(),
+    tool_calls: z.array(toolCall).optional(),
+  }),
+  z.object({ role: z.literal('tool'), tool_call_id: z.string(), content: textContent }),
+]);
+
+const tool = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+
+const toolChoice = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }),
+]);
+
+const responseFormat = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }),
+  z.object({ type: z.literal('json_object') }),
+  z.object({
+    type: z.literal('json_schema'),
+    json_schema: z.object({
+      name: z.string().min(1),
+      description: z.string().optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullish(),
+    }),
+  }),
+]);
+
+const modelId = z.string().min(1).max(256);
+
+export const chatCompletionsRequestSchema = z.object({
+  model: modelId,
+  models: z.array(modelId).max(16).optional(),
+  messages: z.array(message).min(1),
+  stream: z.boolean().nullish(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  seed: z.number().int().nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  presence_penalty: z.number().min(-2).max(2).nullish(),
+  frequency_penalty: z.number().min(-2).max(2).nullish(),
+  logit_bias: z.record(z.string(), z.number()).nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  n: z.literal(1).nullish(),
+  tools: z.array(tool).nullish(),
+  tool_choice: toolChoice.nullish(),
+  response_format: responseFormat.nullish(),
+  reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
+});
+
+type ChatCompletionsRequest = z.output<typeof chatCompletionsRequestSchema>;
+type Message = z.output<typeof message>;
+
+export function parseChatCompletionsRequest(body: unknown): ChatCall {
+  const parsed = chatCompletionsRequestSchema.safeParse(body);
+  if (!parsed.success) throw invalidRequest(parsed.error);
+  const request = parsed.data;
+  const { messages, characters } = toModelMessages(request.messages);
+  const { params, outputToolName } = toRequestParameters(request);
+  return {
+    modelIds: [request.model, ...(request.models ?? [])],
+    messages,
+    settings: toSettings(request),
+    params,
+    stream: request.stream === true,
+    includeUsage: request.stream_options?.include_usage === true,
+    outputToolName,
+    estimatedInputTokens: Math.ceil(characters / 4),
+  };
+}
+
+function toSettings(request: ChatCompletionsRequest): ModelSettings {
+  const settings: ModelSettings = {};
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+  if (maxTokens != null) settings.maxTokens = maxTokens;
+  if (request.temperature != null) settings.temperature = request.temperature;
+  if (request.top_p != null) settings.topP = request.top_p;
+  if (request.seed != null) settings.seed = request.seed;
+  if (request.stop != null)
+    settings.stopSequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
+  if (request.presence_penalty != null) settings.presencePenalty = request.presence_penalty;
+  if (request.frequency_penalty != null) settings.frequencyPenalty = request.frequency_penalty;
+  if (request.logit_bias != null) settings.logitBias = request.logit_bias;
+  if (request.parallel_tool_calls != null) settings.parallelToolCalls = request.parallel_tool_calls;
+  if (request.reasoning_effort != null) settings.thinking = request.reasoning_effort as ThinkingLevel;
+  return settings;
+}
+
+function toRequestParameters(request: ChatCompletionsRequest): {
+  params: ModelRequestParameters;
+  outputToolName: string | undefined;
+} {
+  let functionTools: ToolDefinition[] = (request.tools ?? []).map((t) => {
+    const definition: ToolDefinition = {
+      name: t.function.name,
+      parametersJsonSchema: t.function.parameters ?? { type: 'object', properties: {} },
+    };
+    if (t.function.description !== undefined) definition.description = t.function.description;
+    if (t.function.strict != null) definition.strict = t.function.strict;
+    return definition;
+  });
+  let allowTextOutput = true;
+  const choice = request.tool_choice;
+  if (choice === 'none') functionTools = [];
+  else if (choice === 'required') allowTextOutput = functionTools.length === 0;
+  else if (choice && typeof choice === 'object') {
+    const named = functionTools.filter((t) => t.name === choice.function.name);
+    if (named.length === 0) {
+      throw new GatewayError(
+        400,
+        'invalid_request',
+        `tool_choice names '${choice.function.name}', which is not in tools.`,
+        {
+          param: 'tool_choice.function.name',
+        },
+      );
+    }
+    functionTools = named;
+    allowTextOutput = false;
+  }
+  const outputTools: ToolDefinition[] = [];
+  let outputToolName: string | undefined;
+  const format = request.response_format;
+  if (format?.type === 'json_schema') {
+    const schema = format.json_schema;
+    const definition: ToolDefinition = {
+      name: schema.name,
+      parametersJsonSchema: schema.schema ?? { type: 'object' },
+    };
+    if (schema.description !== undefined) definition.description = schema.description;
+    if (schema.strict != null) definition.strict = schema.strict;
+    outputTools.push(definition);
+    outputToolName = schema.name;
+    if (functionTools.length === 0) allowTextOutput = false;
+  }
+  return { params: { functionTools, outputTools, allowTextOutput }, outputToolName };
+}
+
+/** Messages in order; consecutive system/user/tool messages share one ModelRequest. */
+function toModelMessages(input: Message[]): { messages: ModelMessage[]; characters: number } {
+  const messages: ModelMessage[] = [];
+  const toolNames = new Map<string, string>();
+  let characters = 0;
+  let pending: ModelRequestPart[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const request: ModelRequest = { kind: 'request', parts: pending };
+    messages.push(request);
+    pending = [];
+  };
+  for (const m of input) {
+    if (m.role === 'system' || m.role === 'developer') {
+      const content = joinText(m.content);
+      characters += content.length;
+      pending.push({ partKind: 'system-prompt', content });
+    } else if (m.role === 'user') {
+      if (typeof m.content === 'string') {
+        characters += m.content.length;
+        pending.push({ partKind: 'user-prompt', content: m.content });
+      } else {
+        const items: UserContentItem[] = m.content.map((part) => {
+          if (part.type === 'text') {
+            characters += part.text.length;
+            return { kind: 'text', text: part.text };
+          }
+          return { kind: 'image', url: part.image_url.url };
+        });
+        pending.push({ partKind: 'user-prompt', content: items });
+      }
+    } else if (m.role === 'tool') {
+      const content = joinText(m.content);
+      characters += content.length;
+      pending.push({
+        partKind: 'tool-return',
+        toolCallId: m.tool_call_id,
+        toolName: toolNames.get(m.tool_call_id) ?? '',
+        content,
+      });
+    } else {
+      flush();
+      const parts: ModelResponsePart[] = [];
+      const text = m.content == null ? '' : joinText(m.content);
+      characters += text.length;
+      if (text !== '') parts.push({ partKind: 'text', content: text });
+      for (const call of m.tool_calls ?? []) {
+        toolNames.set(call.id, call.function.name);
+        characters += call.function.arguments.length;
+        parts.push({
+          partKind: 'tool-call',
+          toolName: call.function.name,
+          toolCallId: call.id,
+          args: call.function.arguments,
+        });
+      }
+      const response: ModelResponse = {
+        kind: 'response',
+        parts,
+        usage: emptyUsage(),
+        modelName: '',
+        providerName: '',
+        timestamp: new Date(0),
+      };
+      messages.push(response);
+    }
+  }
+  flush();
+  return { messages, characters };
+}
+
+function joinText(content: string | Array<{ text: string }>): string {
+  if (typeof content === 'string') return content;
+  let text = '';
+  for (const part of content) text += part.text;
+  return text;
+}

@@ -1,0 +1,19 @@
+/**
+ * What a client protocol (OpenAI Chat Completions, Anthropic Messages) supplies to the one chat
+ * pipeline: how to read a request, write a response, a stream and an error. Everything else — routing,
+ * limits, the attempt engine, headers, events — is shared.
+ */
+import type { ModelResponse } from '../../messages.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
+import type { ChatCall } from './chat-call.ts';
+import type { ServedModel } from './served.ts';
+import type { StreamWriter } from './stream-writer.ts';
+
+export interface ChatProtocol {
+  readonly api: 'openai' | 'anthropic';
+  parse(body: unknown): ChatCall;
+  newResponseId(): string;
+  render(response: ModelResponse, served: ServedModel, call: ChatCall): string;
+  streamWriter(served: ServedModel, call: ChatCall): StreamWriter;
+  renderError(error: GatewayError): string;
+}

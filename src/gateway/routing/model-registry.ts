@@ -1,0 +1,213 @@
+/**
+ * Turns what a client asked for (`model` then `models`, each a route name or a `'provider:model'` id)
+ * into one FallbackModel, using the config's providers and routes. Models and chains are built once per
+ * config and reused, so the hot path allocates nothing here after the first request of a kind.
+ *
+ * @example
+ * const registry = new ModelRegistry(config, { env: process.env, breaker });
+ * const chain = registry.resolve(['smart', 'openai:gpt-4o-mini']);
+ * const response = await chain.model.request(messages);
+ */
+import { UserError } from '../../errors/index.ts';
+import { FallbackModel, type FallbackModelOptions } from '../../models/fallback.ts';
+import type { Model } from '../../models/model.ts';
+import { createProvider, inferModel, modelForProvider, type Provider } from '../../providers/index.ts';
+import { CircuitBreaker } from '../../resilience/circuit-breaker.ts';
+import type { ModelSettings } from '../../settings.ts';
+import type { GatewayConfig, RouteConfig } from '../config/schema.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+
+/** A resolved request chain: the model to call and how the request is labelled in events and limits. */
+export interface Chain {
+  /** The route name, or the first model id when the request named models directly. */
+  label: string;
+  /** Route names the request used (for per-key allowed routes). */
+  routes: string[];
+  model: Model;
+  /** Every `provider:model` id in the chain, in order. */
+  modelIds: string[];
+}
+
+export interface ModelRegistryOptions {
+  env: Record<string, string | undefined>;
+  /** The gateway-wide breaker (its store is the HealthStore); routes with their own options get their own. */
+  breaker: CircuitBreaker;
+}
+
+// Without configured providers any model name is valid, so both caches are bounded.
+const MAX_CACHED_CHAINS = 1000;
+const MAX_CACHED_MODELS = 5000;
+
+export class ModelRegistry {
+  private readonly config: GatewayConfig;
+  private readonly options: ModelRegistryOptions;
+  private readonly providers = new Map<string, Provider>();
+  private readonly models = new Map<string, Model>();
+  private readonly chains = new Map<string, Chain>();
+  private readonly routeBreakers = new Map<string, CircuitBreaker>();
+
+  constructor(config: GatewayConfig, options: ModelRegistryOptions) {
+    this.config = config;
+    this.options = options;
+    for (const [name, provider] of Object.entries(config.providers ?? {})) {
+      const providerOptions: Parameters<typeof createProvider>[1] = { env: options.env };
+      if (provider.baseUrl !== undefined) providerOptions.baseUrl = provider.baseUrl;
+      if (provider.apiKey !== undefined) {
+        const key = options.env[provider.apiKey];
+        if (key) providerOptions.apiKey = key;
+      }
+      const inner = createProvider(provider.type ?? name, providerOptions);
+      // Named as configured, so `backup:claude-…` in a route and in a response mean the same upstream.
+      this.providers.set(name, { ...inner, name, url: inner.url, headers: inner.headers });
+    }
+  }
+
+  /** The price-table provider of a configured provider name (its `type`), else the name itself. */
+  priceProviderOf(providerName: string): string {
+    return this.config.providers?.[providerName]?.type ?? providerName;
+  }
+
+  /** Route names in the config, in order. */
+  get routeNames(): string[] {
+    return Object.keys(this.config.routes ?? {});
+  }
+
+  /** Every model id the gateway knows of: those of the routes, then those requested since the start. */
+  knownModelIds(): string[] {
+    const ids = new Set(this.routeModelIds());
+    for (const key of this.models.keys()) ids.add(key.split('\n')[0]!);
+    return [...ids];
+  }
+
+  /** Every `provider:model` id the config's routes name. */
+  routeModelIds(): string[] {
+    const ids = new Set<string>();
+    for (const route of Object.values(this.config.routes ?? {})) {
+      for (const entry of route.models) ids.add(typeof entry === 'string' ? entry : entry.model);
+    }
+    return [...ids];
+  }
+
+  /** The chain for the ids a request named; throws a 404 GatewayError naming an unknown one. */
+  resolve(requested: string[]): Chain {
+    const key = requested.join('\n');
+    const cached = this.chains.get(key);
+    if (cached) return cached;
+    const chain = this.build(requested);
+    if (this.chains.size >= MAX_CACHED_CHAINS) this.chains.delete(this.chains.keys().next().value!);
+    this.chains.set(key, chain);
+    return chain;
+  }
+
+  private build(requested: string[]): Chain {
+    const routes = this.config.routes ?? {};
+    const models: Model[] = [];
+    const modelIds: string[] = [];
+    const routeNames: string[] = [];
+    let routeOptions: RouteConfig | undefined;
+    for (const id of requested) {
+      const route = Object.hasOwn(routes, id) ? routes[id] : undefined;
+      if (route) {
+        routeNames.push(id);
+        routeOptions ??= route;
+        for (const entry of route.models) {
+          const modelId = typeof entry === 'string' ? entry : entry.model;
+          const settings = typeof entry === 'string' ? undefined : entry.settings;
+          models.push(this.model(modelId, settings as ModelSettings | undefined));
+          modelIds.push(modelId);
+        }
+      } else {
+        models.push(this.model(id, undefined));
+        modelIds.push(id);
+      }
+    }
+    const label = routeNames[0] ?? requested[0]!;
+    return {
+      label,
+      routes: routeNames,
+      model: new FallbackModel(models[0]!, ...models.slice(1), this.chainOptions(label, routeOptions)),
+      modelIds,
+    };
+  }
+
+  private chainOptions(label: string, route: RouteConfig | undefined): FallbackModelOptions {
+    const options: FallbackModelOptions = { breaker: this.options.breaker };
+    if (!route) return options;
+    if (route.fallbackOn) options.fallbackOn = route.fallbackOn;
+    if (route.retries !== undefined || route.retryBaseDelayMs !== undefined) {
+      options.retry = {};
+      if (route.retries !== undefined) options.retry.maxRetries = route.retries;
+      if (route.retryBaseDelayMs !== undefined) options.retry.baseDelayMs = route.retryBaseDelayMs;
+    }
+    if (route.timeoutMs !== undefined) options.timeoutMs = route.timeoutMs;
+    if (route.firstTokenTimeoutMs !== undefined) options.firstTokenTimeoutMs = route.firstTokenTimeoutMs;
+    if (route.idleTimeoutMs !== undefined) options.idleTimeoutMs = route.idleTimeoutMs;
+    if (route.continueOnStreamFailure !== undefined)
+      options.continueOnStreamFailure = route.continueOnStreamFailure;
+    if (route.settings) options.settings = route.settings as ModelSettings;
+    if (route.breaker === false) options.breaker = false;
+    else if (route.breaker) {
+      let breaker = this.routeBreakers.get(label);
+      if (!breaker) {
+        const shared = this.options.breaker;
+        breaker = new CircuitBreaker({ ...route.breaker, store: shared.store });
+        this.routeBreakers.set(label, breaker);
+      }
+      options.breaker = breaker;
+    }
+    return options;
+  }
+
+  private model(id: string, settings: ModelSettings | undefined): Model {
+    const key = settings ? `${id}\n${JSON.stringify(settings)}` : id;
+    let model = this.models.get(key);
+    if (model) return model;
+    model = this.create(id, settings);
+    if (this.models.size >= MAX_CACHED_MODELS) this.models.delete(this.models.keys().next().value!);
+    this.models.set(key, model);
+    return model;
+  }
+
+  private create(id: string, settings: ModelSettings | undefined): Model {
+    if (id.includes('://')) {
+      throw new GatewayError(
+        400,
+        'invalid_request',
+        `Model '${id}' looks like a URL; name a route or a 'provider:model'.`,
+        { param: 'model' },
+      );
+    }
+    const colon = id.indexOf(':');
+    const prefix = colon === -1 ? '' : id.slice(0, colon);
+    const name = colon === -1 ? '' : id.slice(colon + 1);
+    if (this.config.providers) {
+      // With providers configured, clients reach only those: no provider of the client's choosing.
+      const provider = this.providers.get(prefix);
+      if (!provider || name === '') throw unknownModel(id, this.routeNames, [...this.providers.keys()]);
+      return modelForProvider(name, provider, settings);
+    }
+    if (colon === -1 || name === '') throw unknownModel(id, this.routeNames, []);
+    try {
+      return inferModel(id, settings ? { env: this.options.env, settings } : { env: this.options.env });
+    } catch (error) {
+      if (error instanceof UserError) {
+        throw new GatewayError(404, 'model_not_found', error.message, { param: 'model' });
+      }
+      throw error;
+    }
+  }
+}
+
+function unknownModel(id: string, routes: string[], providers: string[]): GatewayError {
+  const known: string[] = [];
+  if (routes.length > 0) known.push(`routes: ${routes.join(', ')}`);
+  if (providers.length > 0) known.push(`providers: ${providers.join(', ')}`);
+  const hint =
+    known.length > 0 ? ` Known ${known.join('; ')}.` : " Use 'provider:model', e.g. 'openai:gpt-4o'.";
+  return new GatewayError(
+    404,
+    'model_not_found',
+    `The model '${id}' does not exist or is not served here.${hint}`,
+    { param: 'model' },
+  );
+}

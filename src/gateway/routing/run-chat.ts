@@ -1,0 +1,250 @@
+/**
+ * The one chat pipeline behind `/v1/chat/completions` and `/v1/messages`: read and validate the body,
+ * resolve the chain, check the key's routes and limits, call the FallbackModel (cancelled when the client
+ * goes away), and write the answer in the client's protocol — whole, or as a stream committed at its
+ * first event. Before commit a failure can still become a proper JSON error; after it, the stream ends
+ * with the protocol's error frame, never a clean end with tokens missing.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Attempt, ModelResponse } from '../../messages.ts';
+import type { StreamedResponse } from '../../models/model.ts';
+import { priceOf } from '../../pricing/price.ts';
+import type { RequestUsage } from '../../usage.ts';
+import type { ClientIdentity } from '../auth/client-keys.ts';
+import { chargeOutputTokens, enforceRequestLimits } from '../auth/rate-limits.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { safeHeaderValue } from '../errors/scrub.ts';
+import { toGatewayError } from '../errors/to-gateway-error.ts';
+import type { RequestFinished } from '../events.ts';
+import type { GatewayContext } from '../server/context.ts';
+import type { GatewayRequest, GatewayResponse } from '../server/http-types.ts';
+import { readJsonBody } from '../server/read-body.ts';
+import type { ChatCall } from './chat-call.ts';
+import type { ChatProtocol } from './chat-protocol.ts';
+import type { ModelRegistry } from './model-registry.ts';
+import type { ServedModel } from './served.ts';
+
+/** Filled in as the request goes; the handler emits it as `request-finished` whatever happens. */
+export function newRequestRecord(
+  api: 'openai' | 'anthropic',
+  client: ClientIdentity | undefined,
+): RequestFinished {
+  return {
+    route: '',
+    api,
+    stream: false,
+    servedModel: undefined,
+    attempts: [],
+    status: 200,
+    errorKind: undefined,
+    latencyMs: 0,
+    timeToFirstTokenMs: undefined,
+    usage: undefined,
+    cost: undefined,
+    clientKeyId: client?.keyId,
+  };
+}
+
+export async function runChat(
+  protocol: ChatProtocol,
+  req: GatewayRequest,
+  res: GatewayResponse,
+  context: GatewayContext,
+  client: ClientIdentity | undefined,
+  record: RequestFinished,
+  baseHeaders: Record<string, string>,
+  startedAt: number,
+): Promise<void> {
+  const body = await readJsonBody(req, context.bodyLimits);
+  const call = protocol.parse(body);
+  record.stream = call.stream;
+  record.route = call.modelIds[0]!;
+  const chain = context.registry.resolve(call.modelIds);
+  record.route = chain.label;
+  if (client?.routes) {
+    for (const id of call.modelIds) {
+      if (!client.routes.has(id)) {
+        throw new GatewayError(
+          403,
+          'forbidden',
+          `This key may not use '${id}'; allowed: ${[...client.routes].join(', ')}.`,
+          { param: 'model' },
+        );
+      }
+    }
+  }
+  await enforceRequestLimits(
+    context.rateLimitStore,
+    client,
+    call.estimatedInputTokens + (call.settings.maxTokens ?? 0),
+  );
+
+  // A client that disconnects cancels the upstream call, down to its socket.
+  const abort = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort(new Error('client disconnected'));
+  });
+  call.settings.signal = abort.signal;
+
+  if (!call.stream) {
+    let response: ModelResponse;
+    try {
+      response = await chain.model.request(call.messages, call.settings, call.params);
+    } catch (error) {
+      if (abort.signal.aborted) return closedByClient(record);
+      throw error;
+    }
+    const usage = priced(response, context.registry);
+    const served = servedModel(protocol, response.providerName, response.modelName);
+    finishRecord(record, served.modelId, response.attempts ?? [], usage);
+    const text = protocol.render({ ...response, usage }, served, call);
+    const headers = attemptHeaders(baseHeaders, served.modelId, response.attempts ?? []);
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(text));
+    res.writeHead(200, headers);
+    res.end(text);
+    void chargeOutputTokens(context.rateLimitStore, client, usage.outputTokens).catch(() => {});
+    return;
+  }
+  await runStream(
+    protocol,
+    res,
+    context,
+    client,
+    record,
+    baseHeaders,
+    startedAt,
+    call,
+    chain.model.requestStream(call.messages, call.settings, call.params),
+    abort.signal,
+  );
+}
+
+async function runStream(
+  protocol: ChatProtocol,
+  res: GatewayResponse,
+  context: GatewayContext,
+  client: ClientIdentity | undefined,
+  record: RequestFinished,
+  baseHeaders: Record<string, string>,
+  startedAt: number,
+  call: ChatCall,
+  opening: Promise<StreamedResponse>,
+  signal: AbortSignal,
+): Promise<void> {
+  let stream: StreamedResponse;
+  let iterator: AsyncIterator<import('../../messages.ts').ModelResponseStreamEvent>;
+  let first: IteratorResult<import('../../messages.ts').ModelResponseStreamEvent>;
+  // Until the first event nothing is sent: any failure is still a plain JSON error.
+  try {
+    stream = await opening;
+    iterator = stream[Symbol.asyncIterator]();
+    first = await iterator.next();
+  } catch (error) {
+    if (signal.aborted) return closedByClient(record);
+    throw error;
+  }
+  const served = servedModel(protocol, stream.providerName, stream.modelName);
+  const attempts = stream.get().attempts ?? [];
+  const writer = protocol.streamWriter(served, call);
+  const headers = attemptHeaders(baseHeaders, served.modelId, attempts);
+  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['cache-control'] = 'no-cache';
+  headers['x-accel-buffering'] = 'no';
+  res.writeHead(200, headers);
+  record.timeToFirstTokenMs = performance.now() - startedAt;
+  record.servedModel = served.modelId;
+  res.write(first.done ? writer.start() : writer.start() + writer.event(first.value));
+  try {
+    if (!first.done) {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        const text = writer.event(next.value);
+        if (text !== '' && !res.write(text)) await drained(res, signal);
+      }
+    }
+  } catch (error) {
+    const final = stream.get();
+    finishRecord(record, served.modelId, final.attempts ?? attempts, priced(final, context.registry));
+    if (signal.aborted) return closedByClient(record);
+    const failure = toGatewayError(error);
+    record.errorKind = failure.attempts?.at(-1)?.kind ?? kindOf(error);
+    res.end(writer.error(failure));
+    return;
+  }
+  const final = stream.get();
+  const usage = priced(final, context.registry);
+  finishRecord(record, served.modelId, final.attempts ?? attempts, usage);
+  res.end(writer.finish({ ...final, usage }));
+  void chargeOutputTokens(context.rateLimitStore, client, usage.outputTokens).catch(() => {});
+}
+
+function kindOf(error: unknown): string {
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' ? kind : 'stream_error';
+}
+
+function drained(res: GatewayResponse, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    res.once('drain', resolve);
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+function closedByClient(record: RequestFinished): void {
+  record.status = 499;
+  record.errorKind = 'cancelled';
+}
+
+function servedModel(protocol: ChatProtocol, providerName: string, modelName: string): ServedModel {
+  return {
+    modelId: `${providerName}:${modelName}`,
+    responseId: protocol.newResponseId(),
+    created: Math.floor(Date.now() / 1000),
+  };
+}
+
+/** Usage with its cost: the FallbackModel's, or priced here by the configured provider's type. */
+function priced(response: ModelResponse, registry: ModelRegistry): RequestUsage {
+  if (response.usage.cost !== undefined) return response.usage;
+  const cost = priceOf(registry.priceProviderOf(response.providerName), response.modelName, response.usage);
+  return cost === undefined ? response.usage : { ...response.usage, cost };
+}
+
+function finishRecord(
+  record: RequestFinished,
+  modelId: string,
+  attempts: Attempt[],
+  usage: RequestUsage,
+): void {
+  record.servedModel = modelId;
+  record.attempts = attempts;
+  record.usage = usage;
+  record.cost = usage.cost;
+}
+
+/**
+ * `x-understudy-model` (who served), `x-understudy-attempts` (how many tries), `x-understudy-fallbacks`
+ * (how many models were left behind) and `x-understudy-trace` (each attempt: `model=outcome`).
+ */
+function attemptHeaders(
+  base: Record<string, string>,
+  modelId: string,
+  attempts: Attempt[],
+): Record<string, string> {
+  const headers = { ...base };
+  headers['x-understudy-model'] = safeHeaderValue(modelId);
+  headers['x-understudy-attempts'] = String(Math.max(1, attempts.length));
+  const models = new Set<string>();
+  let trace = '';
+  for (const attempt of attempts) {
+    const id = `${attempt.providerName}:${attempt.modelName}`;
+    models.add(id);
+    trace += `${trace === '' ? '' : ', '}${id}=${attempt.outcome === 'ok' ? 'ok' : (attempt.errorKind ?? attempt.outcome)}${attempt.statusCode ? `/${attempt.statusCode}` : ''}`;
+  }
+  headers['x-understudy-fallbacks'] = String(Math.max(0, models.size - 1));
+  if (trace !== '') headers['x-understudy-trace'] = safeHeaderValue(trace.slice(0, 1000));
+  return headers;
+}

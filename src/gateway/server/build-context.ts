@@ -1,0 +1,46 @@
+/**
+ * Builds a GatewayContext from a validated config: the model registry, client keys and limits. Called at
+ * start and on every reload; anything wrong (an unset key variable, an unknown provider type) throws
+ * here, so a bad reload keeps the old context.
+ */
+import type { EventEmitter } from 'node:events';
+import type { CircuitBreaker } from '../../resilience/circuit-breaker.ts';
+import type { HealthStore } from '../../resilience/health-store.ts';
+import { ClientKeys } from '../auth/client-keys.ts';
+import type { GatewayConfig } from '../config/schema.ts';
+import type { GatewayEventMap } from '../events.ts';
+import { ModelRegistry } from '../routing/model-registry.ts';
+import type { RateLimitStore } from '../state/rate-limit-store.ts';
+import type { GatewayContext } from './context.ts';
+import type { ExtraRoute } from './http-types.ts';
+
+/** 1 MiB: far above any chat request with text, small enough that a flood of bodies cannot exhaust memory. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const DEFAULT_MAX_JSON_DEPTH = 64;
+
+export interface SharedParts {
+  env: Record<string, string | undefined>;
+  breaker: CircuitBreaker;
+  healthStore: HealthStore;
+  rateLimitStore: RateLimitStore;
+  events: EventEmitter<GatewayEventMap>;
+  extraRoutes: readonly ExtraRoute[];
+  log: (line: string) => void;
+}
+
+export function buildContext(config: GatewayConfig, shared: SharedParts): GatewayContext {
+  return {
+    registry: new ModelRegistry(config, { env: shared.env, breaker: shared.breaker }),
+    clients: ClientKeys.fromConfig(config, shared.env),
+    bodyLimits: {
+      maxBytes: config.server?.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      maxDepth: config.server?.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
+    },
+    cors: config.server?.cors,
+    rateLimitStore: shared.rateLimitStore,
+    healthStore: shared.healthStore,
+    events: shared.events,
+    extraRoutes: shared.extraRoutes,
+    log: shared.log,
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Everything a request needs from the running gateway. A reload builds a new context from the new config
+ * and swaps it in; a request keeps the context it started with, so in-flight requests finish on the old
+ * config while new ones use the new.
+ */
+import type { EventEmitter } from 'node:events';
+import type { HealthStore } from '../../resilience/health-store.ts';
+import type { ClientKeys } from '../auth/client-keys.ts';
+import type { GatewayEventMap } from '../events.ts';
+import type { ModelRegistry } from '../routing/model-registry.ts';
+import type { RateLimitStore } from '../state/rate-limit-store.ts';
+import type { ExtraRoute } from './http-types.ts';
+import type { BodyLimits } from './read-body.ts';
+
+export interface GatewayContext {
+  registry: ModelRegistry;
+  clients: ClientKeys;
+  bodyLimits: BodyLimits;
+  /** Allowed browser origins, `'*'` for any; undefined sends no CORS headers. */
+  cors: '*' | readonly string[] | undefined;
+  rateLimitStore: RateLimitStore;
+  healthStore: HealthStore;
+  events: EventEmitter<GatewayEventMap>;
+  extraRoutes: readonly ExtraRoute[];
+  /** One line per problem worth an operator's attention (never a key). */
+  log: (line: string) => void;
+}

@@ -1,0 +1,131 @@
+/**
+ * The gateway's request handler: a small router over the five routes (plus the extra routes other parts
+ * of the gateway register), client authentication, CORS, and the one place that turns any error into a
+ * response in the client's protocol. It takes node's request and response objects as they are, and
+ * `inject()` drives it in-process for tests.
+ *
+ * @example
+ * const handle = createGatewayHandler(() => context);
+ * http.createServer(handle).listen(8787);
+ */
+import { performance } from 'node:perf_hooks';
+import { anthropicMessagesProtocol } from '../anthropic/protocol.ts';
+import type { ClientIdentity } from '../auth/client-keys.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { renderOpenAIError } from '../errors/render-error.ts';
+import { scrubSecrets } from '../errors/scrub.ts';
+import { toGatewayError } from '../errors/to-gateway-error.ts';
+import type { RequestFinished } from '../events.ts';
+import { openAIChatProtocol } from '../openai/protocol.ts';
+import { handleHealth } from '../routes/health.ts';
+import { handleModels } from '../routes/models.ts';
+import type { ChatProtocol } from '../routing/chat-protocol.ts';
+import { newRequestRecord, runChat } from '../routing/run-chat.ts';
+import type { GatewayContext } from './context.ts';
+import type { GatewayRequest, GatewayResponse } from './http-types.ts';
+
+export type GatewayHandler = (req: GatewayRequest, res: GatewayResponse) => Promise<void>;
+
+const CHAT_ROUTES: Record<string, ChatProtocol> = {
+  '/v1/chat/completions': openAIChatProtocol,
+  '/chat/completions': openAIChatProtocol,
+  '/v1/messages': anthropicMessagesProtocol,
+};
+
+export function createGatewayHandler(current: () => GatewayContext): GatewayHandler {
+  return async function handleGatewayRequest(req, res) {
+    const context = current();
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const method = req.method ?? 'GET';
+    const baseHeaders = corsHeaders(context, req.headers.origin);
+    const protocol = CHAT_ROUTES[path];
+    if (method === 'OPTIONS') return preflight(res, baseHeaders);
+
+    let client: ClientIdentity | undefined;
+    let record: RequestFinished | undefined;
+    const startedAt = performance.now();
+    try {
+      if (protocol) {
+        if (method !== 'POST') throw new GatewayError(405, 'method_not_allowed', `${path} takes POST.`);
+        client = context.clients.authenticate(req.headers);
+        record = newRequestRecord(protocol.api, client);
+        await runChat(protocol, req, res, context, client, record, baseHeaders, startedAt);
+      } else if (method === 'GET' && path === '/health') {
+        await handleHealth(res, context, baseHeaders);
+      } else if (method === 'GET' && (path === '/v1/models' || path === '/models')) {
+        client = context.clients.authenticate(req.headers);
+        handleModels(res, context, client, baseHeaders);
+      } else {
+        const extra = context.extraRoutes.find((route) => route.method === method && route.path === path);
+        if (!extra) throw new GatewayError(404, 'not_found', `No route for ${method} ${path}.`);
+        await extra.handle(req, res);
+      }
+    } catch (error) {
+      const failure = toGatewayError(error);
+      if (failure.status >= 500 && failure.code === 'internal')
+        context.log(`internal error on ${method} ${path}: ${scrubSecrets(describe(error))}`);
+      if (record) {
+        record.status = failure.status;
+        record.errorKind ??= failure.attempts?.at(-1)?.kind ?? failure.code;
+      }
+      sendError(res, protocol ?? openAIChatProtocol, failure, baseHeaders);
+    } finally {
+      if (record) {
+        record.latencyMs = performance.now() - startedAt;
+        context.events.emit('request-finished', record);
+      }
+    }
+  };
+}
+
+function sendError(
+  res: GatewayResponse,
+  protocol: ChatProtocol,
+  error: GatewayError,
+  base: Record<string, string>,
+): void {
+  if (res.headersSent) {
+    // Only a stream commits its headers early, and it writes its own error frame: just close.
+    if (!res.writableEnded) res.end();
+    return;
+  }
+  const text = protocol === openAIChatProtocol ? renderOpenAIError(error) : protocol.renderError(error);
+  const headers: Record<string, string> = {
+    ...base,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+  };
+  if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+  if (error.status === 413) headers.connection = 'close';
+  res.writeHead(error.status, headers);
+  res.end(text);
+}
+
+function corsHeaders(context: GatewayContext, origin: string | undefined): Record<string, string> {
+  const cors = context.cors;
+  if (cors === undefined || origin === undefined) return {};
+  if (cors === '*') return { 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSED };
+  if (!cors.includes(origin)) return {};
+  return { 'access-control-allow-origin': origin, vary: 'origin', 'access-control-expose-headers': EXPOSED };
+}
+
+const EXPOSED =
+  'x-understudy-model, x-understudy-attempts, x-understudy-fallbacks, x-understudy-trace, retry-after';
+
+function preflight(res: GatewayResponse, base: Record<string, string>): void {
+  const headers: Record<string, string> = { ...base };
+  if (base['access-control-allow-origin']) {
+    headers['access-control-allow-methods'] = 'GET, POST, OPTIONS';
+    headers['access-control-allow-headers'] =
+      'authorization, content-type, x-api-key, anthropic-version, anthropic-beta';
+    headers['access-control-max-age'] = '600';
+  }
+  res.writeHead(204, headers);
+  res.end();
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,175 @@
+/**
+ * Starts the gateway: loads the config (a file, an object, or the embedded default), listens on one
+ * port, and reloads on SIGHUP or when the file changes — in-flight requests finish on the config they
+ * started with, a bad new config is logged and the old one kept.
+ *
+ * @example
+ * const gateway = await startGateway({ config: 'understudy.yaml', port: 8787 });
+ * gateway.events.on('request-finished', (r) => console.log(r.route, r.status, r.latencyMs));
+ * await gateway.close();
+ */
+import { EventEmitter } from 'node:events';
+import { type FSWatcher, watch } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { closeUpstreamConnections } from '../../http/client.ts';
+import { CircuitBreaker } from '../../resilience/circuit-breaker.ts';
+import { type HealthStore, InMemoryHealthStore } from '../../resilience/health-store.ts';
+import { embeddedDefault } from '../config/embedded-default.ts';
+import { loadConfigFile } from '../config/load-config.ts';
+import { type GatewayConfig, gatewayConfigSchema } from '../config/schema.ts';
+import type { GatewayEventMap } from '../events.ts';
+import { InMemoryRateLimitStore, type RateLimitStore } from '../state/rate-limit-store.ts';
+import { buildContext, type SharedParts } from './build-context.ts';
+import type { GatewayContext } from './context.ts';
+import { createGatewayHandler, type GatewayHandler } from './handler.ts';
+import type { ExtraRoute } from './http-types.ts';
+
+/** Stores shared by several gateway processes (Redis), made from the config's `redis:` URL. */
+export type SharedStateFactory = (redisUrl: string) => Promise<{
+  healthStore: HealthStore;
+  rateLimitStore: RateLimitStore;
+  close(): Promise<void>;
+}>;
+
+export interface StartGatewayOptions {
+  /** A config file path, a config object, or undefined for the embedded default. */
+  config?: string | GatewayConfig | undefined;
+  /** Default 8787; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Where keys and `UNDERSTUDY_CLIENT_KEYS` are read from; default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Breaker state; default in memory (or from `sharedState` when the config names Redis). */
+  healthStore?: HealthStore;
+  /** Per-key rate-limit counters; default in memory (or from `sharedState`). */
+  rateLimitStore?: RateLimitStore;
+  /** Makes the Redis stores when the config has `redis:` and no stores were passed. */
+  sharedState?: SharedStateFactory;
+  /** More routes served beside the API (the status page, /metrics). */
+  extraRoutes?: ExtraRoute[];
+  /** Reload when the config file changes (default true for a file). SIGHUP always reloads. */
+  watchConfig?: boolean;
+  /** Operator log lines; default stderr. */
+  log?: (line: string) => void;
+}
+
+export interface Gateway {
+  /** `http://host:port`, with no trailing slash. */
+  url: string;
+  /** True when serving the embedded chaos demo. */
+  demo: boolean;
+  events: EventEmitter<GatewayEventMap>;
+  /** The request handler, for in-process use with `inject()`. */
+  handler: GatewayHandler;
+  /** Re-reads the config file (or validates a new config object) and swaps it in; throws when it is bad. */
+  reload(next?: GatewayConfig): Promise<void>;
+  /** Stops accepting connections, lets in-flight requests finish, then releases everything. */
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: StartGatewayOptions = {}): Promise<Gateway> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const env = options.env ?? process.env;
+  const path = typeof options.config === 'string' ? options.config : undefined;
+  const closers: Array<() => Promise<void>> = [];
+
+  let config: GatewayConfig;
+  let demo = false;
+  if (path) config = await loadConfigFile(path);
+  else if (options.config) config = gatewayConfigSchema.parse(options.config);
+  else {
+    const fallback = await embeddedDefault(env);
+    config = fallback.config;
+    demo = fallback.demo;
+    closers.push(fallback.close);
+    log(fallback.banner);
+  }
+
+  let healthStore = options.healthStore;
+  let rateLimitStore = options.rateLimitStore;
+  if (config.redis && (!healthStore || !rateLimitStore)) {
+    if (!options.sharedState)
+      throw new Error(
+        `the config names redis: ${redactUrl(config.redis)}, but this gateway was started without the Redis stores`,
+      );
+    const shared = await options.sharedState(config.redis);
+    healthStore ??= shared.healthStore;
+    rateLimitStore ??= shared.rateLimitStore;
+    closers.push(shared.close);
+  }
+  const events = new EventEmitter<GatewayEventMap>();
+  const store = healthStore ?? new InMemoryHealthStore();
+  const shared: SharedParts = {
+    env,
+    healthStore: store,
+    rateLimitStore: rateLimitStore ?? new InMemoryRateLimitStore(),
+    breaker: new CircuitBreaker({ store, onChange: (change) => events.emit('breaker-changed', change) }),
+    events,
+    extraRoutes: options.extraRoutes ?? [],
+    log,
+  };
+  if (!options.rateLimitStore) closers.push(() => shared.rateLimitStore.close());
+
+  let context: GatewayContext = buildContext(config, shared);
+  const handler = createGatewayHandler(() => context);
+  const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+    void handler(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  const reload = async (next?: GatewayConfig): Promise<void> => {
+    const fresh = next ? gatewayConfigSchema.parse(next) : path ? await loadConfigFile(path) : undefined;
+    if (!fresh) return;
+    context = buildContext(fresh, shared);
+  };
+  const reloadLogged = (why: string): void => {
+    reload().then(
+      () => log(`config reloaded (${why})`),
+      (error: unknown) =>
+        log(
+          `config reload failed (${why}); keeping the previous config: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    );
+  };
+  const onHangup = (): void => reloadLogged('SIGHUP');
+  process.on('SIGHUP', onHangup);
+  let watcher: FSWatcher | undefined;
+  if (path && options.watchConfig !== false) {
+    let timer: NodeJS.Timeout | undefined;
+    // Editors write a file in several steps: wait for the writes to settle before reading it.
+    watcher = watch(path, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => reloadLogged('file changed'), 100);
+    });
+    watcher.unref();
+  }
+
+  return {
+    url: `http://${host}:${address.port}`,
+    demo,
+    events,
+    handler,
+    reload,
+    async close() {
+      process.off('SIGHUP', onHangup);
+      watcher?.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      for (const close of closers) await close().catch(() => {});
+      await closeUpstreamConnections();
+    },
+  };
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

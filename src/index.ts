@@ -1,0 +1,83 @@
+/**
+ * Understudy: keeps LLM calls working when a provider fails. One `Model` interface over every provider,
+ * `FallbackModel` to move on when one fails, and the pieces they are made of.
+ *
+ * @example
+ * import { FallbackModel, userPrompt } from 'understudy';
+ * const model = new FallbackModel('openai:gpt-4o', 'anthropic:claude-sonnet-4-5');
+ * const response = await model.request([{ kind: 'request', parts: [userPrompt('Hello')] }]);
+ */
+
+// Errors
+export {
+  ERROR_KINDS,
+  type ErrorKind,
+  isErrorKind,
+  ModelAPIError,
+  ModelHTTPError,
+  retryAfterMs,
+  UnexpectedModelBehavior,
+  UserError,
+} from './errors/index.ts';
+// HTTP
+export { closeUpstreamConnections, type HttpTimeouts } from './http/client.ts';
+export { readSSE, type SSEEvent } from './http/sse.ts';
+// Data
+export * from './messages.ts';
+export { AnthropicModel, type AnthropicModelOptions } from './models/anthropic/model.ts';
+// Fallback and the attempt engine
+export { FallbackModel, type FallbackModelOptions } from './models/fallback.ts';
+export { FallbackExceptionGroup, ResponseRejected } from './models/fallback-errors.ts';
+export { type FallbackCondition, type FallbackOn, onResponse } from './models/fallback-on.ts';
+export {
+  type DeltaThinking,
+  type DeltaToolCall,
+  type DeltaToolCalls,
+  type FunctionInfo,
+  FunctionModel,
+  type FunctionModelOptions,
+  type FunctionResponse,
+  type ModelFunction,
+  type StreamFunction,
+} from './models/function.ts';
+export { GoogleModel, type GoogleModelOptions } from './models/google/model.ts';
+// The Model interface and models
+export {
+  defaultRequestParameters,
+  type Model,
+  type ModelRequestParameters,
+  type StreamedResponse,
+  type ToolDefinition,
+} from './models/model.ts';
+export { OpenAIChatModel, type OpenAIChatModelOptions } from './models/openai-chat/model.ts';
+export { ResponseBuilder } from './models/response-builder.ts';
+export { ResponseStream } from './models/response-stream.ts';
+export { TestModel } from './models/test.ts';
+// Pricing
+export { priceOf } from './pricing/price.ts';
+// Providers
+export {
+  createProvider,
+  type InferModelOptions,
+  inferModel,
+  knownPrefixes,
+  type Protocol,
+  type Provider,
+  type ProviderOptions,
+} from './providers/index.ts';
+export type { FallbackEvent } from './resilience/attempt-engine.ts';
+export {
+  type BreakerChange,
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+} from './resilience/circuit-breaker.ts';
+export {
+  type BreakerState,
+  type HealthRecord,
+  type HealthStore,
+  InMemoryHealthStore,
+} from './resilience/health-store.ts';
+export { DEFAULT_POLICY, type PolicyAction, type ResiliencePolicy } from './resilience/policy.ts';
+export type { RetryOptions } from './resilience/retry.ts';
+export { type ModelSettings, mergeSettings, type ThinkingLevel } from './settings.ts';
+export { addUsage, emptyUsage, type RequestUsage } from './usage.ts';
