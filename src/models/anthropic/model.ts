@@ -28,12 +28,21 @@ import { mapUsage, startBlock } from './map-response.ts';
 import { buildRequestBody } from './request-body.ts';
 import { anthropicStreamEvents } from './stream.ts';
 
+/** Options of `new AnthropicModel(name, { provider, settings })`. */
 export interface AnthropicModelOptions {
   provider: Provider;
   /** Defaults for every call; a call's own settings override them key by key. */
   settings?: ModelSettings;
 }
 
+/**
+ * A `Model` over the Anthropic Messages API. Both `request` and `requestStream` build the same body and
+ * assemble the answer through the same ResponseBuilder, so the two paths agree part for part.
+ *
+ * @example
+ * const model = new AnthropicModel('claude-haiku-4-5', { provider: createProvider('anthropic') });
+ * const answer = await model.request(messages, { thinking: 'low', signal });
+ */
 export class AnthropicModel implements Model {
   readonly modelName: string;
   readonly system: string;
@@ -160,6 +169,7 @@ export class AnthropicModel implements Model {
           body: text,
         });
       }
+      // Only the builder's assembled state matters here; the events are for streams.
       for (const _ of startBlock(builder, index, block, 'whole'));
     });
     for (const _ of builder.endAll());

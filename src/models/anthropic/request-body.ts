@@ -38,6 +38,10 @@ export function defaultMaxTokens(modelName: string): number {
   return 4096;
 }
 
+/**
+ * The body for one call. `ownProvider` is the provider name whose thinking signatures may be sent back.
+ * `extraBody` is merged last, so it can set any field the API has (`top_k`, `metadata`, `thinking`...).
+ */
 export function buildRequestBody(
   modelName: string,
   history: ModelMessage[],
