@@ -1,0 +1,164 @@
+/**
+ * Prometheus metrics for the gateway, fed only from its events ('request-finished', 'breaker-changed'),
+ * so the request path pays nothing for them beyond emitting the event. Label values that come from
+ * requests (routes, models, error kinds) are capped: see BoundedLabel.
+ */
+import type { EventEmitter } from 'node:events';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { BreakerChanged, GatewayEventMap, RequestFinished } from '../events.ts';
+import type { ExtraRoute } from '../server/http-types.ts';
+import { attemptModelId, countFallbacks } from './attempt-facts.ts';
+import { BoundedLabel } from './bounded-label.ts';
+
+/** Options of `createGatewayMetrics`; the defaults suit one gateway process. */
+export interface GatewayMetricsOptions {
+  /** Registry to fill; a new one by default (never prom-client's global one). */
+  registry?: Registry;
+  /** Distinct model ids kept as label values before new ones count as `other`. Default 200. */
+  maxModels?: number;
+  /** Distinct routes kept as label values. Default 100. */
+  maxRoutes?: number;
+  /** Also export Node's process metrics (CPU, memory, event-loop lag). Default true. */
+  processMetrics?: boolean;
+}
+
+/** The registry, the `/metrics` route to mount, and `close()` to stop listening. */
+export interface GatewayMetrics {
+  registry: Registry;
+  route: ExtraRoute;
+  close(): void;
+}
+
+// Seconds. Latency spans a cached answer (ms) to a long generation (minutes).
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const TTFT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
+
+/** Gauge value of each breaker state: higher is worse, so alerts can say `> 0`. */
+export const BREAKER_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/**
+ * Subscribes Prometheus metrics to the gateway's events and returns the `/metrics` route.
+ *
+ * @example
+ * const metrics = createGatewayMetrics(gateway.events);
+ * await startGateway({ config, extraRoutes: [metrics.route] }); // GET /metrics
+ */
+export function createGatewayMetrics(
+  events: EventEmitter<GatewayEventMap>,
+  options: GatewayMetricsOptions = {},
+): GatewayMetrics {
+  const registry = options.registry ?? new Registry();
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'understudy_' });
+  const models = new BoundedLabel(options.maxModels ?? 200);
+  const routes = new BoundedLabel(options.maxRoutes ?? 100);
+  const errorKinds = new BoundedLabel(32, 40);
+  const breakers = new BoundedLabel(options.maxModels ?? 200);
+  const registers = [registry];
+
+  const requests = new Counter({
+    name: 'understudy_requests_total',
+    help: 'Requests the gateway answered, by route, client API and HTTP status.',
+    labelNames: ['route', 'api', 'status'] as const,
+    registers,
+  });
+  const attempts = new Counter({
+    name: 'understudy_attempts_total',
+    help: 'Upstream attempts, by model, outcome (ok, error, rejected, skipped, cancelled) and error kind.',
+    labelNames: ['model', 'outcome', 'error_kind'] as const,
+    registers,
+  });
+  const fallbacks = new Counter({
+    name: 'understudy_fallbacks_total',
+    help: 'Times a request moved on to another model, by route.',
+    labelNames: ['route'] as const,
+    registers,
+  });
+  const failures = new Counter({
+    name: 'understudy_request_failures_total',
+    help: 'Requests that failed (every attempt failed, or a stream broke after it started), by route and error kind.',
+    labelNames: ['route', 'error_kind'] as const,
+    registers,
+  });
+  const breakerState = new Gauge({
+    name: 'understudy_breaker_state',
+    help: 'Circuit breaker state per breaker key: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['key'] as const,
+    registers,
+  });
+  const latency = new Histogram({
+    name: 'understudy_request_duration_seconds',
+    help: 'Time from request to the last byte of the answer, by route and client API.',
+    labelNames: ['route', 'api', 'stream'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const timeToFirstToken = new Histogram({
+    name: 'understudy_time_to_first_token_seconds',
+    help: 'Streams: time from request to the first content byte sent to the client.',
+    labelNames: ['route', 'api'] as const,
+    buckets: TTFT_BUCKETS,
+    registers,
+  });
+  const tokens = new Counter({
+    name: 'understudy_tokens_total',
+    help: 'Tokens of served requests, by served model and direction (input, output).',
+    labelNames: ['model', 'direction'] as const,
+    registers,
+  });
+  const cost = new Counter({
+    name: 'understudy_cost_usd_total',
+    help: 'Cost in USD of served requests whose price is known, by served model.',
+    labelNames: ['model'] as const,
+    registers,
+  });
+
+  const onRequest = (event: RequestFinished): void => {
+    const route = routes.of(event.route);
+    requests.inc({ route, api: event.api, status: String(event.status) });
+    latency.observe({ route, api: event.api, stream: String(event.stream) }, event.latencyMs / 1000);
+    if (event.timeToFirstTokenMs !== undefined) {
+      timeToFirstToken.observe({ route, api: event.api }, event.timeToFirstTokenMs / 1000);
+    }
+    for (const attempt of event.attempts) {
+      attempts.inc({
+        model: models.of(attemptModelId(attempt)),
+        outcome: attempt.outcome,
+        error_kind: attempt.errorKind === undefined ? 'none' : errorKinds.of(attempt.errorKind),
+      });
+    }
+    const moved = countFallbacks(event.attempts);
+    if (moved > 0) fallbacks.inc({ route }, moved);
+    if (event.errorKind !== undefined) failures.inc({ route, error_kind: errorKinds.of(event.errorKind) });
+    if (event.servedModel !== undefined) {
+      const model = models.of(event.servedModel);
+      if (event.usage) {
+        tokens.inc({ model, direction: 'input' }, event.usage.inputTokens);
+        tokens.inc({ model, direction: 'output' }, event.usage.outputTokens);
+      }
+      if (event.cost !== undefined) cost.inc({ model }, event.cost);
+    }
+  };
+  const onBreaker = (change: BreakerChanged): void => {
+    const value = BREAKER_STATE_VALUE[change.to as keyof typeof BREAKER_STATE_VALUE];
+    if (value !== undefined) breakerState.set({ key: breakers.of(change.key) }, value);
+  };
+  events.on('request-finished', onRequest);
+  events.on('breaker-changed', onBreaker);
+
+  return {
+    registry,
+    route: {
+      method: 'GET',
+      path: '/metrics',
+      async handle(_req, res) {
+        const body = await registry.metrics();
+        res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
+        res.end(body);
+      },
+    },
+    close() {
+      events.off('request-finished', onRequest);
+      events.off('breaker-changed', onBreaker);
+    },
+  };
+}
