@@ -1,0 +1,47 @@
+/**
+ * The README's examples must run as written: each TypeScript block is a file in examples/, byte for byte,
+ * and each of those files runs to completion with the output the README promises.
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+
+const run = promisify(execFile);
+const root = new URL('../', import.meta.url);
+const readme = readFileSync(new URL('README.md', root), 'utf8');
+const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
+const examples = new Map(
+  readdirSync(new URL('examples/', root))
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => [name, readFileSync(new URL(`examples/${name}`, root), 'utf8')]),
+);
+
+async function runExample(name: string): Promise<string> {
+  const { stdout } = await run(process.execPath, ['--conditions=understudy-source', `examples/${name}`], {
+    cwd: root,
+    timeout: 30_000,
+  });
+  return stdout;
+}
+
+describe('README', () => {
+  test('has TypeScript examples, each the exact text of a file in examples/', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    for (const block of blocks) {
+      const match = [...examples].find(([, text]) => text === block);
+      expect(match, `README block not found verbatim in examples/:\n${block.slice(0, 200)}`).toBeDefined();
+    }
+  });
+
+  test('the fallback example prints the served model and its attempts, as the README shows', async () => {
+    const stdout = await runExample('fallback.ts');
+    const shown = /```\n(claude-sonnet-4-5 answered[\s\S]*?)```/.exec(readme)![1]!;
+    expect(stdout.split('\n').map((line) => line.trimEnd())).toEqual(`${shown}`.split('\n'));
+  });
+
+  test('the stream example streams the second model after the first fails before its first token', async () => {
+    const stdout = await runExample('stream.ts');
+    expect(stdout).toContain('served by gpt-4o-mini, finish reason stop, 2 attempts');
+  });
+});
