@@ -1,3 +1,4 @@
+import { calcPrice } from '@pydantic/genai-prices';
 import { describe, expect, test } from 'vitest';
 import { emptyUsage } from '../usage.ts';
 import { priceOf, withCost } from './price.ts';
@@ -24,5 +25,31 @@ describe('priceOf', () => {
     const priced = withCost('openai', 'gpt-4o', usage);
     expect(priced.cost).toBeCloseTo(0.0035, 10);
     expect(usage).not.toHaveProperty('cost');
+  });
+
+  test('the fast path for flat prices agrees with calcPrice', () => {
+    const cases: Array<[string, string, number, number, number, number]> = [
+      ['openai', 'gpt-4o', 1000, 100, 0, 0],
+      ['openai', 'gpt-4o', 5000, 700, 3000, 0],
+      ['openai', 'gpt-4o-mini', 12345, 678, 0, 0],
+      ['anthropic', 'claude-sonnet-4-5', 4740, 255, 0, 4735], // tiered: calcPrice's path
+      ['openai', 'gpt-4.1', 1, 1, 1, 0],
+    ];
+    for (const [provider, model, input, output, read, write] of cases) {
+      const expected = calcPrice(
+        { input_tokens: input, output_tokens: output, cache_read_tokens: read, cache_write_tokens: write },
+        model,
+        { providerId: provider },
+      )?.total_price;
+      expect(expected).toBeDefined();
+      const ours = priceOf(provider, model, {
+        inputTokens: input,
+        outputTokens: output,
+        cacheReadTokens: read,
+        cacheWriteTokens: write,
+        details: {},
+      });
+      expect(ours).toBeCloseTo(expected!, 12);
+    }
   });
 });

@@ -102,12 +102,15 @@ export class CircuitBreaker {
     return (await this.store.get(key))?.lastFailureAt ?? 0;
   }
 
-  private tripped(consecutive: number, recent: Array<[number, 0 | 1]>): boolean {
+  private tripped(consecutive: number, recent: Array<[number, number, number]>): boolean {
     if (consecutive >= this.failureThreshold) return true;
-    if (recent.length < this.minRequests) return false;
-    let failed = 0;
-    for (const [, outcome] of recent) failed += outcome;
-    return failed / recent.length >= this.errorRatio;
+    let requests = 0;
+    let failures = 0;
+    for (const [, count, failed] of recent) {
+      requests += count;
+      failures += failed;
+    }
+    return requests >= this.minRequests && failures / requests >= this.errorRatio;
   }
 
   private async move(

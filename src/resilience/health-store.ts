@@ -19,8 +19,11 @@ export interface HealthRecord {
   until: number;
   /** Epoch ms of the last failure, 0 if none. */
   lastFailureAt: number;
-  /** Outcomes inside the rolling window: `[epoch ms, 1 if failed else 0]`, oldest first. */
-  recent: Array<[number, 0 | 1]>;
+  /**
+   * The rolling window as tenths of it: `[bucket start epoch ms, requests, failures]`, oldest first —
+   * bounded in size however busy the model is.
+   */
+  recent: Array<[number, number, number]>;
 }
 
 export interface HealthStore {
@@ -43,13 +46,18 @@ function fresh(): HealthRecord {
   return { state: 'closed', consecutiveFailures: 0, until: 0, lastFailureAt: 0, recent: [] };
 }
 
+// Callers get copies, as from a remote store; structuredClone would cost more than the rest of a call.
+function copy(record: HealthRecord): HealthRecord {
+  return { ...record, recent: record.recent.map(([at, requests, failures]) => [at, requests, failures]) };
+}
+
 /** A HealthStore for one process. Each operation runs without interleaving, so the CAS is exact. */
 export class InMemoryHealthStore implements HealthStore {
   private readonly records = new Map<string, HealthRecord>();
 
   async get(key: string): Promise<HealthRecord | undefined> {
     const record = this.records.get(key);
-    return record ? structuredClone(record) : undefined;
+    return record ? copy(record) : undefined;
   }
 
   async record(
@@ -58,18 +66,26 @@ export class InMemoryHealthStore implements HealthStore {
   ): Promise<HealthRecord> {
     const record = this.records.get(key) ?? fresh();
     this.records.set(key, record);
+    const bucketMs = Math.max(1, Math.floor(outcome.windowMs / 10));
+    const bucket = outcome.at - (outcome.at % bucketMs);
     const since = outcome.at - outcome.windowMs;
     let drop = 0;
-    while (drop < record.recent.length && record.recent[drop]![0] <= since) drop++;
+    while (drop < record.recent.length && record.recent[drop]![0] + bucketMs <= since) drop++;
     if (drop > 0) record.recent.splice(0, drop);
-    record.recent.push([outcome.at, outcome.failed ? 1 : 0]);
+    let last = record.recent.at(-1);
+    if (!last || last[0] !== bucket) {
+      last = [bucket, 0, 0];
+      record.recent.push(last);
+    }
+    last[1]++;
+    if (outcome.failed) last[2]++;
     if (outcome.failed) {
       record.consecutiveFailures++;
       record.lastFailureAt = outcome.at;
     } else {
       record.consecutiveFailures = 0;
     }
-    return structuredClone(record);
+    return copy(record);
   }
 
   async transition(
