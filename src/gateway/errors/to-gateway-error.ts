@@ -15,11 +15,15 @@ import { scrubSecrets } from './scrub.ts';
 const UNAVAILABLE = new Set(['overloaded', 'breaker_open', 'skipped', 'network', 'timeout']);
 const REQUEST_AT_FAULT = new Set(['bad_request', 'context_length']);
 
-export function toGatewayError(error: unknown): GatewayError {
+/**
+ * @param modelIds the chain's `provider:model` ids, to name each failed attempt the way the client can
+ *   ask for it (errors carry only the bare model name).
+ */
+export function toGatewayError(error: unknown, modelIds: readonly string[] = []): GatewayError {
   if (error instanceof GatewayError) return error;
   if (error instanceof UserError)
     return new GatewayError(400, 'invalid_request', scrubSecrets(error.message));
-  const failures = failuresOf(error);
+  const failures = failuresOf(error, modelIds);
   if (failures) return allAttemptsFailed(failures.summaries, failures.lastMessage, failures.retryAfterMs);
   return new GatewayError(500, 'internal', 'The gateway failed to handle this request.');
 }
@@ -31,7 +35,7 @@ interface Failures {
 }
 
 /** The attempt summaries of an attempt-engine failure (a group of errors, or one model's error). */
-function failuresOf(error: unknown): Failures | undefined {
+function failuresOf(error: unknown, modelIds: readonly string[]): Failures | undefined {
   const attempts = (error as { attempts?: unknown } | null)?.attempts;
   const errors: unknown[] =
     error instanceof AggregateError ? error.errors : error instanceof ModelAPIError ? [error] : [];
@@ -43,7 +47,8 @@ function failuresOf(error: unknown): Failures | undefined {
       .map((a) => summary(`${a.providerName}:${a.modelName}`, a.errorKind ?? a.outcome, a.statusCode));
   } else {
     summaries = errors.map((e) => {
-      const model = e instanceof ModelAPIError ? e.modelName : 'unknown';
+      const name = e instanceof ModelAPIError ? e.modelName : 'unknown';
+      const model = modelIds.find((id) => id.slice(id.indexOf(':') + 1) === name) ?? name;
       const kind = (e as { kind?: unknown }).kind;
       const status = (e as { statusCode?: unknown }).statusCode;
       return summary(

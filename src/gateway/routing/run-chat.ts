@@ -92,7 +92,7 @@ export async function runChat(
       response = await chain.model.request(call.messages, call.settings, call.params);
     } catch (error) {
       if (abort.signal.aborted) return closedByClient(record);
-      throw error;
+      throw toGatewayError(error, chain.modelIds);
     }
     const usage = priced(response, context.registry);
     const served = servedModel(protocol, response.providerName, response.modelName);
@@ -117,6 +117,7 @@ export async function runChat(
     call,
     chain.model.requestStream(call.messages, call.settings, call.params),
     abort.signal,
+    chain.modelIds,
   );
 }
 
@@ -131,6 +132,7 @@ async function runStream(
   call: ChatCall,
   opening: Promise<StreamedResponse>,
   signal: AbortSignal,
+  modelIds: readonly string[],
 ): Promise<void> {
   let stream: StreamedResponse;
   let iterator: AsyncIterator<import('../../messages.ts').ModelResponseStreamEvent>;
@@ -142,7 +144,7 @@ async function runStream(
     first = await iterator.next();
   } catch (error) {
     if (signal.aborted) return closedByClient(record);
-    throw error;
+    throw toGatewayError(error, modelIds);
   }
   const served = servedModel(protocol, stream.providerName, stream.modelName);
   const attempts = stream.get().attempts ?? [];
@@ -168,7 +170,7 @@ async function runStream(
     const final = stream.get();
     finishRecord(record, served.modelId, final.attempts ?? attempts, priced(final, context.registry));
     if (signal.aborted) return closedByClient(record);
-    const failure = toGatewayError(error);
+    const failure = toGatewayError(error, modelIds);
     record.errorKind = failure.attempts?.at(-1)?.kind ?? kindOf(error);
     res.end(writer.error(failure));
     return;
