@@ -3,7 +3,7 @@
  * through a FallbackModel (attempt engine, breaker, attribution, pricing). Reports the added time per
  * request (median and p99 of per-request times) and the added heap per request.
  *
- * Run: node bench/fallback-overhead.ts   (Node 24; about 10 seconds)
+ * Run: node bench/fallback-overhead.ts   (Node 24; about 5 seconds)
  */
 import type { ModelMessage, ModelResponse } from '../src/messages.ts';
 import { userPrompt } from '../src/messages.ts';
@@ -62,7 +62,8 @@ async function heapPerRequest(model: Model): Promise<number> {
   return samples[Math.floor(samples.length / 2)] ?? 0;
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
 
 // Warm-up: let the JIT settle on both paths.
 await perRequestTimes(bare, 500);

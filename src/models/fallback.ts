@@ -125,7 +125,9 @@ export class FallbackModel implements Model {
     const outcome = await this.engine.run(this.models, callSettings, this.conditions, runner, failAll);
     const response = outcome.result;
     // The engine priced the served attempt already.
-    const usage = { ...(outcome.attempt.usage ?? withCost(response.providerName, response.modelName, response.usage)) };
+    const usage = {
+      ...(outcome.attempt.usage ?? withCost(response.providerName, response.modelName, response.usage)),
+    };
     if (outcome.rejectedCost !== undefined) usage.cost = (usage.cost ?? 0) + outcome.rejectedCost;
     return {
       ...response,
