@@ -11,6 +11,11 @@ import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../m
 import type { ModelSettings } from '../settings.ts';
 import type { RequestUsage } from '../usage.ts';
 
+/** The breaker key of an HTTP model: `provider:model@baseUrl`. */
+export function upstreamBreakerKey(providerName: string, modelName: string, baseUrl: string): string {
+  return `${providerName}:${modelName}@${baseUrl}`;
+}
+
 /** A tool the model may call: its name, what it is for, and its arguments as a JSON schema. */
 export interface ToolDefinition {
   name: string;
@@ -41,6 +46,11 @@ export interface Model {
   readonly system: string;
   /** The model's own default settings; a call's settings override them key by key. */
   readonly settings?: ModelSettings | undefined;
+  /**
+   * Identifies the upstream for circuit breaking: provider, model and base URL, so the same model name
+   * at two endpoints has two breakers. Models without one are keyed by `system:modelName`.
+   */
+  readonly breakerKey?: string;
   request(
     messages: ModelMessage[],
     settings?: ModelSettings,

@@ -74,7 +74,7 @@ export interface ChainOutcome<T> {
 
 /** The breaker key of a model: its own `breakerKey` when it has one, else `system:modelName`. */
 export function breakerKeyOf(model: Model): string {
-  return (model as { breakerKey?: string }).breakerKey ?? `${model.system}:${model.modelName}`;
+  return model.breakerKey ?? `${model.system}:${model.modelName}`;
 }
 
 type Step<T> = { kind: 'served'; outcome: ChainOutcome<T> } | { kind: 'next' } | { kind: 'stop' };

@@ -18,6 +18,7 @@ import {
   type Model,
   type ModelRequestParameters,
   type StreamedResponse,
+  upstreamBreakerKey,
 } from '../model.ts';
 import { ResponseBuilder } from '../response-builder.ts';
 import { ResponseStream } from '../response-stream.ts';
@@ -48,6 +49,10 @@ export class AnthropicModel implements Model {
   readonly system: string;
   readonly settings: ModelSettings | undefined;
   readonly provider: Provider;
+
+  get breakerKey(): string {
+    return upstreamBreakerKey(this.provider.name, this.modelName, this.provider.baseUrl);
+  }
 
   constructor(modelName: string, options: AnthropicModelOptions) {
     this.modelName = modelName;

@@ -17,6 +17,7 @@ import {
   type Model,
   type ModelRequestParameters,
   type StreamedResponse,
+  upstreamBreakerKey,
 } from '../model.ts';
 import { ResponseBuilder } from '../response-builder.ts';
 import { ResponseStream } from '../response-stream.ts';
@@ -48,6 +49,10 @@ export class GoogleModel implements Model {
   readonly modelName: string;
   readonly provider: Provider;
   readonly settings: ModelSettings | undefined;
+
+  get breakerKey(): string {
+    return upstreamBreakerKey(this.provider.name, this.modelName, this.provider.baseUrl);
+  }
 
   constructor(modelName: string, options: GoogleModelOptions) {
     this.modelName = modelName;

@@ -19,6 +19,7 @@ import {
   type Model,
   type ModelRequestParameters,
   type StreamedResponse,
+  upstreamBreakerKey,
 } from '../model.ts';
 import { ResponseBuilder } from '../response-builder.ts';
 import { ResponseStream } from '../response-stream.ts';
@@ -56,6 +57,10 @@ export class OpenAIChatModel implements Model {
   readonly system: string;
   readonly settings: ModelSettings | undefined;
   private readonly provider: Provider;
+
+  get breakerKey(): string {
+    return upstreamBreakerKey(this.provider.name, this.modelName, this.provider.baseUrl);
+  }
 
   constructor(modelName: string, options: OpenAIChatModelOptions) {
     this.modelName = modelName;
