@@ -26,17 +26,19 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = z.string().regex(ENV_NAME, 'must be an environment variable name');
 
 /** `${NAME}` or `{ env: NAME }` → `NAME`. A literal key is refused: keys live in the environment. */
-export const envReference = z.union([
-  z
-    .string()
-    .regex(
-      /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/,
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows the literal syntax
-      "must be an env reference such as '${OPENAI_API_KEY}' (keys are never written in the file)",
-    )
-    .transform((text) => text.slice(2, -1)),
-  z.strictObject({ env: envName }).transform((ref) => ref.env),
-]);
+export const envReference = z.union(
+  [
+    z
+      .string()
+      .regex(/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/)
+      .transform((text) => text.slice(2, -1)),
+    z.strictObject({ env: envName }).transform((ref) => ref.env),
+  ],
+  {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows the literal syntax
+    error: "must be an env reference such as '${NAME}' or { env: NAME } (keys are never written in the file)",
+  },
+);
 
 const settingsOverride = z.strictObject({
   maxTokens: z.number().int().positive().optional(),

@@ -186,7 +186,6 @@ export class ModelRegistry {
       if (!provider || name === '') throw unknownModel(id, this.routeNames, [...this.providers.keys()]);
       return modelForProvider(name, provider, settings);
     }
-    if (colon === -1 || name === '') throw unknownModel(id, this.routeNames, []);
     try {
       return inferModel(id, settings ? { env: this.options.env, settings } : { env: this.options.env });
     } catch (error) {

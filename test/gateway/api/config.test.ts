@@ -1,0 +1,156 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, inject, parseConfigText, startGateway } from '../../../src/gateway/index.ts';
+
+describe('config validation', () => {
+  it('names the bad key path and its line', () => {
+    const text = [
+      'providers:',
+      '  openai:',
+      "    apiKey: '${OPENAI_API_KEY}'",
+      'routes:',
+      '  smart:',
+      '    models: [openai:gpt-4o]',
+      '    retries: 50',
+      '',
+    ].join('\n');
+    expect(() => parseConfigText(text, 'understudy.yaml')).toThrow(ConfigError);
+    expect(() => parseConfigText(text, 'understudy.yaml')).toThrow(
+      /^understudy\.yaml:7: routes\.smart\.retries: /,
+    );
+  });
+
+  it('refuses a literal upstream key, pointing at its line', () => {
+    const text = ['providers:', '  openai:', '    apiKey: sk-live-123456', ''].join('\n');
+    expect(() => parseConfigText(text, 'u.yaml')).toThrow(
+      /^u\.yaml:3: providers\.openai\.apiKey: .*env reference/,
+    );
+  });
+
+  it('accepts both env reference forms and stores only the variable names', () => {
+    const config = parseConfigText(
+      [
+        'providers:',
+        "  openai: { apiKey: '${OPENAI_API_KEY}' }",
+        '  backup: { type: anthropic, apiKey: { env: BACKUP_KEY } }',
+        '',
+      ].join('\n'),
+    );
+    expect(config.providers).toEqual({
+      openai: { apiKey: 'OPENAI_API_KEY' },
+      backup: { type: 'anthropic', apiKey: 'BACKUP_KEY' },
+    });
+  });
+
+  it('reports an unknown key and YAML syntax errors with lines', () => {
+    expect(() =>
+      parseConfigText('routes:\n  a:\n    models: [x:y]\n    fallback: [rate_limit]\n', 'c.yaml'),
+    ).toThrow(/^c\.yaml:2: routes\.a: Unrecognized key: "fallback"/);
+    expect(() => parseConfigText('routes:\n  a: [unclosed\n', 'c.yaml')).toThrow(/^c\.yaml:\d+: /);
+  });
+
+  it('parses sizes and client entries', () => {
+    const config = parseConfigText(
+      'server: { bodyLimit: 512kb }\nclients:\n  - { name: app, key: { env: APP_KEY }, limits: { requestsPerMinute: 5 } }\n',
+    );
+    expect(config.server?.bodyLimit).toBe(512 * 1024);
+    expect(config.clients).toEqual([{ name: 'app', key: 'APP_KEY', limits: { requestsPerMinute: 5 } }]);
+    expect(() => parseConfigText('clients:\n  - { name: app }\n', 'c.yaml')).toThrow(
+      /^c\.yaml:2: clients\[0\]: give exactly one of/,
+    );
+  });
+});
+
+describe('reload', () => {
+  it('swaps in a new config; a bad one is refused and the old one keeps serving', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'understudy-config-'));
+    const path = join(dir, 'understudy.yaml');
+    await writeFile(path, 'routes:\n  first: { models: [test] }\n');
+    const gateway = await startGateway({ config: path, port: 0, env: {}, watchConfig: false, log: () => {} });
+    try {
+      const models = async () =>
+        (
+          (await inject(gateway.handler, { method: 'GET', url: '/v1/models' })).json() as {
+            data: Array<{ id: string }>;
+          }
+        ).data.map((m) => m.id);
+      expect(await models()).toEqual(['first', 'test']);
+      await writeFile(path, 'routes:\n  second: { models: [test] }\n');
+      await gateway.reload();
+      expect(await models()).toEqual(['second', 'test']);
+      await writeFile(path, 'routes:\n  third: { models: [] }\n');
+      await expect(gateway.reload()).rejects.toThrow(/understudy\.yaml:2: routes\.third\.models: /);
+      expect(await models()).toEqual(['second', 'test']);
+    } finally {
+      await gateway.close();
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  it('lets a request in flight finish on the config it started with', async () => {
+    const gateway = await startGateway({
+      config: { routes: { r: { models: ['test'] } } },
+      port: 0,
+      env: {},
+      log: () => {},
+    });
+    try {
+      const pending = inject(gateway.handler, {
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'r', messages: [{ role: 'user', content: 'hi' }] },
+      });
+      await gateway.reload({ routes: { other: { models: ['test'] } } });
+      expect((await pending).status).toBe(200);
+      const after = await inject(gateway.handler, {
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'r', messages: [{ role: 'user', content: 'hi' }] },
+      });
+      expect(after.status).toBe(404);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe('embedded default', () => {
+  it('requires UNDERSTUDY_CLIENT_KEYS when set and no config says otherwise', async () => {
+    const gateway = await startGateway({
+      port: 0,
+      env: { OPENAI_API_KEY: 'sk-test-not-used', UNDERSTUDY_CLIENT_KEYS: 'k1, k2' },
+      log: () => {},
+    });
+    try {
+      const list = (headers: Record<string, string>) =>
+        inject(gateway.handler, { method: 'GET', url: '/v1/models', headers });
+      expect((await list({})).status).toBe(401);
+      expect((await list({ authorization: 'Bearer k2' })).status).toBe(200);
+      expect(gateway.demo).toBe(false);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('serves the chaos demo, said in the first log line, with no config and no keys', async () => {
+    const lines: string[] = [];
+    const gateway = await startGateway({ port: 0, env: {}, log: (line) => lines.push(line) });
+    try {
+      expect(gateway.demo).toBe(true);
+      expect(lines[0]).toMatch(/^DEMO MODE: /);
+      const res = await inject(gateway.handler, {
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'chaos-anthropic:claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] },
+      });
+      expect(res.status).toBe(200);
+      expect(
+        (res.json() as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content,
+      ).toBe('echo: hi');
+    } finally {
+      await gateway.close();
+    }
+  });
+});
