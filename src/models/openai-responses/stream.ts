@@ -1,0 +1,123 @@
+/**
+ * Reads a Responses SSE body into stream events. The stream ends in exactly one of two ways: an end
+ * event (`response.completed` or `response.incomplete`: every open part is closed and the finish reason
+ * set), or a thrown error — `response.failed`, an `error` event, a malformed event, a body cut short, a
+ * broken connection. It never just stops.
+ */
+import { readSSE } from '../../http/sse.ts';
+import type { ModelResponseStreamEvent } from '../../messages.ts';
+import type { ResponseBuilder } from '../response-builder.ts';
+import { type ResponsesStreamEvent, streamEventSchema } from './api.ts';
+import { responsesError } from './errors.ts';
+import {
+  applyResponse,
+  argumentsDelta,
+  closeItem,
+  newItemState,
+  openItem,
+  summaryDelta,
+  textDelta,
+} from './response-items.ts';
+
+export interface StreamInput {
+  body: AsyncIterable<Uint8Array | string>;
+  /** The response's content type: a JSON answer to a stream request is an error body, not a stream. */
+  contentType: string | undefined;
+  builder: ResponseBuilder;
+  /** The model name as configured, for error messages. */
+  modelName: string;
+  /** Maps a failure while reading the body (socket reset, idle timeout, abort) to what the caller sees. */
+  mapReadFailure: (error: unknown) => unknown;
+}
+
+/**
+ * Yields the events of one streamed response.
+ *
+ * @example
+ * const events = responsesEvents({ body: res.body, contentType: res.headers['content-type'], builder,
+ *   modelName: 'gpt-5', mapReadFailure: call.mapFailure });
+ * return new ResponseStream(builder, events, call.controller);
+ */
+export async function* responsesEvents(input: StreamInput): AsyncGenerator<ModelResponseStreamEvent> {
+  const { builder, modelName } = input;
+  const state = newItemState();
+  let ended = false;
+  try {
+    if (input.contentType?.startsWith('application/json')) {
+      throw jsonInsteadOfStream(await collect(input.body), modelName);
+    }
+    for await (const frame of readSSE(input.body)) {
+      const event = parseEvent(frame.data, modelName);
+      const index = event.output_index ?? 0;
+      switch (event.type) {
+        case 'response.created':
+        case 'response.in_progress':
+          if (event.response) applyResponse(builder, event.response);
+          break;
+        case 'response.output_item.added':
+          if (event.item) yield* openItem(builder, state, index, event.item);
+          break;
+        case 'response.output_text.delta':
+        case 'response.refusal.delta':
+          if (event.delta) yield* textDelta(builder, state, index, event.delta);
+          break;
+        case 'response.function_call_arguments.delta':
+          if (event.delta) yield* argumentsDelta(builder, state, index, event.delta);
+          break;
+        case 'response.reasoning_summary_text.delta':
+          if (event.delta) yield* summaryDelta(builder, state, index, event.summary_index ?? 0, event.delta);
+          break;
+        case 'response.output_item.done':
+          if (event.item) yield* closeItem(builder, state, index, event.item);
+          break;
+        case 'response.completed':
+        case 'response.incomplete':
+          if (event.response) applyResponse(builder, event.response);
+          ended = true;
+          break;
+        case 'response.failed':
+          throw responsesError({ kind: 'error-object', error: event.response?.error ?? event }, modelName);
+        case 'error':
+          throw responsesError({ kind: 'error-object', error: event }, modelName);
+      }
+      if (ended) break;
+    }
+  } catch (error) {
+    throw input.mapReadFailure(error);
+  }
+  if (!ended) throw responsesError({ kind: 'truncated' }, modelName);
+  yield* builder.endAll();
+}
+
+function parseEvent(data: string, modelName: string): ResponsesStreamEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch (cause) {
+    throw responsesError({ kind: 'malformed', where: 'stream', text: data, cause }, modelName);
+  }
+  const parsed = streamEventSchema.safeParse(json);
+  if (!parsed.success) {
+    throw responsesError({ kind: 'malformed', where: 'stream', text: data, cause: parsed.error }, modelName);
+  }
+  return parsed.data;
+}
+
+/** A JSON body where a stream was expected: an error object when it holds one, else malformed. */
+function jsonInsteadOfStream(text: string, modelName: string): unknown {
+  let error: unknown;
+  try {
+    error = (JSON.parse(text) as { error?: unknown } | null)?.error;
+  } catch {}
+  return error
+    ? responsesError({ kind: 'error-object', error }, modelName)
+    : responsesError({ kind: 'malformed', where: 'stream', text }, modelName);
+}
+
+async function collect(body: AsyncIterable<Uint8Array | string>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of body)
+    text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
+}
