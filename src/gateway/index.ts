@@ -12,6 +12,7 @@ export { ConfigError, loadConfigFile, parseConfigText } from './config/load-conf
 export {
   type ClientConfig,
   type GatewayConfig,
+  type GatewayConfigInput,
   gatewayConfigSchema,
   type ProviderConfig,
   type RouteConfig,

@@ -154,6 +154,8 @@ export const gatewayConfigSchema = z.strictObject({
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+/** A config as written (sizes as text, keys as `${NAME}`), before validation. */
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
 export type ProviderConfig = z.output<typeof providerSchema>;
 export type ClientConfig = z.output<typeof clientSchema>;

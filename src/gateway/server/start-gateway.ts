@@ -17,7 +17,7 @@ import { CircuitBreaker } from '../../resilience/circuit-breaker.ts';
 import { type HealthStore, InMemoryHealthStore } from '../../resilience/health-store.ts';
 import { embeddedDefault } from '../config/embedded-default.ts';
 import { loadConfigFile } from '../config/load-config.ts';
-import { type GatewayConfig, gatewayConfigSchema } from '../config/schema.ts';
+import { type GatewayConfig, type GatewayConfigInput, gatewayConfigSchema } from '../config/schema.ts';
 import type { GatewayEventMap } from '../events.ts';
 import { InMemoryRateLimitStore, type RateLimitStore } from '../state/rate-limit-store.ts';
 import { buildContext, type SharedParts } from './build-context.ts';
@@ -34,7 +34,7 @@ export type SharedStateFactory = (redisUrl: string) => Promise<{
 
 export interface StartGatewayOptions {
   /** A config file path, a config object, or undefined for the embedded default. */
-  config?: string | GatewayConfig | undefined;
+  config?: string | GatewayConfigInput | undefined;
   /** Default 8787; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -64,7 +64,7 @@ export interface Gateway {
   /** The request handler, for in-process use with `inject()`. */
   handler: GatewayHandler;
   /** Re-reads the config file (or validates a new config object) and swaps it in; throws when it is bad. */
-  reload(next?: GatewayConfig): Promise<void>;
+  reload(next?: GatewayConfigInput): Promise<void>;
   /** Stops accepting connections, lets in-flight requests finish, then releases everything. */
   close(): Promise<void>;
 }
@@ -124,7 +124,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
-  const reload = async (next?: GatewayConfig): Promise<void> => {
+  const reload = async (next?: GatewayConfigInput): Promise<void> => {
     const fresh = next ? gatewayConfigSchema.parse(next) : path ? await loadConfigFile(path) : undefined;
     if (!fresh) return;
     context = buildContext(fresh, shared);

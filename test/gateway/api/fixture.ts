@@ -4,7 +4,7 @@
  * attempts whatever ran before it.
  */
 import { type ChaosServer, startChaosServer } from '../../../src/chaos/index.ts';
-import { type Gateway, type GatewayConfig, startGateway } from '../../../src/gateway/index.ts';
+import { type Gateway, type GatewayConfigInput, startGateway } from '../../../src/gateway/index.ts';
 
 export interface GatewayFixture {
   gateway: Gateway;
@@ -14,7 +14,7 @@ export interface GatewayFixture {
 }
 
 export async function startFixture(
-  extra: Partial<GatewayConfig> = {},
+  extra: Partial<GatewayConfigInput> = {},
   env: Record<string, string> = {},
 ): Promise<GatewayFixture> {
   const openaiUpstream = await startChaosServer({
@@ -36,7 +36,7 @@ export async function startFixture(
     },
   });
   const route = (models: string[]) => ({ models, breaker: false as const });
-  const config: GatewayConfig = {
+  const config: GatewayConfigInput = {
     providers: {
       a: { type: 'openai', baseUrl: openaiUpstream.url },
       b: { type: 'anthropic', baseUrl: anthropicUpstream.url },
