@@ -14,6 +14,8 @@ Usage:
   understudy demo                 fallback across three failing local upstreams, live in the terminal
   understudy serve [options]      the OpenAI/Anthropic-compatible gateway (--config, --port, --host, --workers)
   understudy chaos [options]      a fault-injecting provider emulator (--protocol, --port, --scenario)
+  understudy ask "prompt" --model provider:model [--fallback provider:model]... [--stream] [-v]
+                                  one question through a FallbackModel; -v prints the attempt trace
   understudy help                 this text
 `;
 
@@ -23,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./demo-command.ts')).runDemoCommand,
   serve: async () => (await import('./serve-command.ts')).runServeCommand,
   chaos: async () => (await import('./chaos-command.ts')).runChaosCommand,
+  ask: async () => (await import('./ask-command.ts')).runAskCommand,
 };
 
 /** Runs one command line; resolves to the process exit code. */

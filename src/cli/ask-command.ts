@@ -1,0 +1,100 @@
+/**
+ * `understudy ask "prompt" --model openai:gpt-4o --fallback anthropic:claude-sonnet-4-5 [--stream] [-v]`:
+ * one question through a FallbackModel, the answer on stdout and, with -v, the attempt trace on stderr.
+ * Keys and base URLs come from the environment, as for `inferModel`.
+ */
+import { parseArgs } from 'node:util';
+import { UserError } from '../errors/index.ts';
+import { closeUpstreamConnections } from '../http/client.ts';
+import { type Attempt, type ModelResponse, responseText, systemPrompt, userPrompt } from '../messages.ts';
+import { FallbackModel } from '../models/fallback.ts';
+
+export async function runAskCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string', short: 'm' },
+      fallback: { type: 'string', short: 'f', multiple: true },
+      system: { type: 'string', short: 's' },
+      stream: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', short: 'v', default: false },
+      'max-tokens': { type: 'string' },
+      timeout: { type: 'string' },
+    },
+  });
+  const prompt = positionals.join(' ').trim();
+  if (!prompt)
+    throw new UserError(
+      'ask needs a prompt: understudy ask "What is a circuit breaker?" --model openai:gpt-4o',
+    );
+  if (!values.model) throw new UserError("ask needs --model 'provider:model', e.g. --model openai:gpt-4o");
+
+  const model = new FallbackModel(values.model, ...(values.fallback ?? []), {
+    timeoutMs: values.timeout ? positiveNumber(values.timeout, '--timeout') : undefined,
+  });
+  const parts = values.system ? [systemPrompt(values.system), userPrompt(prompt)] : [userPrompt(prompt)];
+  const messages = [{ kind: 'request' as const, parts }];
+  const settings = values['max-tokens']
+    ? { maxTokens: positiveNumber(values['max-tokens'], '--max-tokens') }
+    : {};
+
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort(new UserError('interrupted'));
+  process.once('SIGINT', onSigint);
+  try {
+    let response: ModelResponse;
+    if (values.stream) {
+      const stream = await model.requestStream(messages, { ...settings, signal: interrupt.signal });
+      for await (const event of stream) {
+        if (event.kind === 'part-start' && event.part.partKind === 'text')
+          process.stdout.write(event.part.content);
+        if (event.kind === 'part-delta' && event.delta.partKind === 'text')
+          process.stdout.write(event.delta.contentDelta);
+      }
+      process.stdout.write('\n');
+      response = stream.get();
+    } else {
+      response = await model.request(messages, { ...settings, signal: interrupt.signal });
+      process.stdout.write(`${responseText(response)}\n`);
+    }
+    if (values.verbose) process.stderr.write(traceText(response));
+    return 0;
+  } catch (error) {
+    if (values.verbose) {
+      const attempts = (error as { attempts?: Attempt[] }).attempts;
+      if (attempts) process.stderr.write(attemptLines(attempts));
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await closeUpstreamConnections();
+  }
+}
+
+/** The -v trace: who served, at what cost, and every attempt on the way. */
+export function traceText(response: ModelResponse): string {
+  const { usage } = response;
+  const cost = usage.cost === undefined ? 'unknown price' : `$${usage.cost.toFixed(6)}`;
+  return (
+    `served by ${response.providerName}:${response.modelName} — ${usage.inputTokens} in / ${usage.outputTokens} out, ${cost}, finish ${response.finishReason ?? '?'}\n` +
+    attemptLines(response.attempts ?? [])
+  );
+}
+
+function attemptLines(attempts: Attempt[]): string {
+  return attempts
+    .map((a, i) => {
+      const detail =
+        a.outcome === 'error' ? ` ${a.errorKind ?? ''}${a.statusCode ? ` (${a.statusCode})` : ''}` : '';
+      return `  ${i + 1}. ${a.providerName}:${a.modelName} ${a.outcome}${detail} ${Math.round(a.durationMs)} ms\n`;
+    })
+    .join('');
+}
+
+function positiveNumber(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new UserError(`${flag} takes a number above 0, got '${text}'.`);
+  return value;
+}
