@@ -25,13 +25,6 @@ export interface BreakerPosition {
   until: number;
 }
 
-/**
- * Outcomes a shared record keeps at most. The breaker's ratio then covers the latest outcomes of the
- * window rather than all of them, which keeps a busy model's record small enough to ship on every
- * request.
- */
-export const DEFAULT_MAX_RECENT_OUTCOMES = 256;
-
 /** A closed breaker that has seen nothing. */
 export function freshHealthRecord(): VersionedHealthRecord {
   return {
@@ -41,27 +34,37 @@ export function freshHealthRecord(): VersionedHealthRecord {
 }
 
 /**
- * Adds one outcome in place: drops outcomes that left the window, appends this one (keeping at most
- * `maxRecent`), and counts consecutive failures. The state is never changed here; only `transition` does.
+ * Adds one outcome in place, as the resilience `InMemoryHealthStore` does: the window is kept as tenths
+ * (`[bucket start, requests, failures]`), buckets that left the window are dropped, and consecutive
+ * failures are counted. An outcome older than the newest bucket (another process's clock running a
+ * little behind) is counted in the newest bucket, so buckets stay in order. The state never changes
+ * here; only `transition` changes it.
  *
  * @example
  * const entry = freshHealthRecord();
  * applyOutcome(entry, { failed: true, at: 1000, windowMs: 60_000 });
- * // entry.record.consecutiveFailures === 1
+ * // entry.record.recent -> [[0, 1, 1]], consecutiveFailures === 1
  */
-export function applyOutcome(
-  entry: VersionedHealthRecord,
-  outcome: HealthOutcome,
-  maxRecent = DEFAULT_MAX_RECENT_OUTCOMES,
-): void {
+export function applyOutcome(entry: VersionedHealthRecord, outcome: HealthOutcome): void {
   const record = entry.record;
+  const bucketMs = Math.max(1, Math.floor(outcome.windowMs / 10));
+  const bucket = outcome.at - (outcome.at % bucketMs);
   const since = outcome.at - outcome.windowMs;
   let drop = 0;
-  while (drop < record.recent.length && (record.recent[drop] as [number, 0 | 1])[0] <= since) drop++;
-  if (record.recent.length + 1 - drop > maxRecent) drop = record.recent.length + 1 - maxRecent;
+  while (
+    drop < record.recent.length &&
+    (record.recent[drop] as [number, number, number])[0] + bucketMs <= since
+  )
+    drop++;
   if (drop > 0) record.recent.splice(0, drop);
-  record.recent.push([outcome.at, outcome.failed ? 1 : 0]);
+  let last = record.recent.at(-1);
+  if (!last || last[0] < bucket) {
+    last = [bucket, 0, 0];
+    record.recent.push(last);
+  }
+  last[1]++;
   if (outcome.failed) {
+    last[2]++;
     record.consecutiveFailures++;
     record.lastFailureAt = outcome.at;
   } else {
@@ -101,7 +104,7 @@ export function copyHealthRecord(record: HealthRecord): HealthRecord {
     consecutiveFailures: record.consecutiveFailures,
     until: record.until,
     lastFailureAt: record.lastFailureAt,
-    recent: record.recent.map(([at, failed]) => [at, failed]),
+    recent: record.recent.map(([at, requests, failures]) => [at, requests, failures]),
   };
 }
 

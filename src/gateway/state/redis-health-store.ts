@@ -4,17 +4,12 @@
  * the fleet); a state change is published on a channel that every process subscribes to, which is how a
  * breaker opened by one process reaches the others within milliseconds. Reads never touch Redis: they
  * come from the mirror `SharedHealthStore` keeps. Layout under the prefix: `health:r:<key>` (hash: state,
- * cf, until, lf, at), `health:w:<key>` (list of `epochMs:0|1` outcomes), `health:keys` (set), channel
- * `health:changed`. Single-node Redis (the snapshot builds key names inside a script).
+ * cf, until, lf, at, and b = the window's buckets), `health:keys` (set), channel `health:changed`.
+ * Single-node Redis (the snapshot builds key names inside a script).
  */
 import type { Redis } from 'ioredis';
 import type { BreakerState } from '../../resilience/health-store.ts';
-import {
-  type BreakerPosition,
-  DEFAULT_MAX_RECENT_OUTCOMES,
-  type HealthOutcome,
-  type VersionedHealthRecord,
-} from './health-record.ts';
+import type { BreakerPosition, HealthOutcome, VersionedHealthRecord } from './health-record.ts';
 import { isRedisReady, openRedis } from './redis-connection.ts';
 import {
   type HealthBackend,
@@ -23,77 +18,80 @@ import {
   type SharedHealthStoreOptions,
 } from './shared-health-store.ts';
 
-// Reads one record as six strings: state, consecutive failures, until, last failure, changedAt, outcomes.
+// Reads one record as six strings: state, consecutive failures, until, last failure, changedAt, window.
 const READ = `
-local function read(r, w)
-  local h = redis.call('HMGET', r, 'state', 'cf', 'until', 'lf', 'at')
-  local list = redis.call('LRANGE', w, 0, -1)
-  return {h[1] or 'closed', h[2] or '0', h[3] or '0', h[4] or '0', h[5] or '0', table.concat(list, ',')}
+local function read(r)
+  local h = redis.call('HMGET', r, 'state', 'cf', 'until', 'lf', 'at', 'b')
+  return {h[1] or 'closed', h[2] or '0', h[3] or '0', h[4] or '0', h[5] or '0', h[6] or ''}
 end
 `;
 
-// KEYS: record, outcomes, key set. ARGV: key, failed (0|1), at, windowMs, max outcomes.
+// KEYS: record, key set. ARGV: key, failed (0|1), at, windowMs. The window is kept as in the resilience
+// InMemoryHealthStore: tenths of it, 'start:requests:failures' comma-separated in field b.
 const RECORD = `${READ}
-local since = tonumber(ARGV[3]) - tonumber(ARGV[4])
-while true do
-  local head = redis.call('LINDEX', KEYS[2], 0)
-  if not head then break end
-  if tonumber(string.match(head, '^(%d+)')) > since then break end
-  redis.call('LPOP', KEYS[2])
+local at = tonumber(ARGV[3])
+local windowMs = tonumber(ARGV[4])
+local bucketMs = math.max(1, math.floor(windowMs / 10))
+local bucket = at - (at % bucketMs)
+local since = at - windowMs
+local kept = {}
+for start, requests, failures in string.gmatch(redis.call('HGET', KEYS[1], 'b') or '', '(%d+):(%d+):(%d+)') do
+  start = tonumber(start)
+  if start + bucketMs > since then table.insert(kept, {start, tonumber(requests), tonumber(failures)}) end
 end
-redis.call('RPUSH', KEYS[2], ARGV[3] .. ':' .. ARGV[2])
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
+local last = kept[#kept]
+if not last or last[1] < bucket then
+  last = {bucket, 0, 0}
+  table.insert(kept, last)
+end
+last[2] = last[2] + 1
 if ARGV[2] == '1' then
+  last[3] = last[3] + 1
   redis.call('HINCRBY', KEYS[1], 'cf', 1)
   redis.call('HSET', KEYS[1], 'lf', ARGV[3])
 else
   redis.call('HSET', KEYS[1], 'cf', 0)
 end
-redis.call('SADD', KEYS[3], ARGV[1])
-return read(KEYS[1], KEYS[2])
+local parts = {}
+for i, b in ipairs(kept) do parts[i] = string.format('%.0f:%.0f:%.0f', b[1], b[2], b[3]) end
+redis.call('HSET', KEYS[1], 'b', table.concat(parts, ','))
+redis.call('SADD', KEYS[2], ARGV[1])
+return read(KEYS[1])
 `;
 
-// KEYS: record, outcomes, key set. ARGV: key, from state, from until, to state, to until, changedAt, channel.
+// KEYS: record, key set. ARGV: key, from state, from until, to state, to until, changedAt, channel.
 const TRANSITION = `${READ}
 local h = redis.call('HMGET', KEYS[1], 'state', 'until')
 if (h[1] or 'closed') ~= ARGV[2] or tonumber(h[2] or '0') ~= tonumber(ARGV[3]) then
-  local current = read(KEYS[1], KEYS[2])
+  local current = read(KEYS[1])
   table.insert(current, 1, 0)
   return current
 end
 redis.call('HSET', KEYS[1], 'state', ARGV[4], 'until', ARGV[5], 'at', ARGV[6])
-if ARGV[4] == 'closed' then
-  redis.call('HSET', KEYS[1], 'cf', 0)
-  redis.call('DEL', KEYS[2])
-end
-redis.call('SADD', KEYS[3], ARGV[1])
-local current = read(KEYS[1], KEYS[2])
+if ARGV[4] == 'closed' then redis.call('HSET', KEYS[1], 'cf', 0, 'b', '') end
+redis.call('SADD', KEYS[2], ARGV[1])
+local current = read(KEYS[1])
 redis.call('PUBLISH', ARGV[7], cjson.encode({ARGV[1], current[1], current[2], current[3], current[4], current[5], current[6]}))
 table.insert(current, 1, 1)
 return current
 `;
 
-// KEYS: record, outcomes, key set. ARGV: key, state, cf, until, lf, changedAt, outcomes csv, channel.
+// KEYS: record, key set. ARGV: key, state, cf, until, lf, changedAt, window, channel.
 // Last writer wins: a record changed later than the stored one replaces it and is published.
 const MERGE = `${READ}
-if tonumber(redis.call('HGET', KEYS[1], 'at') or '0') >= tonumber(ARGV[6]) then
-  return read(KEYS[1], KEYS[2])
-end
-redis.call('HSET', KEYS[1], 'state', ARGV[2], 'cf', ARGV[3], 'until', ARGV[4], 'lf', ARGV[5], 'at', ARGV[6])
-redis.call('DEL', KEYS[2])
-for outcome in string.gmatch(ARGV[7], '[^,]+') do redis.call('RPUSH', KEYS[2], outcome) end
-redis.call('SADD', KEYS[3], ARGV[1])
-local current = read(KEYS[1], KEYS[2])
+if tonumber(redis.call('HGET', KEYS[1], 'at') or '0') >= tonumber(ARGV[6]) then return read(KEYS[1]) end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'cf', ARGV[3], 'until', ARGV[4], 'lf', ARGV[5], 'at', ARGV[6], 'b', ARGV[7])
+redis.call('SADD', KEYS[2], ARGV[1])
+local current = read(KEYS[1])
 redis.call('PUBLISH', ARGV[8], cjson.encode({ARGV[1], current[1], current[2], current[3], current[4], current[5], current[6]}))
 return current
 `;
 
-// KEYS: key set. ARGV: record key prefix, outcomes key prefix. Returns {key, ...read} per breaker.
+// KEYS: key set. ARGV: record key prefix. Returns {key, ...read} per breaker.
 const SNAPSHOT = `${READ}
 local out = {}
 for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local current = read(ARGV[1] .. key, ARGV[2] .. key)
+  local current = read(ARGV[1] .. key)
   table.insert(current, 1, key)
   table.insert(out, current)
 end
@@ -109,12 +107,12 @@ type ScriptedRedis = Redis & {
   understudyHealthSnapshot(...args: Array<string | number>): Promise<Array<[string, ...Fields]>>;
 };
 
-function parseFields([state, cf, until, lf, at, outcomes]: readonly string[]): VersionedHealthRecord {
-  const recent: Array<[number, 0 | 1]> = [];
-  for (const item of (outcomes ?? '').split(',')) {
+function parseFields([state, cf, until, lf, at, window]: readonly string[]): VersionedHealthRecord {
+  const recent: Array<[number, number, number]> = [];
+  for (const item of (window ?? '').split(',')) {
     if (item === '') continue;
-    const [time, failed] = item.split(':');
-    recent.push([Number(time), failed === '1' ? 1 : 0]);
+    const [start, requests, failures] = item.split(':');
+    recent.push([Number(start), Number(requests), Number(failures)]);
   }
   return {
     record: {
@@ -139,21 +137,15 @@ export class RedisHealthBackend implements HealthBackend {
   readonly #subscriber: Redis;
   readonly #prefix: string;
   readonly #channel: string;
-  readonly #maxRecent: number;
 
   /** `subscriber` must be a connection of its own: Redis reserves a subscribed connection for messages. */
-  constructor(
-    redis: Redis,
-    subscriber: Redis,
-    options: { keyPrefix?: string; maxRecentOutcomes?: number } = {},
-  ) {
+  constructor(redis: Redis, subscriber: Redis, options: { keyPrefix?: string } = {}) {
     this.#prefix = `${options.keyPrefix ?? 'understudy:'}health:`;
     this.#channel = `${this.#prefix}changed`;
-    this.#maxRecent = options.maxRecentOutcomes ?? DEFAULT_MAX_RECENT_OUTCOMES;
     const scripts = {
-      understudyHealthRecord: [3, RECORD],
-      understudyHealthTransition: [3, TRANSITION],
-      understudyHealthMerge: [3, MERGE],
+      understudyHealthRecord: [2, RECORD],
+      understudyHealthTransition: [2, TRANSITION],
+      understudyHealthMerge: [2, MERGE],
       understudyHealthSnapshot: [1, SNAPSHOT],
     } as const;
     for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) {
@@ -174,7 +166,6 @@ export class RedisHealthBackend implements HealthBackend {
       outcome.failed ? 1 : 0,
       Math.round(outcome.at),
       Math.max(1, Math.round(outcome.windowMs)),
-      this.#maxRecent,
     );
     return parseFields(fields);
   }
@@ -208,18 +199,14 @@ export class RedisHealthBackend implements HealthBackend {
       record.until,
       record.lastFailureAt,
       entry.changedAt,
-      record.recent.map(([at, failed]) => `${at}:${failed}`).join(','),
+      record.recent.map(([start, requests, failures]) => `${start}:${requests}:${failures}`).join(','),
       this.#channel,
     );
     return parseFields(fields);
   }
 
   async snapshot(): Promise<Map<string, VersionedHealthRecord>> {
-    const rows = await this.#redis.understudyHealthSnapshot(
-      `${this.#prefix}keys`,
-      `${this.#prefix}r:`,
-      `${this.#prefix}w:`,
-    );
+    const rows = await this.#redis.understudyHealthSnapshot(`${this.#prefix}keys`, `${this.#prefix}r:`);
     return new Map(rows.map(([key, ...fields]) => [key, parseFields(fields)]));
   }
 
@@ -250,8 +237,8 @@ export class RedisHealthBackend implements HealthBackend {
     this.#redis.disconnect();
   }
 
-  #keys(key: string): [string, string, string] {
-    return [`${this.#prefix}r:${key}`, `${this.#prefix}w:${key}`, `${this.#prefix}keys`];
+  #keys(key: string): [string, string] {
+    return [`${this.#prefix}r:${key}`, `${this.#prefix}keys`];
   }
 }
 
@@ -260,7 +247,6 @@ export interface RedisHealthStoreOptions extends SharedHealthStoreOptions {
   url: string;
   keyPrefix?: string;
   commandTimeoutMs?: number;
-  maxRecentOutcomes?: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisHealthStore } from '../../../src/gateway/state/redis-health-store.ts';
 import { CircuitBreaker } from '../../../src/resilience/circuit-breaker.ts';
-import type { HealthRecord } from '../../../src/resilience/health-store.ts';
+import { type HealthRecord, InMemoryHealthStore } from '../../../src/resilience/health-store.ts';
 import { TestRedisServer } from './redis-server.ts';
 
 async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
@@ -53,31 +53,39 @@ describe('RedisHealthStore (real redis-server)', () => {
     const seen = (await b.get('openai:gpt-4o')) as HealthRecord;
     expect(seen.state).toBe('open');
     expect(seen.consecutiveFailures).toBe(2);
-    expect(seen.recent.map(([, failed]) => failed)).toEqual([1, 1]);
+    expect(seen.recent.reduce((sum, [, requests, failures]) => sum + requests * 10 + failures, 0)).toBe(22);
   });
 
-  it('counts failures from every process together', async () => {
+  it('counts failures from every process together, in the same buckets as the in-memory store', async () => {
     const [a, b] = await twoProcesses();
-    const at = Date.now();
-    expect((await a.record('m', { failed: true, at, windowMs: 60_000 })).consecutiveFailures).toBe(1);
-    expect((await b.record('m', { failed: true, at: at + 1, windowMs: 60_000 })).consecutiveFailures).toBe(2);
-    const third = await a.record('m', { failed: false, at: at + 2, windowMs: 60_000 });
-    expect(third).toEqual({
+    const reference = new InMemoryHealthStore();
+    const at = 1_699_999_998_000; // a bucket edge for a 60 s window (6 s tenths)
+    const outcomes = [
+      { failed: true, at, windowMs: 60_000 },
+      { failed: true, at: at + 1, windowMs: 60_000 },
+      { failed: false, at: at + 6_500, windowMs: 60_000 },
+      { failed: true, at: at + 59_000, windowMs: 60_000 },
+      // Drops the first bucket: it ended 6 s after `at`, which is now more than a window ago.
+      { failed: false, at: at + 66_001, windowMs: 60_000 },
+    ];
+    const shared = [];
+    for (const [i, outcome] of outcomes.entries()) {
+      shared.push(await (i % 2 === 0 ? a : b).record('m', outcome));
+      await reference.record('m', outcome);
+    }
+    expect(shared.map((record) => record.consecutiveFailures)).toEqual([1, 2, 0, 1, 0]);
+    expect(shared[1]).toEqual({
       state: 'closed',
-      consecutiveFailures: 0,
+      consecutiveFailures: 2,
       until: 0,
       lastFailureAt: at + 1,
-      recent: [
-        [at, 1],
-        [at + 1, 1],
-        [at + 2, 0],
-      ],
+      recent: [[at, 2, 2]],
     });
-    // Outcomes that left the window are dropped.
-    const later = await b.record('m', { failed: false, at: at + 60_001, windowMs: 60_000 });
-    expect(later.recent).toEqual([
-      [at + 2, 0],
-      [at + 60_001, 0],
+    expect(shared[4]).toEqual(await reference.get('m'));
+    expect(shared[4]?.recent).toEqual([
+      [at + 6_000, 1, 0],
+      [at + 54_000, 1, 1],
+      [at + 66_000, 1, 0],
     ]);
   });
 
