@@ -78,7 +78,11 @@ export async function* responsesEvents(input: StreamInput): AsyncGenerator<Model
         case 'response.failed':
           throw responsesError({ kind: 'error-object', error: event.response?.error ?? event }, modelName);
         case 'error':
-          throw responsesError({ kind: 'error-object', error: event }, modelName);
+          // The event's own `type` is just `error`: the code and message say what happened.
+          throw responsesError(
+            { kind: 'error-object', error: { code: event.code, message: event.message } },
+            modelName,
+          );
       }
       if (ended) break;
     }
