@@ -83,8 +83,10 @@ export function fromAISDKCallOptions(options: LanguageModelV4CallOptions): OurCa
   if (options.headers !== undefined) {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(options.headers))
-      if (value !== undefined) headers[name] = value;
-    settings.extraHeaders = headers;
+      if (value !== undefined && name.toLowerCase() !== 'user-agent') headers[name] = value;
+    // The AI SDK always adds its own user-agent; alone, it must not replace the model's default headers
+    // (settings merge key by key, so a call's extraHeaders replace the model's whole set).
+    if (Object.keys(headers).length > 0) settings.extraHeaders = headers;
   }
   if (options.reasoning !== undefined) {
     const reasoning = options.reasoning;
