@@ -16,8 +16,15 @@ import { type ModelSettings, mergeSettings } from '../settings.ts';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
 import { classifyError, type ErrorClass, retryAfterOf, statusCodeOf } from './classify.ts';
 import { type AttemptDeadline, CallDeadline } from './deadline.ts';
+import { runHedgedChain } from './hedged-chain.ts';
 import { type PolicyAction, type ResiliencePolicy, resolvePolicy } from './policy.ts';
-import { type ResolvedRetryOptions, type RetryOptions, resolveRetryOptions, retryDelay } from './retry.ts';
+import {
+  type ResolvedRetryOptions,
+  type RetryOptions,
+  resolveRetryOptions,
+  retryDelay,
+  sleep,
+} from './retry.ts';
 
 export interface FallbackEvent {
   from: string;
@@ -38,6 +45,12 @@ export interface AttemptEngineOptions {
   breaker?: CircuitBreakerOptions | CircuitBreaker | false;
   /** Epoch ms; injectable for tests. */
   clock?: () => number;
+  /**
+   * Opt-in hedging: when an attempt has no first content (a stream's first event, a request's response)
+   * after this many ms, the next eligible model starts in parallel; the first with content wins and the
+   * other is cancelled (outcome `'cancelled'`, not held against its breaker). Off by default.
+   */
+  hedgeAfterMs?: number;
   onAttempt?: (attempt: Attempt) => void;
   onFallback?: (event: FallbackEvent) => void;
 }
@@ -60,6 +73,13 @@ export interface AttemptRunner<T> {
   release(result: T, reason: unknown): void;
 }
 
+/** One attempt under way: its deadline (and signal), its settings, when it started. */
+export interface BegunAttempt {
+  deadline: AttemptDeadline;
+  settings: ModelSettings;
+  startedAt: number;
+}
+
 /** A served attempt. For streams the `deadline` stays armed until the stream ends; dispose it then. */
 export interface ChainOutcome<T> {
   result: T;
@@ -77,7 +97,8 @@ export function breakerKeyOf(model: Model): string {
   return model.breakerKey ?? `${model.system}:${model.modelName}`;
 }
 
-type Step<T> = { kind: 'served'; outcome: ChainOutcome<T> } | { kind: 'next' } | { kind: 'stop' };
+/** What one model's turn in the chain came to. */
+export type Step<T> = { kind: 'served'; outcome: ChainOutcome<T> } | { kind: 'next' } | { kind: 'stop' };
 
 export class AttemptEngine {
   readonly breaker: CircuitBreaker | undefined;
@@ -115,18 +136,25 @@ export class AttemptEngine {
   ): Promise<ChainOutcome<T>> {
     const chain = new ChainState(new CallDeadline(settings.timeout ?? this.options.timeoutMs, this.clock));
     const skipped: number[] = [];
-    for (let index = startIndex; index < models.length; index++) {
-      settings.signal?.throwIfAborted();
-      if (chain.deadline.expired) break;
-      const model = models[index]!;
-      if (this.breaker && (await this.breaker.admit(breakerKeyOf(model))) === 'skip') {
-        skipped.push(index);
-        this.record(chain, model, 'skipped', this.clock(), {});
-        continue;
+    if (this.options.hedgeAfterMs !== undefined) {
+      const served = await runHedgedChain(this, models, settings, conditions, runner, chain, {
+        startIndex,
+        skipped,
+        hedgeAfterMs: this.options.hedgeAfterMs,
+        clock: this.clock,
+      });
+      if (served) return served;
+    } else {
+      for (let index = startIndex; index < models.length; index++) {
+        settings.signal?.throwIfAborted();
+        if (chain.deadline.expired) break;
+        const eligible = await this.nextEligible(models, index, chain, skipped);
+        if (eligible === undefined) break;
+        index = eligible;
+        const step = await this.tryModel(models, index, settings, conditions, runner, chain);
+        if (step.kind === 'served') return step.outcome;
+        if (step.kind === 'stop') break;
       }
-      const step = await this.tryModel(models, index, settings, conditions, runner, chain);
-      if (step.kind === 'served') return step.outcome;
-      if (step.kind === 'stop') break;
     }
     // Every model's breaker was open: rather than fail without a try, try the one that failed longest ago.
     if (chain.tried === 0 && skipped.length > 0 && !chain.deadline.expired && this.breaker) {
@@ -156,89 +184,158 @@ export class AttemptEngine {
     chain: ChainState,
   ): Promise<Step<T>> {
     const model = models[index]!;
-    const key = breakerKeyOf(model);
-    const caller = settings.signal;
     for (let retries = 0; ; retries++) {
-      const remaining = chain.deadline.remainingMs();
-      if (remaining <= 0) return { kind: 'stop' };
-      if (chain.pendingFallback) {
-        this.options.onFallback?.({ ...chain.pendingFallback, to: model.modelName });
-        chain.pendingFallback = undefined;
-      }
-      const deadline = chain.deadline.startAttempt(model.modelName, caller, {
-        firstTokenMs: this.options.firstTokenTimeoutMs,
-        idleMs: this.options.idleTimeoutMs,
-      });
-      const overrides: ModelSettings = { signal: deadline.signal };
-      if (Number.isFinite(remaining)) overrides.timeout = remaining;
-      const attemptSettings = mergeSettings(model.settings, settings, overrides);
-      const startedAt = this.clock();
-      chain.tried++;
+      const begun = this.begin(model, settings, chain);
+      if (!begun) return { kind: 'stop' };
       let result: T;
       try {
-        result = await runner.start(model, attemptSettings, deadline);
+        result = await runner.start(model, begun.settings, begun.deadline);
       } catch (error) {
-        deadline.dispose();
-        if (caller?.aborted) {
-          this.record(chain, model, 'cancelled', startedAt, {});
-          throw caller.reason;
-        }
-        const kind = classifyError(error);
-        this.record(chain, model, 'error', startedAt, { errorKind: kind, statusCode: statusCodeOf(error) });
-        if (!(await conditions.acceptsError(error))) {
-          await this.breaker?.onFailure(key, asKind(kind));
-          throw error;
-        }
-        chain.errors.push(error);
-        const decision = this.decide(kind, error, retries, chain, conditions);
-        await this.breaker?.onFailure(key, asKind(kind), decision.openForMs);
-        if (decision.action === 'fail') throw error;
-        if (decision.action === 'retry') {
-          await sleep(decision.waitMs, caller);
+        const verdict = await this.failed(model, begun, error, retries, settings.signal, chain, conditions);
+        if (verdict.action === 'retry') {
+          await sleep(verdict.waitMs, settings.signal);
           continue;
         }
-        chain.pendingFallback = { from: model.modelName, error };
         return { kind: chain.deadline.expired ? 'stop' : 'next' };
       }
-
-      const response = runner.response(result);
-      if (response && conditions.hasResponseHandlers && (await conditions.rejectsResponse(response))) {
-        deadline.dispose();
-        runner.release(result, 'rejected by a fallbackOn response handler');
-        const usage = withCost(response.providerName, response.modelName, response.usage);
-        const attempt = this.record(chain, model, 'rejected', startedAt, { usage, cost: usage.cost });
-        chain.rejected++;
-        if (attempt.cost !== undefined) chain.rejectedCost = (chain.rejectedCost ?? 0) + attempt.cost;
-        // The model answered: it is healthy, even if the answer was not wanted.
-        await this.breaker?.onSuccess(key);
-        chain.pendingFallback = { from: model.modelName, error: 'response rejected' };
-        return { kind: chain.deadline.expired ? 'stop' : 'next' };
-      }
-      if (response) deadline.dispose();
-      await this.breaker?.onSuccess(key);
-      const attempt = makeAttempt(model, 'ok', startedAt, this.clock(), {});
-      if (response) {
-        attempt.usage = withCost(response.providerName, response.modelName, response.usage);
-        attempt.cost = attempt.usage.cost;
-        attempt.modelName = response.modelName;
-        attempt.providerName = response.providerName;
-      }
-      chain.attempts.push(attempt);
-      // A stream's attempt is reported when it ends, with its usage.
-      if (response) this.options.onAttempt?.(attempt);
-      return {
-        kind: 'served',
-        outcome: {
-          result,
-          model,
-          index,
-          attempt,
-          attempts: chain.attempts,
-          deadline,
-          rejectedCost: chain.rejectedCost,
-        },
-      };
+      return this.succeeded(model, index, begun, result, chain, conditions, runner);
     }
+  }
+
+  /**
+   * Sets up one attempt of `model`: its deadline, its settings, its start time. Undefined when the call's
+   * deadline has passed. (Internal: shared with the hedged chain.)
+   */
+  begin(model: Model, settings: ModelSettings, chain: ChainState): BegunAttempt | undefined {
+    const remaining = chain.deadline.remainingMs();
+    if (remaining <= 0) return undefined;
+    if (chain.pendingFallback) {
+      this.options.onFallback?.({ ...chain.pendingFallback, to: model.modelName });
+      chain.pendingFallback = undefined;
+    }
+    const deadline = chain.deadline.startAttempt(model.modelName, settings.signal, {
+      firstTokenMs: this.options.firstTokenTimeoutMs,
+      idleMs: this.options.idleTimeoutMs,
+    });
+    const overrides: ModelSettings = { signal: deadline.signal };
+    if (Number.isFinite(remaining)) overrides.timeout = remaining;
+    chain.tried++;
+    return {
+      deadline,
+      settings: mergeSettings(model.settings, settings, overrides),
+      startedAt: this.clock(),
+    };
+  }
+
+  /**
+   * Records a failed attempt and says what comes next: `retry` (after `waitMs`) or `fallback`. Throws the
+   * caller's abort reason, or the error itself when no condition accepts it or the policy says fail.
+   * (Internal: shared with the hedged chain.)
+   */
+  async failed(
+    model: Model,
+    begun: BegunAttempt,
+    error: unknown,
+    retries: number,
+    caller: AbortSignal | undefined,
+    chain: ChainState,
+    conditions: ChainConditions,
+  ): Promise<{ action: 'retry' | 'fallback'; waitMs: number }> {
+    begun.deadline.dispose();
+    if (caller?.aborted) {
+      this.record(chain, model, 'cancelled', begun.startedAt, {});
+      throw caller.reason;
+    }
+    const key = breakerKeyOf(model);
+    const kind = classifyError(error);
+    this.record(chain, model, 'error', begun.startedAt, { errorKind: kind, statusCode: statusCodeOf(error) });
+    if (!(await conditions.acceptsError(error))) {
+      await this.breaker?.onFailure(key, asKind(kind));
+      throw error;
+    }
+    chain.errors.push(error);
+    const decision = this.decide(kind, error, retries, chain, conditions);
+    await this.breaker?.onFailure(key, asKind(kind), decision.openForMs);
+    if (decision.action === 'fail') throw error;
+    if (decision.action === 'retry') return { action: 'retry', waitMs: decision.waitMs };
+    chain.pendingFallback = { from: model.modelName, error };
+    return { action: 'fallback', waitMs: 0 };
+  }
+
+  /**
+   * An attempt produced content: serve it, or — when a response handler rejects it — record the rejection
+   * and move on. (Internal: shared with the hedged chain.)
+   */
+  async succeeded<T>(
+    model: Model,
+    index: number,
+    begun: BegunAttempt,
+    result: T,
+    chain: ChainState,
+    conditions: ChainConditions,
+    runner: AttemptRunner<T>,
+  ): Promise<Step<T>> {
+    const { deadline, startedAt } = begun;
+    const key = breakerKeyOf(model);
+    const response = runner.response(result);
+    if (response && conditions.hasResponseHandlers && (await conditions.rejectsResponse(response))) {
+      deadline.dispose();
+      runner.release(result, 'rejected by a fallbackOn response handler');
+      const usage = withCost(response.providerName, response.modelName, response.usage);
+      const attempt = this.record(chain, model, 'rejected', startedAt, { usage, cost: usage.cost });
+      chain.rejected++;
+      if (attempt.cost !== undefined) chain.rejectedCost = (chain.rejectedCost ?? 0) + attempt.cost;
+      // The model answered: it is healthy, even if the answer was not wanted.
+      await this.breaker?.onSuccess(key);
+      chain.pendingFallback = { from: model.modelName, error: 'response rejected' };
+      return { kind: chain.deadline.expired ? 'stop' : 'next' };
+    }
+    if (response) deadline.dispose();
+    await this.breaker?.onSuccess(key);
+    const attempt = makeAttempt(model, 'ok', startedAt, this.clock(), {});
+    if (response) {
+      attempt.usage = withCost(response.providerName, response.modelName, response.usage);
+      attempt.cost = attempt.usage.cost;
+      attempt.modelName = response.modelName;
+      attempt.providerName = response.providerName;
+    }
+    chain.attempts.push(attempt);
+    // A stream's attempt is reported when it ends, with its usage.
+    if (response) this.options.onAttempt?.(attempt);
+    return {
+      kind: 'served',
+      outcome: {
+        result,
+        model,
+        index,
+        attempt,
+        attempts: chain.attempts,
+        deadline,
+        rejectedCost: chain.rejectedCost,
+      },
+    };
+  }
+
+  /**
+   * The first model from `from` on whose breaker lets a call through; open ones are recorded as skipped.
+   * (Internal: shared with the hedged chain.)
+   */
+  async nextEligible(
+    models: readonly Model[],
+    from: number,
+    chain: ChainState,
+    skipped: number[],
+  ): Promise<number | undefined> {
+    for (let index = from; index < models.length; index++) {
+      const model = models[index]!;
+      if (this.breaker && (await this.breaker.admit(breakerKeyOf(model))) === 'skip') {
+        skipped.push(index);
+        this.record(chain, model, 'skipped', this.clock(), {});
+        continue;
+      }
+      return index;
+    }
+    return undefined;
   }
 
   private decide(
@@ -262,7 +359,8 @@ export class AttemptEngine {
     return { action: 'retry', waitMs: delay.wait };
   }
 
-  private record(
+  /** Appends an attempt to the trace and reports it. (Internal: shared with the hedged chain.) */
+  record(
     chain: ChainState,
     model: Model,
     outcome: AttemptOutcome,
@@ -275,13 +373,20 @@ export class AttemptEngine {
     return attempt;
   }
 
+  /** A failed attempt's hedge partner carries on: report it as the fallback. (Internal: hedged chain.) */
+  handOver(from: Model, to: Model, error: unknown, chain: ChainState): void {
+    chain.pendingFallback = undefined;
+    this.options.onFallback?.({ from: from.modelName, to: to.modelName, error });
+  }
+
   /** Reports an attempt finished outside the engine (a stream's end or failure after commit). */
   report(attempt: Attempt): void {
     this.options.onAttempt?.(attempt);
   }
 }
 
-class ChainState {
+/** The state of one call's chain: its deadline, its trace, its errors. */
+export class ChainState {
   readonly deadline: CallDeadline;
   readonly attempts: Attempt[] = [];
   readonly errors: unknown[] = [];
@@ -317,20 +422,4 @@ function makeAttempt(
     if (value !== undefined) (attempt as unknown as Record<string, unknown>)[name] = value;
   }
   return attempt;
-}
-
-/** Waits `ms` (fake-timer friendly); the caller's abort ends the wait with its reason. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -52,3 +52,24 @@ export function retryDelay(
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retryIndex);
   return { wait: Math.floor(options.random() * ceiling) };
 }
+
+/**
+ * Waits `ms` (fake-timer friendly); the caller's abort ends the wait with its reason.
+ *
+ * @example
+ * await sleep(retryAfterMs, settings.signal);
+ */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
