@@ -1,16 +1,7 @@
-/**
- * An Agent with a tool and structured output, kept working by a FallbackModel while its first upstream
- * is rate limited. Runs with no keys: two local chaos upstreams speak OpenAI's protocol, the first
- * answering every call with 429.
- *
- *   node examples/agent.ts
- */
+// An Agent with a tool, kept working by a FallbackModel while its first upstream is rate limited.
+import { Agent, FallbackModel, inferModel, tool } from 'understudy';
+import { startChaosServer } from 'understudy/chaos';
 import { z } from 'zod';
-import { Agent } from '../src/agent/agent.ts';
-import { tool } from '../src/agent/tools.ts';
-import { startChaosServer } from '../src/chaos/index.ts';
-import { FallbackModel } from '../src/models/fallback.ts';
-import { inferModel } from '../src/providers/infer-model.ts';
 
 const limited = await startChaosServer({ protocol: 'openai', scenario: { fault: 'status:429' } });
 const healthy = await startChaosServer({ protocol: 'openai', scenario: { toolCalls: 'all' } });

@@ -8,6 +8,14 @@
  * const response = await model.request([{ kind: 'request', parts: [userPrompt('Hello')] }]);
  */
 
+// Agent
+export { Agent, type AgentOptions, type AgentOverride, type AgentRunOptions } from './agent/agent.ts';
+export { ModelRetry, UsageLimitExceeded, type UsageLimitName } from './agent/errors.ts';
+export { OUTPUT_TOOL_NAME } from './agent/output.ts';
+export type { AgentRunResult, AgentStreamEvent } from './agent/run-loop.ts';
+export type { AgentRunStream } from './agent/run-stream.ts';
+export { type AnyTool, type Tool, type ToolContext, tool } from './agent/tools.ts';
+export type { RunUsage, UsageLimits } from './agent/usage-limits.ts';
 // Errors
 export {
   ERROR_KINDS,
@@ -22,6 +30,9 @@ export {
 // HTTP
 export { closeUpstreamConnections, type HttpTimeouts } from './http/client.ts';
 export { readSSE, type SSEEvent } from './http/sse.ts';
+// Vercel AI SDK interop (types only from @ai-sdk/provider: it is an optional peer dependency)
+export { AISDKModel, type FromAISDKOptions, fromAISDK } from './interop/ai-sdk/from-ai-sdk.ts';
+export { type ToAISDKOptions, toAISDK } from './interop/ai-sdk/to-ai-sdk.ts';
 // Data
 export * from './messages.ts';
 export { AnthropicModel, type AnthropicModelOptions } from './models/anthropic/model.ts';
@@ -53,6 +64,15 @@ export { OpenAIChatModel, type OpenAIChatModelOptions } from './models/openai-ch
 export { ResponseBuilder } from './models/response-builder.ts';
 export { ResponseStream } from './models/response-stream.ts';
 export { TestModel } from './models/test.ts';
+// Wrappers
+export {
+  ConcurrencyLimitExceeded,
+  ConcurrencyLimitedModel,
+  ConcurrencyLimiter,
+  type ConcurrencyLimiterOptions,
+  limitModelConcurrency,
+} from './models/wrappers/concurrency-limited.ts';
+export { InstrumentedModel, type InstrumentOptions, instrument } from './models/wrappers/instrumented.ts';
 // Pricing
 export { priceOf } from './pricing/price.ts';
 // Providers

@@ -30,13 +30,17 @@ export interface ModelSettings {
 }
 
 /**
- * Shallow-merges settings: later objects win key by key. Returns a new object; the inputs are never
- * changed, so a caller's settings object can be reused safely.
+ * Shallow-merges settings: later objects win key by key. `extraHeaders` merge header by header, so a
+ * call that adds one header keeps the model's own. Returns a new object; the inputs are never changed,
+ * so a caller's settings object can be reused safely.
  */
 export function mergeSettings(...layers: Array<ModelSettings | undefined>): ModelSettings {
   const merged: ModelSettings = {};
   for (const layer of layers) {
-    if (layer) Object.assign(merged, layer);
+    if (!layer) continue;
+    const headers = merged.extraHeaders;
+    Object.assign(merged, layer);
+    if (headers && layer.extraHeaders) merged.extraHeaders = { ...headers, ...layer.extraHeaders };
   }
   return merged;
 }

@@ -45,3 +45,11 @@ describe('README', () => {
     expect(stdout).toContain('served by gpt-4o-mini, finish reason stop, 2 attempts');
   });
 });
+
+test('the agent example calls the tool, answers, and records the fallback', async () => {
+  const stdout = await runExample('agent.ts');
+  expect(stdout).toContain('→ calling weather(');
+  expect(stdout).toContain('attempt: gpt-4o error (rate_limit)');
+  expect(stdout).toContain('attempt: gpt-4o-mini ok');
+  expect(stdout).toMatch(/structured output: \{ city: '.*', celsius: \d+ \}/);
+});
