@@ -44,9 +44,11 @@ const SCRIPT = `
 const $ = (id) => document.getElementById(id);
 const fmt = {
   int: (n) => Math.round(n).toLocaleString('en-US'),
-  rate: (r) => r === null ? '–' : (r * 100).toFixed(r >= 0.9995 || r === 0 ? 0 : 1) + '%',
+  // Rounded down, so a rate with any failure in it never reads 100%.
+  rate: (r) => r === null ? '–' : Math.floor(r * 1000) / 10 + '%',
   ms: (v) => v === null ? '–' : v >= 1000 ? (v / 1000).toFixed(2) + ' s' : Math.round(v) + ' ms',
-  usd: (c) => '$' + (c === 0 ? '0.00' : c < 0.01 ? c.toFixed(4) : c.toFixed(2)),
+  // Model prices are fractions of a cent: show two significant digits below a cent rather than $0.0000.
+  usd: (c) => c === 0 ? '$0.00' : c < 0.000001 ? '<$0.000001' : c < 0.01 ? '$' + c.toPrecision(2) : '$' + c.toFixed(2),
   uptime: (s) => s < 60 ? s + ' s' : s < 3600 ? Math.floor(s / 60) + ' min' : (s / 3600).toFixed(1) + ' h',
 };
 const rateClass = (r) => r === null ? '' : r >= 0.99 ? 'good' : r >= 0.9 ? 'fair' : 'poor';
