@@ -22,7 +22,10 @@ export interface ProviderOptions {
   timeouts?: HttpTimeouts;
   /** google-vertex: the Google Cloud project (else GOOGLE_CLOUD_PROJECT). */
   project?: string;
-  /** google-vertex: the region, e.g. `us-central1` or `global` (else GOOGLE_CLOUD_LOCATION, else `global`). */
+  /**
+   * google-vertex: the region, e.g. `us-central1` or `global` (else GOOGLE_CLOUD_LOCATION, else `global`).
+   * bedrock: the AWS region (else AWS_REGION, AWS_DEFAULT_REGION, else `us-east-1`).
+   */
   location?: string;
   /** Returns a fresh bearer token for each request (google-vertex: else GOOGLE_VERTEX_ACCESS_TOKEN). */
   accessToken?: () => string | Promise<string>;
@@ -66,6 +69,7 @@ export function createProvider(prefix: string, options: ProviderOptions = {}): P
 
   let baseUrl: string;
   if (name === 'google-vertex') baseUrl = explicitBase ?? vertexBaseUrl(options, env);
+  else if (name === 'bedrock') baseUrl = explicitBase ?? bedrockBaseUrl(options, env);
   else if (name === 'azure') {
     if (!explicitBase) {
       throw new UserError('Azure needs its endpoint: set AZURE_OPENAI_ENDPOINT or pass `baseUrl`.');
@@ -98,6 +102,8 @@ export function createProvider(prefix: string, options: ProviderOptions = {}): P
       return baseUrl + path;
     },
     async headers(): Promise<Record<string, string>> {
+      // Bedrock without an API key signs each request with SigV4 (BedrockConverseModel): no header here.
+      if (name === 'bedrock' && !options.apiKey && !firstSet(env, keyEnvNames)) return {};
       const key = await resolveKey();
       return authHeaders(record, key);
     },
@@ -123,6 +129,12 @@ function vertexBaseUrl(options: ProviderOptions, env: Record<string, string | un
   const location = options.location ?? env.GOOGLE_CLOUD_LOCATION ?? 'global';
   const host = location === 'global' ? 'aiplatform.googleapis.com' : `${location}-aiplatform.googleapis.com`;
   return `https://${host}/v1/projects/${project}/locations/${location}/publishers/google`;
+}
+
+/** `https://bedrock-runtime.{region}.amazonaws.com`, the region from `location`, AWS_REGION or AWS_DEFAULT_REGION. */
+function bedrockBaseUrl(options: ProviderOptions, env: Record<string, string | undefined>): string {
+  const region = options.location ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  return `https://bedrock-runtime.${region}.amazonaws.com`;
 }
 
 function firstSet(

@@ -9,9 +9,11 @@
  */
 import { UserError } from '../errors/index.ts';
 import { AnthropicModel } from '../models/anthropic/model.ts';
+import { BedrockConverseModel } from '../models/bedrock/model.ts';
 import { GoogleModel } from '../models/google/model.ts';
 import type { Model } from '../models/model.ts';
 import { OpenAIChatModel } from '../models/openai-chat/model.ts';
+import { OpenAIResponsesModel } from '../models/openai-responses/model.ts';
 import { TestModel } from '../models/test.ts';
 import type { ModelSettings } from '../settings.ts';
 import { createProvider, knownPrefixes, type ProviderOptions } from './create-provider.ts';
@@ -67,6 +69,10 @@ export function modelForProvider(modelName: string, provider: Provider, settings
       return new AnthropicModel(modelName, { provider, settings });
     case 'google':
       return new GoogleModel(modelName, { provider, settings });
+    case 'openai-responses':
+      return new OpenAIResponsesModel(modelName, { provider, settings });
+    case 'bedrock':
+      return new BedrockConverseModel(modelName, { provider, settings });
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import type { HttpTimeouts } from '../http/client.ts';
 
-export type Protocol = 'openai-chat' | 'anthropic' | 'google';
+export type Protocol = 'openai-chat' | 'openai-responses' | 'anthropic' | 'google' | 'bedrock';
 
 export interface Provider {
   /** The provider's prefix, e.g. `openai`, `groq`, `google-vertex`; reported as `providerName`. */

@@ -36,6 +36,20 @@ export const PROVIDERS: Record<string, ProviderRecord> = {
     ...openaiCompatible('https://api.openai.com/v1', 'OPENAI_API_KEY'),
     baseUrlEnv: ['OPENAI_BASE_URL'],
   },
+  'openai-responses': {
+    ...openaiCompatible('https://api.openai.com/v1', 'OPENAI_API_KEY'),
+    protocol: 'openai-responses',
+    baseUrlEnv: ['OPENAI_BASE_URL'],
+  },
+  // The base URL is built from the region (see bedrockBaseUrl). Requests are SigV4-signed with the AWS
+  // credentials unless a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) is set, so no key is required here.
+  bedrock: {
+    protocol: 'bedrock',
+    baseUrl: undefined,
+    keyEnv: ['AWS_BEARER_TOKEN_BEDROCK'],
+    auth: 'bearer',
+    keyOptional: true,
+  },
   anthropic: {
     protocol: 'anthropic',
     baseUrl: 'https://api.anthropic.com/v1',
@@ -99,9 +113,6 @@ export const ALIASES: Record<string, string> = { vertexai: 'google-vertex' };
 
 /** Prefixes Understudy recognises but cannot serve as chat models, with the reason. */
 export const UNSUPPORTED: Record<string, string> = {
-  'openai-responses':
-    'the OpenAI Responses API adapter is not built yet; use `openai:` (Chat Completions) for now',
-  bedrock: 'the AWS Bedrock Converse adapter is not built yet',
   'sentence-transformers': 'sentence-transformers is an embeddings library, not a chat model provider',
   voyageai: 'Voyage AI serves embeddings and reranking only, not chat models',
   outlines: 'outlines runs models inside a Python process; it has no HTTP API to call from TypeScript',

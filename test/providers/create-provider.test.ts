@@ -134,12 +134,37 @@ describe('provider table', () => {
     expect(knownPrefixes()).toContain('vertexai');
   });
 
-  test.each(['sentence-transformers', 'voyageai', 'outlines', 'openai-responses', 'bedrock'])(
-    '%s gets a clear UserError',
-    (prefix) => {
-      expect(() => createProvider(prefix)).toThrow(
-        new RegExp(`Provider prefix '${prefix}' is not available: .+`),
-      );
-    },
-  );
+  test.each(['sentence-transformers', 'voyageai', 'outlines'])('%s gets a clear UserError', (prefix) => {
+    expect(() => createProvider(prefix)).toThrow(
+      new RegExp(`Provider prefix '${prefix}' is not available: .+`),
+    );
+  });
+
+  test('openai-responses: the OpenAI base URL and key, the Responses protocol', async () => {
+    const provider = createProvider('openai-responses', {
+      env: { OPENAI_API_KEY: 'sk-1', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
+    });
+    expect(provider.protocol).toBe('openai-responses');
+    expect(provider.url('/responses', 'gpt-5')).toBe('http://127.0.0.1:9/v1/responses');
+    expect(await provider.headers()).toEqual({ authorization: 'Bearer sk-1' });
+  });
+
+  test('bedrock: region-based base URL, BEDROCK_BASE_URL override, bearer only with a Bedrock API key', async () => {
+    const regional = createProvider('bedrock', { env: { AWS_REGION: 'eu-west-3' } });
+    expect(regional.protocol).toBe('bedrock');
+    expect(regional.baseUrl).toBe('https://bedrock-runtime.eu-west-3.amazonaws.com');
+    // No API key: the adapter signs with SigV4, so the provider adds no auth header and raises no error.
+    expect(await regional.headers()).toEqual({});
+    expect(createProvider('bedrock', { env: {} }).baseUrl).toBe(
+      'https://bedrock-runtime.us-east-1.amazonaws.com',
+    );
+    expect(createProvider('bedrock', { env: { AWS_DEFAULT_REGION: 'ap-south-1' } }).baseUrl).toBe(
+      'https://bedrock-runtime.ap-south-1.amazonaws.com',
+    );
+    const keyed = createProvider('bedrock', {
+      env: { AWS_BEARER_TOKEN_BEDROCK: 'bedrock-key', BEDROCK_BASE_URL: 'http://127.0.0.1:9/' },
+    });
+    expect(keyed.baseUrl).toBe('http://127.0.0.1:9');
+    expect(await keyed.headers()).toEqual({ authorization: 'Bearer bedrock-key' });
+  });
 });
