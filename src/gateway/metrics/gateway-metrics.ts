@@ -3,12 +3,14 @@
  * so the request path pays nothing for them beyond emitting the event. Label values that come from
  * requests (routes, models, error kinds) are capped: see BoundedLabel.
  */
+import cluster from 'node:cluster';
 import type { EventEmitter } from 'node:events';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { BreakerChanged, GatewayEventMap, RequestFinished } from '../events.ts';
 import type { ExtraRoute } from '../server/http-types.ts';
 import { attemptModelId, countFallbacks } from './attempt-facts.ts';
 import { BoundedLabel } from './bounded-label.ts';
+import { ClusterMetricsClient, type MetricsChannel } from './cluster-metrics.ts';
 
 /** Options of `createGatewayMetrics`; the defaults suit one gateway process. */
 export interface GatewayMetricsOptions {
@@ -20,6 +22,11 @@ export interface GatewayMetricsOptions {
   maxRoutes?: number;
   /** Also export Node's process metrics (CPU, memory, event-loop lag). Default true. */
   processMetrics?: boolean;
+  /**
+   * In a `startCluster` worker, /metrics answers for the whole cluster through the primary. Default: the
+   * worker's IPC channel when this process is a cluster worker; `false` for this process alone.
+   */
+  cluster?: MetricsChannel | false;
 }
 
 /** The registry, the `/metrics` route to mount, and `close()` to stop listening. */
@@ -83,6 +90,8 @@ export function createGatewayMetrics(
     name: 'understudy_breaker_state',
     help: 'Circuit breaker state per breaker key: 0 closed, 1 half-open, 2 open.',
     labelNames: ['key'] as const,
+    // Across cluster workers the worst state seen, not the sum.
+    aggregator: 'max',
     registers,
   });
   const latency = new Histogram({
@@ -144,6 +153,8 @@ export function createGatewayMetrics(
   };
   events.on('request-finished', onRequest);
   events.on('breaker-changed', onBreaker);
+  const channel = options.cluster ?? (cluster.isWorker ? (process as MetricsChannel) : false);
+  const source = channel ? new ClusterMetricsClient(registry, channel) : registry;
 
   return {
     registry,
@@ -151,7 +162,7 @@ export function createGatewayMetrics(
       method: 'GET',
       path: '/metrics',
       async handle(_req, res) {
-        const body = await registry.metrics();
+        const body = await source.metrics();
         res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
         res.end(body);
       },

@@ -1,6 +1,7 @@
 /**
  * `understudy serve --workers N`: N gateway processes behind one port (node's cluster module; the primary
- * accepts connections and hands them out), sharing breaker state through the primary instead of Redis.
+ * accepts connections and hands them out), sharing breaker state through the primary instead of Redis,
+ * and answering /metrics for the whole cluster (see MetricsHub).
  * The primary only supervises: it restarts a worker that dies (backing off if workers keep dying young),
  * and on SIGTERM or SIGINT tells every worker to drain and waits for them, killing stragglers after a
  * grace period.
@@ -8,6 +9,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { HealthStore } from '../../resilience/health-store.ts';
+import { MetricsHub } from '../metrics/cluster-metrics.ts';
 import { HealthHub, IpcHealthStore } from './ipc-health-store.ts';
 
 /** What each worker gets from the cluster: pass it to `startGateway`. */
@@ -67,6 +69,7 @@ function runPrimary(options: StartClusterOptions): Promise<number> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
   const hub = new HealthHub();
+  const metricsHub = new MetricsHub();
   const startedAt = new Map<Worker, number>();
   let stopping = false;
   let failedCode = 0;
@@ -76,6 +79,7 @@ function runPrimary(options: StartClusterOptions): Promise<number> {
     const worker = cluster.fork();
     startedAt.set(worker, Date.now());
     hub.serve(worker);
+    metricsHub.serve(worker);
   };
 
   return new Promise<number>((resolve) => {

@@ -1,13 +1,17 @@
 /**
  * A cluster for cluster.test.ts: run as `node cluster-fixture.ts <port> <workers>`. Each worker serves
  * the shared port and, on a port of its own, a tiny control API over its breaker (backed by the worker's
- * IpcHealthStore), and prints `ready <pid> <control port>` when both listen.
+ * IpcHealthStore) and its events (`/emit` finishes one request for the metrics), and prints `ready <pid> <control port>` when both listen.
  */
 import cluster from 'node:cluster';
+import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GatewayEventMap } from '../../../src/gateway/events.ts';
+import { createGatewayMetrics } from '../../../src/gateway/metrics/gateway-metrics.ts';
 import { startCluster } from '../../../src/gateway/state/cluster.ts';
 import { CircuitBreaker } from '../../../src/resilience/circuit-breaker.ts';
+import { finished } from '../metrics/sample-events.ts';
 
 const [port, workers] = process.argv.slice(2).map(Number);
 
@@ -24,17 +28,28 @@ const code = await startCluster({
   drainTimeoutMs: 5000,
   log: (line) => process.stdout.write(`log ${line}\n`),
   async startWorker({ healthStore }) {
-    const breaker = new CircuitBreaker({ store: healthStore, failureThreshold: 3, cooldownMs: 60_000 });
+    const events = new EventEmitter<GatewayEventMap>();
+    const metrics = createGatewayMetrics(events, { processMetrics: false });
+    const breaker = new CircuitBreaker({
+      store: healthStore,
+      failureThreshold: 3,
+      cooldownMs: 60_000,
+      onChange: (change) => events.emit('breaker-changed', change),
+    });
     const control = createServer(async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       const key = url.searchParams.get('key') ?? 'm';
       if (url.pathname === '/fail') await breaker.onFailure(key, 'server');
+      if (url.pathname === '/emit') events.emit('request-finished', finished());
       const record = await healthStore.get(key);
       res.end(
         JSON.stringify({ pid: process.pid, state: record?.state ?? 'none', admit: await breaker.admit(key) }),
       );
     });
-    const shared = createServer((_req, res) => res.end(String(process.pid)));
+    const shared = createServer((req, res) => {
+      if (req.url === '/metrics') void metrics.route.handle(req, res);
+      else res.end(String(process.pid));
+    });
     const controlPort = await listen(control, 0, true);
     await listen(shared, port ?? 0, false);
     process.stdout.write(`ready ${process.pid} ${controlPort}\n`);

@@ -99,6 +99,18 @@ describe('startCluster (real forked workers)', () => {
     );
     expect(seen).toEqual({ pid: b.pid, state: 'open', admit: 'skip' });
 
+    // /metrics on the shared port answers for every worker, whichever one takes the scrape.
+    for (let i = 0; i < 2; i++) await ask(a.control, '/emit');
+    for (let i = 0; i < 3; i++) await ask(b.control, '/emit');
+    for (let i = 0; i < 2; i++) {
+      const text = await (
+        await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { connection: 'close' } })
+      ).text();
+      expect(text).toContain('understudy_requests_total{route="chat",api="openai",status="200"} 5');
+      // Only A saw its breaker change: the cluster's value is the worst state, not a sum.
+      expect(text).toContain('understudy_breaker_state{key="openai:gpt-4o"} 2');
+    }
+
     // A worker that dies is replaced, and the new one learns the open breaker from the primary.
     process.kill(a.pid, 'SIGKILL');
     await running.waitFor(() => running?.workers().length === 3);
