@@ -11,6 +11,7 @@ import { ModelAPIError, UnexpectedModelBehavior, UserError } from '../../errors/
 import type { ModelMessage, ModelResponseStreamEvent } from '../../messages.ts';
 import { userPrompt } from '../../messages.ts';
 import { createProvider } from '../../providers/create-provider.ts';
+import { inferModel } from '../../providers/infer-model.ts';
 import { BedrockHTTPError } from './errors.ts';
 import { BedrockConverseModel } from './model.ts';
 
@@ -313,4 +314,24 @@ describe('authentication', () => {
       /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.*AWS_BEARER_TOKEN_BEDROCK/,
     );
   });
+});
+
+test("inferModel('bedrock:...') builds this adapter from the provider table", async () => {
+  let path = '';
+  const base = await serve((res, req) => {
+    path = req.url ?? '';
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        output: { message: { role: 'assistant', content: [{ text: 'ok' }] } },
+        stopReason: 'end_turn',
+      }),
+    );
+  });
+  const m = inferModel('bedrock:us.amazon.nova-micro-v1:0', {
+    env: { BEDROCK_BASE_URL: base, AWS_BEARER_TOKEN_BEDROCK: 'k' },
+  });
+  expect(m).toBeInstanceOf(BedrockConverseModel);
+  expect((await m.request(ask)).parts).toEqual([{ partKind: 'text', content: 'ok' }]);
+  expect(path).toBe('/model/us.amazon.nova-micro-v1%3A0/converse');
 });

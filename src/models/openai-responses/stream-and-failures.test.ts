@@ -9,11 +9,14 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../errors/index.ts';
 import type { ModelMessage, ModelResponseStreamEvent } from '../../messages.ts';
 import { userPrompt } from '../../messages.ts';
+import { inferModel } from '../../providers/infer-model.ts';
 import type { Provider } from '../../providers/provider.ts';
 import { OpenAIResponsesModel } from './model.ts';
 
 type Handler = (res: ServerResponse) => void;
 let server: Server | undefined;
+/** The base URL of the last server started by `serve`. */
+let servedBase = '';
 afterEach(async () => {
   if (!server) return;
   server.closeAllConnections();
@@ -28,6 +31,7 @@ async function serve(handler: Handler): Promise<OpenAIResponsesModel> {
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  servedBase = base;
   const provider: Provider = {
     name: 'openai-responses',
     protocol: 'openai-responses',
@@ -356,4 +360,21 @@ describe('failures', () => {
     const model = await serve(() => {});
     await expect(model.request(ask, { timeout: 50 })).rejects.toMatchObject({ kind: 'timeout' });
   });
+});
+
+test("inferModel('openai-responses:...') builds this adapter with OpenAI's key and base URL variables", async () => {
+  await serve(
+    streamBody([
+      created,
+      { type: 'response.completed', response: { id: 'resp_1', status: 'completed', usage } },
+    ]),
+  );
+  const inferred = inferModel('openai-responses:gpt-5', {
+    env: { OPENAI_API_KEY: 'sk-1', OPENAI_BASE_URL: servedBase },
+  });
+  expect(inferred).toBeInstanceOf(OpenAIResponsesModel);
+  const stream = await inferred.requestStream(ask);
+  for await (const _ of stream);
+  expect(stream.get().finishReason).toBe('stop');
+  expect(stream.get().providerName).toBe('openai-responses');
 });
