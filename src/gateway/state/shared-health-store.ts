@@ -44,6 +44,13 @@ export interface HealthBackend {
   close(): Promise<void>;
 }
 
+/** A breaker moved by another process, as this process learnt it. */
+export interface RemoteBreakerChange {
+  key: string;
+  from: BreakerState;
+  to: BreakerState;
+}
+
 /** Options of every shared store. */
 export interface SharedHealthStoreOptions {
   /** Epoch ms for `changedAt`; injectable for tests. */
@@ -51,7 +58,7 @@ export interface SharedHealthStoreOptions {
   /** A full resync this often, as a safety net under the pushed changes (ms; 0 = never). Default 10 s. */
   resyncIntervalMs?: number;
   /** Told when another process moved a breaker (the gateway can emit 'breaker-changed' from it). */
-  onRemoteChange?: (change: { key: string; from: BreakerState; to: BreakerState }) => void;
+  onRemoteChange?: (change: RemoteBreakerChange) => void;
   /** Told when the backend fails and the store falls back to local state (for a rate-limited log). */
   onBackendError?: (error: unknown) => void;
 }
@@ -69,6 +76,7 @@ export class SharedHealthStore implements HealthStore {
   readonly #clock: () => number;
   readonly #options: SharedHealthStoreOptions;
   readonly #timer: NodeJS.Timeout | undefined;
+  readonly #remoteListeners = new Set<(change: RemoteBreakerChange) => void>();
   #resyncing: Promise<void> | undefined;
   #resyncAgain = false;
 
@@ -80,6 +88,7 @@ export class SharedHealthStore implements HealthStore {
       changed: (key, entry) => this.#adopt(key, entry, true),
       reconnected: () => void this.resync(),
     });
+    if (options.onRemoteChange) this.#remoteListeners.add(options.onRemoteChange);
     const every = options.resyncIntervalMs ?? 10_000;
     if (every > 0) {
       this.#timer = setInterval(() => void this.resync(), every);
@@ -119,6 +128,15 @@ export class SharedHealthStore implements HealthStore {
       }
     }
     return applyTransition(this.#local(key), from, to, changedAt);
+  }
+
+  /**
+   * Calls `listener` whenever another process moves a breaker (the status page and /metrics use it to
+   * show the fleet's state, not only this process's). Returns the function that stops it.
+   */
+  observeRemoteChanges(listener: (change: RemoteBreakerChange) => void): () => void {
+    this.#remoteListeners.add(listener);
+    return () => this.#remoteListeners.delete(listener);
   }
 
   /** Every breaker this process knows, as last seen (for /health and the status page). */
@@ -181,7 +199,7 @@ export class SharedHealthStore implements HealthStore {
     const before = current?.record.state ?? 'closed';
     this.#mirror.set(key, { record: copyHealthRecord(entry.record), changedAt: entry.changedAt });
     if (remote && before !== entry.record.state) {
-      this.#options.onRemoteChange?.({ key, from: before, to: entry.record.state });
+      for (const listener of this.#remoteListeners) listener({ key, from: before, to: entry.record.state });
     }
   }
 }
