@@ -1,7 +1,7 @@
 /**
  * `understudy serve --workers N`: N gateway processes behind one port (node's cluster module; the primary
- * accepts connections and hands them out), sharing breaker state through the primary instead of Redis,
- * and answering /metrics for the whole cluster (see MetricsHub).
+ * accepts connections and hands them out), sharing breaker state and rate-limit counters through the
+ * primary instead of Redis, and answering /metrics for the whole cluster (see MetricsHub).
  * The primary only supervises: it restarts a worker that dies (backing off if workers keep dying young),
  * and on SIGTERM or SIGINT tells every worker to drain and waits for them, killing stragglers after a
  * grace period.
@@ -11,11 +11,15 @@ import { availableParallelism } from 'node:os';
 import type { HealthStore } from '../../resilience/health-store.ts';
 import { MetricsHub } from '../metrics/cluster-metrics.ts';
 import { HealthHub, IpcHealthStore } from './ipc-health-store.ts';
+import { IpcRateLimitStore, RateLimitHub } from './ipc-rate-limit-store.ts';
+import type { RateLimitStore } from './rate-limit-store.ts';
 
 /** What each worker gets from the cluster: pass it to `startGateway`. */
 export interface ClusterWorkerState {
   /** Breaker state shared with the other workers through the primary. */
   healthStore: HealthStore;
+  /** Rate-limit counters kept in the primary, so a key's limit holds for the whole cluster. */
+  rateLimitStore: RateLimitStore;
 }
 
 /** Options of `startCluster`. */
@@ -40,7 +44,7 @@ export interface StartClusterOptions {
  * @example
  * process.exitCode = await startCluster({
  *   workers: 4,
- *   startWorker: ({ healthStore }) => serveUntilSignal({ ...options, healthStore }),
+ *   startWorker: ({ healthStore, rateLimitStore }) => serveUntilSignal({ ...options, healthStore, rateLimitStore }),
  * });
  */
 export async function startCluster(options: StartClusterOptions): Promise<number> {
@@ -55,10 +59,11 @@ async function runWorker(options: StartClusterOptions): Promise<number> {
   process.on('SIGTERM', ignore);
   process.on('SIGINT', ignore);
   const healthStore = new IpcHealthStore();
-  const result = await options.startWorker({ healthStore });
+  const rateLimitStore = new IpcRateLimitStore();
+  const result = await options.startWorker({ healthStore, rateLimitStore });
   process.off('SIGTERM', ignore);
   process.off('SIGINT', ignore);
-  await healthStore.close();
+  await Promise.all([healthStore.close(), rateLimitStore.close()]);
   // The IPC channel keeps a worker alive; let go of it so the process ends once the gateway has closed.
   cluster.worker?.disconnect();
   return typeof result === 'number' ? result : 0;
@@ -70,6 +75,7 @@ function runPrimary(options: StartClusterOptions): Promise<number> {
   const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
   const hub = new HealthHub();
   const metricsHub = new MetricsHub();
+  const limits = new RateLimitHub();
   const startedAt = new Map<Worker, number>();
   let stopping = false;
   let failedCode = 0;
@@ -80,6 +86,7 @@ function runPrimary(options: StartClusterOptions): Promise<number> {
     startedAt.set(worker, Date.now());
     hub.serve(worker);
     metricsHub.serve(worker);
+    limits.serve(worker);
   };
 
   return new Promise<number>((resolve) => {

@@ -27,7 +27,7 @@ const code = await startCluster({
   workers: workers ?? 2,
   drainTimeoutMs: 5000,
   log: (line) => process.stdout.write(`log ${line}\n`),
-  async startWorker({ healthStore }) {
+  async startWorker({ healthStore, rateLimitStore }) {
     const events = new EventEmitter<GatewayEventMap>();
     const metrics = createGatewayMetrics(events, { processMetrics: false });
     const breaker = new CircuitBreaker({
@@ -41,6 +41,10 @@ const code = await startCluster({
       const key = url.searchParams.get('key') ?? 'm';
       if (url.pathname === '/fail') await breaker.onFailure(key, 'server');
       if (url.pathname === '/emit') events.emit('request-finished', finished());
+      if (url.pathname === '/hit') {
+        res.end(JSON.stringify(await rateLimitStore.hit('rpm:k', 60_000, 1, 5)));
+        return;
+      }
       const record = await healthStore.get(key);
       res.end(
         JSON.stringify({ pid: process.pid, state: record?.state ?? 'none', admit: await breaker.admit(key) }),

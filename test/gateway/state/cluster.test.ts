@@ -55,9 +55,11 @@ class RunningCluster {
   }
 }
 
-async function ask(port: number, path: string): Promise<{ pid: number; state: string; admit: string }> {
+type WorkerAnswer = { pid: number; state: string; admit: string };
+
+async function ask<T = WorkerAnswer>(port: number, path: string): Promise<T> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);
-  return (await response.json()) as { pid: number; state: string; admit: string };
+  return (await response.json()) as T;
 }
 
 describe('startCluster (real forked workers)', () => {
@@ -98,6 +100,13 @@ describe('startCluster (real forked workers)', () => {
       `breaker propagation between cluster workers: ${(performance.now() - started).toFixed(2)} ms`,
     );
     expect(seen).toEqual({ pid: b.pid, state: 'open', admit: 'skip' });
+
+    // One rate limit for the cluster: 5 per minute, whichever worker counts.
+    const hits: boolean[] = [];
+    for (let i = 0; i < 8; i++) {
+      hits.push((await ask<{ allowed: boolean }>(i % 2 === 0 ? a.control : b.control, '/hit')).allowed);
+    }
+    expect(hits).toEqual([true, true, true, true, true, false, false, false]);
 
     // /metrics on the shared port answers for every worker, whichever one takes the scrape.
     for (let i = 0; i < 2; i++) await ask(a.control, '/emit');
