@@ -36,6 +36,8 @@ export { type ToAISDKOptions, toAISDK } from './interop/ai-sdk/to-ai-sdk.ts';
 // Data
 export * from './messages.ts';
 export { AnthropicModel, type AnthropicModelOptions } from './models/anthropic/model.ts';
+export { BedrockConverseModel, type BedrockConverseModelOptions } from './models/bedrock/model.ts';
+export type { AwsCredentialSource, AwsCredentials } from './models/bedrock/signing.ts';
 // Fallback and the attempt engine
 export { FallbackModel, type FallbackModelOptions } from './models/fallback.ts';
 export { FallbackExceptionGroup, ResponseRejected } from './models/fallback-errors.ts';
@@ -61,6 +63,8 @@ export {
   type ToolDefinition,
 } from './models/model.ts';
 export { OpenAIChatModel, type OpenAIChatModelOptions } from './models/openai-chat/model.ts';
+// More protocols
+export { OpenAIResponsesModel, type OpenAIResponsesModelOptions } from './models/openai-responses/model.ts';
 export { ResponseBuilder } from './models/response-builder.ts';
 export { ResponseStream } from './models/response-stream.ts';
 export { TestModel } from './models/test.ts';

@@ -15,6 +15,7 @@ import {
   type Model,
   type ModelRequestParameters,
   type StreamedResponse,
+  upstreamBreakerKey,
 } from '../model.ts';
 import { CallSignal } from '../openai-responses/call-signal.ts';
 import { ResponseBuilder } from '../response-builder.ts';
@@ -60,6 +61,10 @@ export class BedrockConverseModel implements Model {
   private readonly provider: Provider;
   private readonly options: BedrockConverseModelOptions;
   private readonly env: Record<string, string | undefined>;
+
+  get breakerKey(): string {
+    return upstreamBreakerKey(this.provider.name, this.modelName, this.provider.baseUrl);
+  }
 
   constructor(modelName: string, options: BedrockConverseModelOptions = {}) {
     this.modelName = modelName;

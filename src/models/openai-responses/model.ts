@@ -12,6 +12,7 @@ import {
   type Model,
   type ModelRequestParameters,
   type StreamedResponse,
+  upstreamBreakerKey,
 } from '../model.ts';
 import { ResponseBuilder } from '../response-builder.ts';
 import { ResponseStream } from '../response-stream.ts';
@@ -47,6 +48,10 @@ export class OpenAIResponsesModel implements Model {
   readonly system: string;
   readonly settings: ModelSettings | undefined;
   private readonly provider: Provider;
+
+  get breakerKey(): string {
+    return upstreamBreakerKey(this.provider.name, this.modelName, this.provider.baseUrl);
+  }
 
   constructor(modelName: string, options: OpenAIResponsesModelOptions) {
     this.modelName = modelName;
