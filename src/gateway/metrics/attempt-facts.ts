@@ -4,7 +4,12 @@
  */
 import type { Attempt } from '../../messages.ts';
 
-/** `provider:model` of an attempt, the form routes and `servedModel` use. */
+/**
+ * `provider:model` of an attempt, the form routes and `servedModel` use.
+ *
+ * @example
+ * attemptModelId({ providerName: 'openai', modelName: 'gpt-4o', ... }); // 'openai:gpt-4o'
+ */
 export function attemptModelId(attempt: Attempt): string {
   const prefix = `${attempt.providerName}:`;
   return attempt.modelName.startsWith(prefix) || attempt.providerName === ''

@@ -25,7 +25,12 @@ export interface BreakerPosition {
   until: number;
 }
 
-/** A closed breaker that has seen nothing. */
+/**
+ * A closed breaker that has seen nothing.
+ *
+ * @example
+ * freshHealthRecord().record.state; // 'closed'
+ */
 export function freshHealthRecord(): VersionedHealthRecord {
   return {
     record: { state: 'closed', consecutiveFailures: 0, until: 0, lastFailureAt: 0, recent: [] },
@@ -97,7 +102,12 @@ export function applyTransition(
   return true;
 }
 
-/** A deep copy, so callers can never change a store's record through what it returned. */
+/**
+ * A deep copy, so callers can never change a store's record through what it returned.
+ *
+ * @example
+ * return copyHealthRecord(entry.record);
+ */
 export function copyHealthRecord(record: HealthRecord): HealthRecord {
   return {
     state: record.state,
@@ -108,7 +118,12 @@ export function copyHealthRecord(record: HealthRecord): HealthRecord {
   };
 }
 
-/** Checks the shape of a record that arrived from another process (IPC or Redis): never trust, verify. */
+/**
+ * Checks the shape of a record that arrived from another process (IPC or Redis): never trust, verify.
+ *
+ * @example
+ * if (isVersionedHealthRecord(message.entry)) mirror.set(message.key, message.entry);
+ */
 export function isVersionedHealthRecord(value: unknown): value is VersionedHealthRecord {
   if (typeof value !== 'object' || value === null) return false;
   const { record, changedAt } = value as { record?: unknown; changedAt?: unknown };

@@ -125,7 +125,12 @@ export interface IpcChannel {
   on(event: 'disconnect', listener: () => void): unknown;
 }
 
-/** The worker's side of `HealthHub`, as a `SharedHealthStore` backend. */
+/**
+ * The worker's side of `HealthHub`, as a `SharedHealthStore` backend.
+ *
+ * @example
+ * const store = new SharedHealthStore(new IpcHealthBackend(process, { timeoutMs: 200 }));
+ */
 export class IpcHealthBackend implements HealthBackend {
   readonly #channel: IpcChannel;
   readonly #timeoutMs: number;

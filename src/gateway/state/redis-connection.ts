@@ -45,7 +45,12 @@ export function openRedis(
   return client;
 }
 
-/** True when the client is connected and ready for commands; otherwise local state answers. */
+/**
+ * True when the client is connected and ready for commands; otherwise local state answers.
+ *
+ * @example
+ * const decision = isRedisReady(redis) ? await viaRedis() : locally();
+ */
 export function isRedisReady(client: Redis): boolean {
   return client.status === 'ready';
 }
