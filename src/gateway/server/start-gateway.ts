@@ -53,6 +53,13 @@ export interface StartGatewayOptions {
   watchConfig?: boolean;
   /** Operator log lines; default stderr. */
   log?: (line: string) => void;
+  /**
+   * A client must finish sending its headers within this (ms), or its connection is closed: a slowloris
+   * client cannot hold a socket. Default 10 s.
+   */
+  headersTimeoutMs?: number;
+  /** A client must finish sending its whole request (headers and body) within this (ms). Default 30 s. */
+  requestTimeoutMs?: number;
 }
 
 export interface Gateway {
@@ -114,7 +121,17 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
 
   let context: GatewayContext = buildContext(config, shared);
   const handler = createGatewayHandler(() => context);
-  const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+  // Only the request's arrival is bounded: a long streamed answer is not, whatever its length.
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout);
+  const serverOptions = {
+    keepAliveTimeout: 65_000,
+    headersTimeout,
+    requestTimeout,
+    // Node checks these deadlines on this interval (30 s by default, which would let a slow client stay).
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2))),
+  };
+  const server: Server = createServer(serverOptions, (req, res) => {
     void handler(req, res);
   });
   await new Promise<void>((resolve, reject) => {
