@@ -13,6 +13,7 @@ import type { Attempt, AttemptOutcome, ModelResponse } from '../messages.ts';
 import type { Model } from '../models/model.ts';
 import { withCost } from '../pricing/price.ts';
 import { type ModelSettings, mergeSettings } from '../settings.ts';
+import { ChainState, makeAttempt } from './chain-state.ts';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
 import { classifyError, type ErrorClass, retryAfterOf, statusCodeOf } from './classify.ts';
 import { type AttemptDeadline, CallDeadline } from './deadline.ts';
@@ -385,41 +386,6 @@ export class AttemptEngine {
   }
 }
 
-/** The state of one call's chain: its deadline, its trace, its errors. */
-export class ChainState {
-  readonly deadline: CallDeadline;
-  readonly attempts: Attempt[] = [];
-  readonly errors: unknown[] = [];
-  rejected = 0;
-  rejectedCost: number | undefined;
-  tried = 0;
-  pendingFallback: { from: string; error: unknown } | undefined;
-
-  constructor(deadline: CallDeadline) {
-    this.deadline = deadline;
-  }
-}
-
 function asKind(kind: ErrorClass) {
   return kind === 'aborted' ? 'unknown' : kind;
-}
-
-function makeAttempt(
-  model: Model,
-  outcome: AttemptOutcome,
-  startedAt: number,
-  now: number,
-  extra: Partial<Attempt>,
-): Attempt {
-  const attempt: Attempt = {
-    modelName: model.modelName,
-    providerName: model.system,
-    outcome,
-    startedAt,
-    durationMs: now - startedAt,
-  };
-  for (const [name, value] of Object.entries(extra)) {
-    if (value !== undefined) (attempt as unknown as Record<string, unknown>)[name] = value;
-  }
-  return attempt;
 }

@@ -20,8 +20,8 @@ import type {
   BegunAttempt,
   ChainConditions,
   ChainOutcome,
-  ChainState,
 } from './attempt-engine.ts';
+import type { ChainState } from './chain-state.ts';
 import { sleep } from './retry.ts';
 
 /** One attempt in the race. `settled` never rejects: it says how the attempt ended. */

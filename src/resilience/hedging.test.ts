@@ -93,7 +93,7 @@ describe('hedged requests', () => {
       ['b', 'ok', 200, 50],
     ]);
     expect(a.signals[0]?.aborted).toBe(true);
-    expect((a.signals[0]?.reason as DOMException).name).toBe('AbortError');
+    expect((a.signals[0]!.reason as DOMException).name).toBe('AbortError');
     expect(b.signals[0]?.aborted).toBe(false);
   });
 
