@@ -8,8 +8,8 @@
  * const stream = await model.requestStream(messages, { thinking: 'low' });
  * for await (const event of stream) console.log(event.kind);
  */
-import { ModelAPIError } from '../../errors/index.ts';
-import { postJson, readBodyText } from '../../http/client.ts';
+import { CallSignal, type CallSignalOptions } from '../../http/call-signal.ts';
+import { postJson, readBodyText, type UpstreamRequest, type UpstreamResponse } from '../../http/client.ts';
 import type { ModelMessage, ModelResponse } from '../../messages.ts';
 import type { Provider } from '../../providers/provider.ts';
 import { type ModelSettings, mergeSettings } from '../../settings.ts';
@@ -28,6 +28,10 @@ import { mapAnthropicFinishReason } from './map-finish-reason.ts';
 import { mapUsage, startBlock } from './map-response.ts';
 import { buildRequestBody } from './request-body.ts';
 import { anthropicStreamEvents } from './stream.ts';
+
+const TIMEOUT_WORDING: CallSignalOptions = {
+  timeoutMessage: (ms) => `Anthropic call timed out after ${ms} ms`,
+};
 
 /** Options of `new AnthropicModel(name, { provider, settings })`. */
 export interface AnthropicModelOptions {
@@ -67,13 +71,18 @@ export class AnthropicModel implements Model {
     params: ModelRequestParameters = defaultRequestParameters(),
   ): Promise<ModelResponse> {
     const merged = mergeSettings(this.settings, settings);
-    const call = new CallSignal(this.modelName, merged);
+    const call = new CallSignal(this.modelName, merged, TIMEOUT_WORDING);
     try {
-      const response = await this.send(messages, merged, params, false, call.signal);
-      const text = await readBodyText(response, this.modelName, call.signal);
+      // Built outside the failure mapping: a UserError (a missing key) is not an upstream failure.
+      const upstream = await this.upstreamRequest(messages, merged, params, false, call.signal);
+      let text: string;
+      try {
+        const response = await postJson(upstream);
+        text = await readBodyText(response, this.modelName, call.signal);
+      } catch (error) {
+        throw call.mapFailure(error);
+      }
       return this.processResponse(text);
-    } catch (error) {
-      throw call.mapError(error);
     } finally {
       call.dispose();
     }
@@ -85,15 +94,19 @@ export class AnthropicModel implements Model {
     params: ModelRequestParameters = defaultRequestParameters(),
   ): Promise<StreamedResponse> {
     const merged = mergeSettings(this.settings, settings);
-    // cancel() and an early break abort this controller, which closes the upstream connection.
-    const cancel = new AbortController();
-    const call = new CallSignal(this.modelName, merged, cancel.signal);
-    let response: Awaited<ReturnType<typeof postJson>>;
+    // cancel() and an early break abort the call's controller, which closes the upstream connection.
+    const call = new CallSignal(this.modelName, merged, TIMEOUT_WORDING);
+    let response: UpstreamResponse;
     try {
-      response = await this.send(messages, merged, params, true, call.signal);
+      const upstream = await this.upstreamRequest(messages, merged, params, true, call.signal);
+      try {
+        response = await postJson(upstream);
+      } catch (error) {
+        throw call.mapFailure(error);
+      }
     } catch (error) {
       call.dispose();
-      throw call.mapError(error);
+      throw error;
     }
     const builder = new ResponseBuilder(this.modelName, this.system);
     const events = async function* () {
@@ -103,21 +116,21 @@ export class AnthropicModel implements Model {
           signal: call.signal,
         });
       } catch (error) {
-        throw call.mapError(error);
+        throw call.mapFailure(error);
       } finally {
         call.dispose();
       }
     };
-    return new ResponseStream(builder, events(), cancel);
+    return new ResponseStream(builder, events(), call.controller);
   }
 
-  private async send(
+  private async upstreamRequest(
     messages: ModelMessage[],
     settings: ModelSettings,
     params: ModelRequestParameters,
     stream: boolean,
-    signal: AbortSignal | undefined,
-  ) {
+    signal: AbortSignal,
+  ): Promise<UpstreamRequest> {
     const body = buildRequestBody(this.modelName, messages, settings, params, stream, this.system);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -125,14 +138,14 @@ export class AnthropicModel implements Model {
       ...(await this.provider.headers()),
       ...settings.extraHeaders,
     };
-    return postJson({
+    return {
       url: this.provider.url('/messages', this.modelName),
       headers,
       body: JSON.stringify(body),
       modelName: this.modelName,
       signal,
       timeouts: this.provider.timeouts,
-    });
+    };
   }
 
   /** A whole (non-streamed) answer goes through the same builder as a stream, block by block. */
@@ -184,52 +197,5 @@ export class AnthropicModel implements Model {
     builder.rawFinishReason = stopReason;
     builder.finishReason = mapAnthropicFinishReason(stopReason);
     return builder.snapshot();
-  }
-}
-
-/**
- * The signal one call runs under: the caller's `signal`, the adapter's own cancel signal (streams) and,
- * when a bare adapter is given `settings.timeout`, a deadline. The deadline firing is reported as a
- * `ModelAPIError` of kind `timeout`; the caller's abort keeps its own reason.
- */
-class CallSignal {
-  readonly signal: AbortSignal | undefined;
-  private readonly modelName: string;
-  private readonly timeoutMs: number | undefined;
-  private readonly deadline: AbortController | undefined;
-  private readonly timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(modelName: string, settings: ModelSettings, cancel?: AbortSignal) {
-    this.modelName = modelName;
-    const signals: AbortSignal[] = [];
-    if (settings.signal) signals.push(settings.signal);
-    if (cancel) signals.push(cancel);
-    if (settings.timeout !== undefined) {
-      this.timeoutMs = settings.timeout;
-      // A timer we clear ourselves rather than AbortSignal.timeout: it must not outlive the call.
-      const deadline = new AbortController();
-      this.deadline = deadline;
-      this.timer = setTimeout(
-        () => deadline.abort(new DOMException('deadline exceeded', 'TimeoutError')),
-        settings.timeout,
-      );
-      signals.push(deadline.signal);
-    }
-    this.signal =
-      signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
-  }
-
-  mapError(error: unknown): unknown {
-    if (this.deadline?.signal.aborted && error === this.deadline.signal.reason) {
-      return new ModelAPIError(this.modelName, `Anthropic call timed out after ${this.timeoutMs} ms`, {
-        kind: 'timeout',
-        cause: error,
-      });
-    }
-    return error;
-  }
-
-  dispose(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
   }
 }

@@ -5,6 +5,7 @@
  * token when AWS_BEARER_TOKEN_BEDROCK is set; streams are AWS's binary event stream.
  */
 import { ModelHTTPError } from '../../errors/index.ts';
+import { CallSignal } from '../../http/call-signal.ts';
 import { postJson, readBodyText, type UpstreamRequest, type UpstreamResponse } from '../../http/client.ts';
 import type { ModelMessage, ModelResponse } from '../../messages.ts';
 import { createProvider } from '../../providers/create-provider.ts';
@@ -17,7 +18,6 @@ import {
   type StreamedResponse,
   upstreamBreakerKey,
 } from '../model.ts';
-import { CallSignal } from '../openai-responses/call-signal.ts';
 import { ResponseBuilder } from '../response-builder.ts';
 import { ResponseStream } from '../response-stream.ts';
 import { converseResponseSchema } from './api.ts';

@@ -7,8 +7,8 @@
  * const model = new GoogleModel('gemini-2.5-flash', { provider: createProvider('google-gla') });
  * const response = await model.request([{ kind: 'request', parts: [userPrompt('Hello')] }], { maxTokens: 100 });
  */
-import { ModelAPIError } from '../../errors/index.ts';
-import { postJson, readBodyText } from '../../http/client.ts';
+import { CallSignal, type CallSignalOptions } from '../../http/call-signal.ts';
+import { postJson, readBodyText, type UpstreamRequest, type UpstreamResponse } from '../../http/client.ts';
 import type { ModelMessage, ModelResponse } from '../../messages.ts';
 import type { Provider } from '../../providers/provider.ts';
 import { type ModelSettings, mergeSettings } from '../../settings.ts';
@@ -24,6 +24,10 @@ import { ResponseStream } from '../response-stream.ts';
 import { buildRequestBody } from './request-body.ts';
 import { GoogleResponseReader } from './response-reader.ts';
 import { googleStreamEvents, parseGenerateContent } from './stream.ts';
+
+const TIMEOUT_WORDING: CallSignalOptions = {
+  timeoutMessage: (ms) => `Gemini call timed out after ${ms} ms`,
+};
 
 /**
  * What a GoogleModel needs besides its name.
@@ -70,10 +74,17 @@ export class GoogleModel implements Model {
     params: ModelRequestParameters = defaultRequestParameters(),
   ): Promise<ModelResponse> {
     const merged = mergeSettings(this.settings, settings);
-    const call = callSignal(merged, this.modelName);
+    const call = new CallSignal(this.modelName, merged, TIMEOUT_WORDING);
     try {
-      const response = await this.post(':generateContent', messages, merged, params, call.signal);
-      const text = await readBodyText(response, this.modelName, call.signal);
+      // Built outside the failure mapping: a UserError (a missing key) is not an upstream failure.
+      const upstream = await this.upstreamRequest(':generateContent', messages, merged, params, call.signal);
+      let text: string;
+      try {
+        const response = await postJson(upstream);
+        text = await readBodyText(response, this.modelName, call.signal);
+      } catch (error) {
+        throw call.mapFailure(error);
+      }
       const reader = new GoogleResponseReader(new ResponseBuilder(this.modelName, this.system));
       // Drain the events: the non-stream path applies exactly the stream's processing.
       for (const _ of reader.consume(parseGenerateContent(text, this.modelName, false)));
@@ -81,8 +92,6 @@ export class GoogleModel implements Model {
       if (withheld) throw withheld;
       for (const _ of reader.builder.endAll());
       return reader.builder.snapshot();
-    } catch (error) {
-      throw call.mapError(error);
     } finally {
       call.dispose();
     }
@@ -94,15 +103,20 @@ export class GoogleModel implements Model {
     params: ModelRequestParameters = defaultRequestParameters(),
   ): Promise<StreamedResponse> {
     const merged = mergeSettings(this.settings, settings);
-    // `cancel()` on the stream aborts this controller, which closes the upstream socket.
-    const abort = new AbortController();
-    const call = callSignal(merged, this.modelName, abort.signal);
-    let response: Awaited<ReturnType<typeof postJson>>;
+    // `cancel()` on the stream aborts the call's controller, which closes the upstream socket.
+    const call = new CallSignal(this.modelName, merged, TIMEOUT_WORDING);
+    let response: UpstreamResponse;
     try {
-      response = await this.post(':streamGenerateContent?alt=sse', messages, merged, params, call.signal);
+      const endpoint = ':streamGenerateContent?alt=sse';
+      const upstream = await this.upstreamRequest(endpoint, messages, merged, params, call.signal);
+      try {
+        response = await postJson(upstream);
+      } catch (error) {
+        throw call.mapFailure(error);
+      }
     } catch (error) {
       call.dispose();
-      throw call.mapError(error);
+      throw error;
     }
     const builder = new ResponseBuilder(this.modelName, this.system);
     const reader = new GoogleResponseReader(builder);
@@ -111,21 +125,21 @@ export class GoogleModel implements Model {
       try {
         yield* googleStreamEvents(response.body, reader, modelName, call.signal);
       } catch (error) {
-        throw call.mapError(error);
+        throw call.mapFailure(error);
       } finally {
         call.dispose();
       }
     }
-    return new ResponseStream(builder, events(), abort);
+    return new ResponseStream(builder, events(), call.controller);
   }
 
-  private async post(
+  private async upstreamRequest(
     endpoint: string,
     messages: ModelMessage[],
     settings: ModelSettings,
     params: ModelRequestParameters,
-    signal: AbortSignal | undefined,
-  ) {
+    signal: AbortSignal,
+  ): Promise<UpstreamRequest> {
     const body = buildRequestBody(messages, settings, params, {
       modelName: this.modelName,
       providerName: this.system,
@@ -135,53 +149,13 @@ export class GoogleModel implements Model {
       ...(await this.provider.headers()),
       ...settings.extraHeaders,
     };
-    return postJson({
+    return {
       url: this.provider.url(`/models/${this.modelName}${endpoint}`, this.modelName),
       headers,
       body: JSON.stringify(body),
       modelName: this.modelName,
       signal,
       timeouts: this.provider.timeouts,
-    });
+    };
   }
-}
-
-interface CallSignal {
-  signal: AbortSignal | undefined;
-  /** Turns the abort caused by `settings.timeout` into a `ModelAPIError` of kind `timeout`. */
-  mapError(error: unknown): unknown;
-  dispose(): void;
-}
-
-/**
- * The signal one call runs under: the caller's, plus `settings.timeout` when a bare adapter is given one
- * (a FallbackModel owns the deadline itself and passes only a signal), plus the stream's own cancel.
- */
-function callSignal(settings: ModelSettings, modelName: string, cancel?: AbortSignal): CallSignal {
-  const deadline = settings.timeout !== undefined ? new AbortController() : undefined;
-  const timer =
-    deadline &&
-    setTimeout(() => deadline.abort(new DOMException('timed out', 'TimeoutError')), settings.timeout);
-  // A stream nobody reads must not hold the process open; the socket does that while a call is live.
-  timer?.unref();
-  const signals = [settings.signal, deadline?.signal, cancel].filter(
-    (s): s is AbortSignal => s !== undefined,
-  );
-  const signal = signals.length <= 1 ? signals[0] : AbortSignal.any(signals);
-  return {
-    signal,
-    mapError(error) {
-      const callerAborted = settings.signal?.aborted || cancel?.aborted;
-      if (deadline?.signal.aborted && !callerAborted) {
-        return new ModelAPIError(modelName, `Gemini call timed out after ${settings.timeout} ms`, {
-          kind: 'timeout',
-          cause: error,
-        });
-      }
-      return error;
-    },
-    dispose() {
-      if (timer) clearTimeout(timer);
-    },
-  };
 }

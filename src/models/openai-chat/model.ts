@@ -3,14 +3,8 @@
  * OpenRouter, Mistral, xAI, Cerebras, Ollama, ...). The provider supplies URL and auth; this class
  * speaks the protocol.
  */
-import { ModelAPIError } from '../../errors/index.ts';
-import {
-  postJson,
-  readBodyText,
-  transportError,
-  type UpstreamRequest,
-  type UpstreamResponse,
-} from '../../http/client.ts';
+import { CallSignal } from '../../http/call-signal.ts';
+import { postJson, readBodyText, type UpstreamRequest, type UpstreamResponse } from '../../http/client.ts';
 import type { ModelMessage, ModelResponse } from '../../messages.ts';
 import type { Provider } from '../../providers/provider.ts';
 import { type ModelSettings, mergeSettings } from '../../settings.ts';
@@ -74,15 +68,21 @@ export class OpenAIChatModel implements Model {
     settings?: ModelSettings,
     params?: ModelRequestParameters,
   ): Promise<ModelResponse> {
-    const call = this.startCall(settings);
-    // Built outside the try: a UserError (missing key, unsendable content) is not an upstream failure.
-    const upstream = await this.upstreamRequest(messages, call, params, false);
+    const merged = mergeSettings(this.settings, settings);
+    const call = new CallSignal(this.modelName, merged);
     try {
-      const response = await postJson(upstream);
-      const text = await readBodyText(response, this.modelName, call.signal);
+      // Built outside the failure mapping: a UserError (missing key, unsendable content) is not an upstream failure.
+      const upstream = await this.upstreamRequest(messages, merged, call, params, false);
+      let text: string;
+      try {
+        const response = await postJson(upstream);
+        text = await readBodyText(response, this.modelName, call.signal);
+      } catch (error) {
+        throw call.mapFailure(error);
+      }
       return this.parseCompletion(text);
-    } catch (error) {
-      throw call.mapFailure(error);
+    } finally {
+      call.dispose();
     }
   }
 
@@ -91,13 +91,19 @@ export class OpenAIChatModel implements Model {
     settings?: ModelSettings,
     params?: ModelRequestParameters,
   ): Promise<StreamedResponse> {
-    const call = this.startCall(settings);
-    const upstream = await this.upstreamRequest(messages, call, params, true);
+    const merged = mergeSettings(this.settings, settings);
+    const call = new CallSignal(this.modelName, merged);
     let response: UpstreamResponse;
     try {
-      response = await postJson(upstream);
+      const upstream = await this.upstreamRequest(messages, merged, call, params, true);
+      try {
+        response = await postJson(upstream);
+      } catch (error) {
+        throw call.mapFailure(error);
+      }
     } catch (error) {
-      throw call.mapFailure(error);
+      call.dispose();
+      throw error;
     }
     const builder = new ResponseBuilder(this.modelName, this.provider.name);
     const events = chatCompletionEvents({
@@ -107,19 +113,20 @@ export class OpenAIChatModel implements Model {
       modelName: this.modelName,
       mapReadFailure: call.mapFailure,
     });
-    return new ResponseStream(builder, events, call.controller);
+    return new ResponseStream(builder, disposeAfter(events, call), call.controller);
   }
 
   private async upstreamRequest(
     messages: ModelMessage[],
-    call: Call,
+    settings: ModelSettings,
+    call: CallSignal,
     params: ModelRequestParameters | undefined,
     stream: boolean,
   ): Promise<UpstreamRequest> {
     const body = buildRequestBody({
       modelName: this.modelName,
       messages,
-      settings: call.settings,
+      settings,
       params: params ?? defaultRequestParameters(),
       stream,
       maxTokensField: MAX_COMPLETION_TOKENS_HOSTS.has(this.provider.name)
@@ -131,7 +138,7 @@ export class OpenAIChatModel implements Model {
       'content-type': 'application/json',
       accept: stream ? 'text/event-stream' : 'application/json',
       ...(await this.provider.headers()),
-      ...call.settings.extraHeaders,
+      ...settings.extraHeaders,
     };
     return {
       url: this.provider.url('/chat/completions', this.modelName),
@@ -169,44 +176,13 @@ export class OpenAIChatModel implements Model {
     for (const _ of builder.endAll());
     return builder.snapshot();
   }
-
-  /**
-   * One call's settings and cancellation. The upstream signal combines the caller's signal, our own
-   * controller (`cancel()` on a stream) and, for a bare adapter given `settings.timeout`, a deadline.
-   */
-  private startCall(callSettings: ModelSettings | undefined): Call {
-    const settings = mergeSettings(this.settings, callSettings);
-    const controller = new AbortController();
-    const deadline = settings.timeout !== undefined ? AbortSignal.timeout(settings.timeout) : undefined;
-    const sources = [controller.signal];
-    if (settings.signal) sources.push(settings.signal);
-    if (deadline) sources.push(deadline);
-    const signal = AbortSignal.any(sources);
-    const callerSignal = settings.signal;
-    const modelName = this.modelName;
-    const mapFailure = (error: unknown): unknown => {
-      // The caller's abort is the caller's decision: hand its reason back untouched.
-      if (callerSignal?.aborted) return callerSignal.reason;
-      // A provider error that arrived before the deadline stays what it was.
-      if (deadline?.aborted && !(error instanceof ModelAPIError)) {
-        return new ModelAPIError(
-          modelName,
-          `${modelName}: no answer within the ${settings.timeout} ms timeout`,
-          {
-            kind: 'timeout',
-            cause: error,
-          },
-        );
-      }
-      return transportError(error, modelName, signal);
-    };
-    return { settings, controller, signal, mapFailure };
-  }
 }
 
-interface Call {
-  settings: ModelSettings;
-  controller: AbortController;
-  signal: AbortSignal;
-  mapFailure: (error: unknown) => unknown;
+/** Clears the call's deadline timer once the stream has ended, however it ended. */
+async function* disposeAfter<T>(events: AsyncGenerator<T>, call: CallSignal): AsyncGenerator<T> {
+  try {
+    yield* events;
+  } finally {
+    call.dispose();
+  }
 }

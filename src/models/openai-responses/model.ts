@@ -3,6 +3,7 @@
  * carries reasoning (encrypted, with summaries) across a stateless history. The provider supplies URL and
  * auth; this class speaks the protocol.
  */
+import { CallSignal } from '../../http/call-signal.ts';
 import { postJson, readBodyText, type UpstreamRequest, type UpstreamResponse } from '../../http/client.ts';
 import type { ModelMessage, ModelResponse } from '../../messages.ts';
 import type { Provider } from '../../providers/provider.ts';
@@ -17,7 +18,6 @@ import {
 import { ResponseBuilder } from '../response-builder.ts';
 import { ResponseStream } from '../response-stream.ts';
 import { responseSchema } from './api.ts';
-import { CallSignal } from './call-signal.ts';
 import { responsesError } from './errors.ts';
 import { buildRequestBody } from './request-body.ts';
 import { applyResponse, closeItem, newItemState } from './response-items.ts';
