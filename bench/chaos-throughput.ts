@@ -6,7 +6,7 @@
  * Two set-ups, because the generator needs CPU too: `in-process` (server and generator share one
  * event loop — a floor) and `separate` (the server alone in a child process, on its own core).
  *
- * Run: node bench/chaos-throughput.ts [--protocol openai|anthropic|gemini|all] [--seconds 5]
+ * Run: node bench/chaos-throughput.ts [--protocol openai|openai-responses|anthropic|gemini|bedrock|all] [--seconds 5]
  *      [--connections 32] [--pipelining 8] [--mode separate|in-process|both]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -49,6 +49,16 @@ const REQUESTS: Record<ChaosProtocol, { path: string; headers: Record<string, st
     path: '/v1beta/models/gemini-2.5-flash:generateContent',
     headers: { 'content-type': 'application/json', 'x-goog-api-key': 'bench' },
     body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Say hello.' }] }] }),
+  },
+  'openai-responses': {
+    path: '/v1/responses',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', input: 'Say hello.' }),
+  },
+  bedrock: {
+    path: '/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+    body: JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'Say hello.' }] }] }),
   },
 };
 

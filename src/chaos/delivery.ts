@@ -129,16 +129,17 @@ async function deliverStream(d: Delivery): Promise<void> {
     fault?.kind === 'cut-after' ||
     fault?.kind === 'error-frame' ||
     fault?.kind === 'malformed';
+  const encoding = protocol.streamEncoding ?? 'utf8';
   res.writeHead(200, protocol.streamHeaders(d.request));
   if (!midStream && d.firstTokenMs === 0 && d.tokensPerSecond === undefined) {
-    res.end(script.head + script.tokens.join('') + script.tail);
+    res.end(script.head + script.tokens.join('') + script.tail, encoding);
     return;
   }
   // Headers go out at once, as the real services send them before the model's first token.
   res.flushHeaders();
   if (!(await d.pending.wait(res, d.firstTokenMs))) return;
   const gapMs = d.tokensPerSecond === undefined ? 0 : 1000 / d.tokensPerSecond;
-  res.write(script.head);
+  res.write(script.head, encoding);
   const count = script.tokens.length;
   for (let i = 0; i <= count; i++) {
     if (fault && midStream && faultAt(fault, i, count)) {
@@ -152,20 +153,20 @@ async function deliverStream(d: Delivery): Promise<void> {
           else d.req.socket.end();
           return;
         case 'error-frame':
-          res.end(protocol.errorFrame());
+          res.end(protocol.errorFrame(), encoding);
           return;
         case 'malformed': {
           const frame = script.tokens[i] ?? script.tail;
-          res.end(`${frame.slice(0, Math.floor(frame.trimEnd().length / 2))}\n\n`);
+          res.end(`${frame.slice(0, Math.floor(frame.trimEnd().length / 2))}\n\n`, encoding);
           return;
         }
       }
     }
     if (i === count) break;
     if (i > 0 && gapMs > 0 && !(await d.pending.wait(res, gapMs))) return;
-    res.write(script.tokens[i]);
+    res.write(script.tokens[i]!, encoding);
   }
-  res.end(script.tail);
+  res.end(script.tail, encoding);
 }
 
 /** Whether a mid-stream fault fires before token `index` (after `index` tokens were sent). */

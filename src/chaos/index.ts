@@ -1,5 +1,6 @@
 /**
- * `understudy/chaos`: local emulators of the OpenAI, Anthropic and Gemini APIs that fail on command.
+ * `understudy/chaos`: local emulators of the OpenAI (Chat Completions and Responses), Anthropic, Gemini and
+ * AWS Bedrock Converse APIs that fail on command.
  *
  * @example
  * import { startChaosServer } from 'understudy/chaos';

@@ -10,15 +10,19 @@ import { deliver, Pending, sendReply } from './delivery.ts';
 import { type FaultPlan, FaultSpecError } from './fault-spec.ts';
 import { FaultSelector } from './faults.ts';
 import { anthropicProtocol } from './protocols/anthropic.ts';
+import { bedrockProtocol } from './protocols/bedrock.ts';
 import { geminiProtocol } from './protocols/gemini.ts';
 import { openaiProtocol } from './protocols/openai.ts';
+import { openaiResponsesProtocol } from './protocols/openai-responses.ts';
 import type { ChaosProtocol, ChaosRequest, ProtocolEmulator } from './protocols/protocol.ts';
 import { parseScenario, type Scenario, type ScenarioInput } from './scenario.ts';
 
 const PROTOCOLS: Record<ChaosProtocol, ProtocolEmulator> = {
   openai: openaiProtocol,
+  'openai-responses': openaiResponsesProtocol,
   anthropic: anthropicProtocol,
   gemini: geminiProtocol,
+  bedrock: bedrockProtocol,
 };
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -64,7 +68,10 @@ export interface ChaosServerOptions {
 
 /** A running chaos upstream. */
 export interface ChaosServer {
-  /** The base URL a client or adapter is given: `http://127.0.0.1:PORT/v1` (`/v1beta` for gemini). */
+  /**
+   * The base URL a client or adapter is given: `http://127.0.0.1:PORT/v1` (`/v1beta` for gemini; the bare
+   * origin for bedrock, whose adapter appends `/model/{modelId}/converse` itself).
+   */
   url: string;
   port: number;
   protocol: ChaosProtocol;
@@ -89,7 +96,7 @@ export interface ChaosServer {
 export async function startChaosServer(options: ChaosServerOptions): Promise<ChaosServer> {
   const protocol = PROTOCOLS[options.protocol];
   if (!protocol)
-    throw new Error(`unknown chaos protocol '${options.protocol}'; use openai, anthropic or gemini`);
+    throw new Error(`unknown chaos protocol '${options.protocol}'; use ${Object.keys(PROTOCOLS).join(', ')}`);
   const scenario = parseScenario(options.scenario);
   const selector = new FaultSelector(scenario, options.now ? { now: options.now } : {});
   const pending = new Pending(options.hangCapMs ?? DEFAULT_HANG_CAP_MS);

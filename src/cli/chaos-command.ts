@@ -11,10 +11,11 @@ import type { ChaosProtocol } from '../chaos/protocols/protocol.ts';
 import { loadScenarioFile, parseScenario, type Scenario } from '../chaos/scenario.ts';
 import { startChaosServer } from '../chaos/server.ts';
 
-const HELP = `understudy chaos — a local OpenAI / Anthropic / Gemini API that fails on command
+const HELP = `understudy chaos — a local OpenAI / Anthropic / Gemini / Bedrock API that fails on command
 
 Options:
-  --protocol <openai|anthropic|gemini>   the wire protocol (default openai)
+  --protocol <openai|openai-responses|anthropic|gemini|bedrock>
+                                         the wire protocol (default openai)
   --port <n>                             port to listen on (default 0: any free port)
   --host <addr>                          address to listen on (default 127.0.0.1)
   --scenario <file.yaml>                 faults, answers and latency (see examples/chaos/)
@@ -24,7 +25,7 @@ Per request, the header 'x-chaos: <spec>' picks the fault. Fault specs:
   ${FAULT_SYNTAX.join('\n  ')}
 `;
 
-const PROTOCOLS: readonly ChaosProtocol[] = ['openai', 'anthropic', 'gemini'];
+const PROTOCOLS: readonly ChaosProtocol[] = ['openai', 'openai-responses', 'anthropic', 'gemini', 'bedrock'];
 
 /** Where the command writes and what stops it; tests pass their own. */
 export interface ChaosCommandIO {

@@ -8,7 +8,7 @@ import type { Answer, AnswerInput } from '../answers.ts';
 import type { Fault } from '../fault-spec.ts';
 
 /** The wire protocols the chaos server speaks. */
-export type ChaosProtocol = 'openai' | 'anthropic' | 'gemini';
+export type ChaosProtocol = 'openai' | 'openai-responses' | 'anthropic' | 'gemini' | 'bedrock';
 
 /** A status fault, as the protocols receive it. */
 export type StatusFault = Extract<Fault, { kind: 'status' }>;
@@ -56,6 +56,11 @@ export interface ProtocolEmulator {
   /** The prefix of every route, and of the `url` the server reports (`/v1`, `/v1beta`). */
   readonly basePath: string;
   readonly jsonHeaders: string[];
+  /**
+   * How the stream's strings become bytes: `utf8` (SSE, JSON) unless set. A binary protocol (Bedrock's
+   * event stream) holds one byte per character and says `latin1`.
+   */
+  readonly streamEncoding?: 'utf8' | 'latin1';
   /** Headers of a streamed answer (SSE; Gemini without `alt=sse` streams a JSON array). */
   streamHeaders(request: ChaosRequest): string[];
   route(method: string, path: string, query: string): RouteMatch | HttpReply;
