@@ -4,9 +4,9 @@
  * @example
  * handleChat(anthropicMessagesProtocol, req, res, context);
  */
-import { randomBytes } from 'node:crypto';
 import { renderAnthropicError } from '../errors/render-error.ts';
 import type { ChatProtocol } from '../routing/chat-protocol.ts';
+import { responseIdMaker } from '../routing/response-id.ts';
 import { parseMessagesRequest } from './request.ts';
 import { renderMessage } from './response.ts';
 import { AnthropicStreamWriter } from './stream-writer.ts';
@@ -14,7 +14,7 @@ import { AnthropicStreamWriter } from './stream-writer.ts';
 export const anthropicMessagesProtocol: ChatProtocol = {
   api: 'anthropic',
   parse: parseMessagesRequest,
-  newResponseId: () => `msg_${randomBytes(12).toString('base64url')}`,
+  newResponseId: responseIdMaker('msg_'),
   render: (response, served) => renderMessage(response, served),
   streamWriter: (served) => new AnthropicStreamWriter(served),
   renderError: renderAnthropicError,

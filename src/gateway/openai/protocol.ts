@@ -4,9 +4,9 @@
  * @example
  * handleChat(openAIChatProtocol, req, res, context);
  */
-import { randomBytes } from 'node:crypto';
 import { renderOpenAIError } from '../errors/render-error.ts';
 import type { ChatProtocol } from '../routing/chat-protocol.ts';
+import { responseIdMaker } from '../routing/response-id.ts';
 import { parseChatCompletionsRequest } from './request.ts';
 import { renderChatCompletion } from './response.ts';
 import { OpenAIStreamWriter } from './stream-writer.ts';
@@ -14,7 +14,7 @@ import { OpenAIStreamWriter } from './stream-writer.ts';
 export const openAIChatProtocol: ChatProtocol = {
   api: 'openai',
   parse: parseChatCompletionsRequest,
-  newResponseId: () => `chatcmpl-${randomBytes(12).toString('base64url')}`,
+  newResponseId: responseIdMaker('chatcmpl-'),
   render: (response, served, call) => renderChatCompletion(response, served, call.outputToolName),
   streamWriter: (served, call) =>
     new OpenAIStreamWriter(served, { includeUsage: call.includeUsage, outputToolName: call.outputToolName }),
