@@ -33,7 +33,7 @@ describe('understudy chaos', () => {
 
   it('rejects an unknown protocol and an unknown fault with a clear message', async () => {
     await expect(runChaosCommand(['--protocol', 'cohere'])).rejects.toThrow(
-      '--protocol must be one of openai, anthropic, gemini',
+      '--protocol must be one of openai, openai-responses, anthropic, gemini, bedrock',
     );
     await expect(runChaosCommand(['--fault', 'explode'])).rejects.toThrow("unknown fault 'explode'");
   });
