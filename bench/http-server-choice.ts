@@ -53,8 +53,12 @@ async function serve(kind: ServerKind): Promise<number> {
 }
 
 async function measure(kind: ServerKind): Promise<string> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise<number | string>((resolve) => child.once('message', (m) => resolve(m as number | string)));
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number | string>((resolve) =>
+    child.once('message', (m) => resolve(m as number | string)),
+  );
   if (typeof port === 'string') {
     child.kill();
     return `| ${kind} | skipped: ${port} | | | |`;
@@ -72,10 +76,13 @@ if (process.argv[2] === '--serve') {
   const kind = process.argv[3] as ServerKind;
   serve(kind).then(
     (port) => process.send?.(port),
-    (error: unknown) => process.send?.(error instanceof Error ? error.message.split('\n')[0]! : String(error)),
+    (error: unknown) =>
+      process.send?.(error instanceof Error ? error.message.split('\n')[0]! : String(error)),
   );
 } else {
-  console.log('| server | p50 / p99 ms at 1,000 req/s | p50 / p99 ms at 4,000 req/s | req/s achieved at 4,000 | failed |');
+  console.log(
+    '| server | p50 / p99 ms at 1,000 req/s | p50 / p99 ms at 4,000 req/s | req/s achieved at 4,000 | failed |',
+  );
   console.log('| --- | --- | --- | --- | --- |');
   for (const kind of ['node:http', 'hono', 'fastify'] as const) console.log(await measure(kind));
 }

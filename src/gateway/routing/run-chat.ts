@@ -6,6 +6,7 @@
  * with the protocol's error frame, never a clean end with tokens missing.
  */
 import { performance } from 'node:perf_hooks';
+import { UserError } from '../../errors/index.ts';
 import type { Attempt, ModelResponse } from '../../messages.ts';
 import type { StreamedResponse } from '../../models/model.ts';
 import { priceOf } from '../../pricing/price.ts';
@@ -13,7 +14,7 @@ import type { RequestUsage } from '../../usage.ts';
 import type { ClientIdentity } from '../auth/client-keys.ts';
 import { chargeOutputTokens, enforceRequestLimits } from '../auth/rate-limits.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { safeHeaderValue } from '../errors/scrub.ts';
+import { safeHeaderValue, scrubSecrets } from '../errors/scrub.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { RequestFinished } from '../events.ts';
 import type { GatewayContext } from '../server/context.ts';
@@ -92,7 +93,7 @@ export async function runChat(
       response = await chain.model.request(call.messages, call.settings, call.params);
     } catch (error) {
       if (abort.signal.aborted) return closedByClient(record);
-      throw toGatewayError(error, chain.modelIds);
+      throw upstreamFailure(error, chain.modelIds);
     }
     const usage = priced(response, context.registry);
     const served = servedModel(protocol, response.providerName, response.modelName);
@@ -144,7 +145,7 @@ async function runStream(
     first = await iterator.next();
   } catch (error) {
     if (signal.aborted) return closedByClient(record);
-    throw toGatewayError(error, modelIds);
+    throw upstreamFailure(error, modelIds);
   }
   const served = servedModel(protocol, stream.providerName, stream.modelName);
   const attempts = stream.get().attempts ?? [];
@@ -180,6 +181,21 @@ async function runStream(
   finishRecord(record, served.modelId, final.attempts ?? attempts, usage);
   res.end(writer.finish({ ...final, usage }));
   void chargeOutputTokens(context.rateLimitStore, client, usage.outputTokens).catch(() => {});
+}
+
+/**
+ * A UserError from a model call is the gateway's own configuration at fault (an upstream key variable
+ * not set): not the client's mistake, so a 502 rather than the 400 a UserError means elsewhere.
+ */
+function upstreamFailure(error: unknown, modelIds: readonly string[]): GatewayError {
+  if (error instanceof UserError) {
+    return new GatewayError(
+      502,
+      'upstream_failed',
+      `The gateway cannot call this model: ${scrubSecrets(error.message)}`,
+    );
+  }
+  return toGatewayError(error, modelIds);
 }
 
 function kindOf(error: unknown): string {

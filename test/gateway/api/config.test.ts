@@ -155,3 +155,27 @@ describe('embedded default', () => {
     }
   });
 });
+
+describe('upstream keys', () => {
+  it('a provider whose key variable is unset answers 502 naming the variable, never a key', async () => {
+    const gateway = await startGateway({
+      config: { providers: { openai: { apiKey: { env: 'UNSET_KEY_VAR' } } } },
+      port: 0,
+      env: {},
+      log: () => {},
+    });
+    try {
+      const res = await inject(gateway.handler, {
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'openai:gpt-4o', messages: [{ role: 'user', content: 'hi' }] },
+      });
+      expect(res.status).toBe(502);
+      expect((res.json() as { error: { message: string } }).error.message).toMatch(
+        /^The gateway cannot call this model: No API key for provider 'openai'/,
+      );
+    } finally {
+      await gateway.close();
+    }
+  });
+});
