@@ -74,11 +74,8 @@ export async function runChat(
       }
     }
   }
-  await enforceRequestLimits(
-    context.rateLimitStore,
-    client,
-    call.estimatedInputTokens + (call.settings.maxTokens ?? 0),
-  );
+  // The prompt is charged now (estimated); the answer's tokens once they are known.
+  await enforceRequestLimits(context.rateLimitStore, client, call.estimatedInputTokens);
 
   // A client that disconnects cancels the upstream call, down to its socket.
   const abort = new AbortController();
