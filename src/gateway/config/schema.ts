@@ -88,6 +88,8 @@ export const routeSchema = z.strictObject({
   timeoutMs: z.number().int().positive().optional(),
   firstTokenTimeoutMs: z.number().int().positive().optional(),
   idleTimeoutMs: z.number().int().positive().optional(),
+  /** Start the next model in parallel when the current one has no first content after this many ms. */
+  hedgeAfterMs: z.number().int().positive().optional(),
   /** After a committed stream breaks, the next model continues the text already sent. */
   continueOnStreamFailure: z.boolean().optional(),
   breaker: breaker.optional(),

@@ -142,6 +142,7 @@ export class ModelRegistry {
     if (route.timeoutMs !== undefined) options.timeoutMs = route.timeoutMs;
     if (route.firstTokenTimeoutMs !== undefined) options.firstTokenTimeoutMs = route.firstTokenTimeoutMs;
     if (route.idleTimeoutMs !== undefined) options.idleTimeoutMs = route.idleTimeoutMs;
+    if (route.hedgeAfterMs !== undefined) options.hedgeAfterMs = route.hedgeAfterMs;
     if (route.continueOnStreamFailure !== undefined)
       options.continueOnStreamFailure = route.continueOnStreamFailure;
     if (route.settings) options.settings = route.settings as ModelSettings;

@@ -179,3 +179,40 @@ describe('upstream keys', () => {
     }
   });
 });
+
+describe('hedging', () => {
+  it('a route with hedgeAfterMs serves from the second model while the first is still silent', async () => {
+    const { startChaosServer } = await import('../../../src/chaos/index.ts');
+    const slow = await startChaosServer({
+      protocol: 'openai',
+      scenario: { latency: { firstTokenMs: 2000 } },
+    });
+    const fast = await startChaosServer({ protocol: 'openai' });
+    const gateway = await startGateway({
+      config: {
+        providers: {
+          slow: { type: 'openai', baseUrl: slow.url },
+          fast: { type: 'openai', baseUrl: fast.url },
+        },
+        routes: { hedged: { models: ['slow:gpt-4o', 'fast:gpt-4o'], hedgeAfterMs: 50, breaker: false } },
+      },
+      port: 0,
+      env: {},
+      log: () => {},
+    });
+    try {
+      const started = Date.now();
+      const res = await inject(gateway.handler, {
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'hedged', messages: [{ role: 'user', content: 'hi' }] },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers['x-understudy-model']).toBe('fast:gpt-4o');
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      await gateway.close();
+      await Promise.all([slow.close(), fast.close()]);
+    }
+  });
+});
