@@ -205,9 +205,9 @@ const INCOMPLETE_REASON: Partial<Record<AnswerFinish, string>> = {
 /** Ids and items of one answer, built once and shared by the JSON body and the stream. */
 function outputItems(answer: Answer) {
   const done = answer.finish === 'stop' || answer.finish === 'tool' ? 'completed' : 'incomplete';
-  const messageId = makeId('msg_', 50);
+  const messageId = makeId('msg_', 48);
   const calls = answer.toolCalls.map((call) => ({
-    id: makeId('fc_', 50),
+    id: makeId('fc_', 48),
     type: 'function_call',
     status: 'completed',
     arguments: call.argumentsJson,
@@ -415,13 +415,13 @@ export const openaiResponsesProtocol: ProtocolEmulator = {
     const output = message ? [message] : calls;
     const now = Math.floor(Date.now() / 1000);
     return JSON.stringify(
-      responseObject(request as ResponsesRequest, makeId('resp_', 50), now, answer, output),
+      responseObject(request as ResponsesRequest, makeId('resp_', 48), now, answer, output),
     );
   },
 
   stream(request, answer) {
     const req = request as ResponsesRequest;
-    const id = makeId('resp_', 50);
+    const id = makeId('resp_', 48);
     const createdAt = Math.floor(Date.now() / 1000);
     const event = eventWriter();
     const start = JSON.stringify(responseObject(req, id, createdAt, undefined, []));
