@@ -178,7 +178,13 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
       process.off('SIGHUP', onHangup);
       watcher?.close();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // A keep-alive connection whose request finishes after close() turns idle and would hold the
+        // server open until its keep-alive timeout (65 s): close each one as soon as it is idle.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
       });
       for (const close of closers) await close().catch(() => {});
