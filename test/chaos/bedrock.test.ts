@@ -11,7 +11,7 @@ import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
 import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../src/errors/index.ts';
 import { type ModelMessage, type ModelResponse, userPrompt } from '../../src/messages.ts';
 import { BedrockConverseModel } from '../../src/models/bedrock/model.ts';
-import type { Model, ModelRequestParameters } from '../../src/models/model.ts';
+import type { Model, ModelRequestParameters, ToolDefinition } from '../../src/models/model.ts';
 import { createProvider } from '../../src/providers/create-provider.ts';
 import { inferModel } from '../../src/providers/index.ts';
 
@@ -28,7 +28,7 @@ const weather = {
   },
 };
 const time = { name: 'get_time', parametersJsonSchema: { type: 'object', properties: {} } };
-const tools = (...functionTools: (typeof weather)[]): ModelRequestParameters => ({
+const tools = (...functionTools: ToolDefinition[]): ModelRequestParameters => ({
   functionTools,
   outputTools: [],
   allowTextOutput: true,

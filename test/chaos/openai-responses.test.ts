@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
 import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../src/errors/index.ts';
 import { type ModelMessage, type ModelResponse, userPrompt } from '../../src/messages.ts';
-import type { Model, ModelRequestParameters } from '../../src/models/model.ts';
+import type { Model, ModelRequestParameters, ToolDefinition } from '../../src/models/model.ts';
 import { inferModel } from '../../src/providers/index.ts';
 
 let chaos: ChaosServer;
@@ -25,7 +25,7 @@ const weather = {
   },
 };
 const time = { name: 'get_time', parametersJsonSchema: { type: 'object', properties: {} } };
-const tools = (...functionTools: (typeof weather)[]): ModelRequestParameters => ({
+const tools = (...functionTools: ToolDefinition[]): ModelRequestParameters => ({
   functionTools,
   outputTools: [],
   allowTextOutput: true,
@@ -362,7 +362,10 @@ describe('the official openai client against the Responses emulator', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' },
         body: typeof body === 'string' ? body : JSON.stringify(body),
-      }).then(async (res) => ({ status: res.status, body: await res.json() }));
+      }).then(async (res) => ({
+        status: res.status,
+        body: (await res.json()) as { error: { message: string } },
+      }));
     expect(await post({ input: 'hi' })).toEqual({
       status: 400,
       body: {

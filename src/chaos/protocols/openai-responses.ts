@@ -12,67 +12,30 @@
 import type { Answer, AnswerFinish, ToolOffer } from '../answers.ts';
 import { countTokens } from '../answers.ts';
 import {
+  error,
+  invalid,
+  NO_MODEL,
+  PARSE_ERROR,
+  RESPONSES_ERROR_EVENTS,
+  responsesStatusReply,
+  SERVER_ERROR,
+} from './openai-responses-errors.ts';
+import {
   type ChaosRequest,
-  gatewayHtml,
-  type HttpReply,
   isObject,
   jsonReply,
   jsonTypeName,
   makeId,
   type ProtocolEmulator,
   type RouteMatch,
-  replyCache,
-  type StatusFault,
   type StreamScript,
 } from './protocol.ts';
 
-function error(message: string, type: string, param: string | null, code: string | null) {
-  return { error: { message, type, param, code } };
-}
-
-const invalid = (message: string, param: string | null, code: string | null) =>
-  jsonReply(400, error(message, 'invalid_request_error', param, code));
-
-const PARSE_ERROR = invalid(
-  "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)",
-  null,
-  null,
-);
-const NO_MODEL = invalid("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
-const SERVER_ERROR = error(
-  'An error occurred while processing your request. You can retry your request, or contact us through our help center at help.openai.com if the error persists.',
-  'server_error',
-  null,
-  'server_error',
-);
-const OVERLOADED = error(
-  'The engine is currently overloaded, please try again later',
-  'server_error',
-  null,
-  null,
-);
 const JSON_HEADERS = ['content-type', 'application/json', 'openai-version', '2020-10-01'];
 const SSE_HEADERS = ['content-type', 'text/event-stream; charset=utf-8', 'openai-version', '2020-10-01'];
 const ROUTE = { kind: 'route', model: undefined, stream: undefined, sse: true } as const satisfies RouteMatch;
 /** OpenAI's floor for `max_output_tokens`. */
 const MIN_OUTPUT_TOKENS = 16;
-
-/** The in-band failure: an `error` event, then the `response.failed` that ends the stream. */
-const ERROR_EVENTS =
-  `event: error\ndata: ${JSON.stringify({ type: 'error', code: 'server_error', message: SERVER_ERROR.error.message, param: null, sequence_number: 0 })}\n\n` +
-  `event: response.failed\ndata: ${JSON.stringify({
-    type: 'response.failed',
-    response: {
-      id: 'resp_failed',
-      object: 'response',
-      status: 'failed',
-      error: { code: 'server_error', message: SERVER_ERROR.error.message },
-      incomplete_details: null,
-      output: [],
-      usage: null,
-    },
-    sequence_number: 1,
-  })}\n\n`;
 
 /** What the echo fields of a `response` object need from the request (beyond `ChaosRequest`). */
 interface ResponsesRequest extends ChaosRequest {
@@ -84,76 +47,6 @@ interface ResponsesRequest extends ChaosRequest {
     temperature: unknown;
     topP: unknown;
   };
-}
-
-const cached = replyCache();
-
-function statusBody(fault: StatusFault, model: string): unknown {
-  const { status, variant } = fault;
-  if (status === 400 && variant === 'context-length') {
-    return error(
-      'Your input exceeds the context window of this model. Please adjust your input and try again.',
-      'invalid_request_error',
-      'input',
-      'context_length_exceeded',
-    );
-  }
-  if (status === 400 && variant === 'content-policy') {
-    return error(
-      'Invalid prompt: your prompt was flagged as potentially violating our usage policy. Please try again with a different prompt.',
-      'invalid_request_error',
-      null,
-      'invalid_prompt',
-    );
-  }
-  switch (status) {
-    case 401:
-      return error(
-        'Incorrect API key provided: sk-chaos. You can find your API key at https://platform.openai.com/account/api-keys.',
-        'invalid_request_error',
-        null,
-        'invalid_api_key',
-      );
-    case 403:
-      return error(
-        'Country, region, or territory not supported',
-        'request_forbidden',
-        null,
-        'unsupported_country_region_territory',
-      );
-    case 404:
-      return error(
-        `The model \`${model}\` does not exist or you do not have access to it.`,
-        'invalid_request_error',
-        null,
-        'model_not_found',
-      );
-    case 429: {
-      const wait = fault.retryAfterMs ?? (fault.retryAfterSeconds ?? 1) * 1000;
-      const message = `Rate limit reached for ${model} in organization org-chaos on tokens per min (TPM): Limit 30000, Used 30000, Requested 12. Please try again in ${wait}ms. Visit https://platform.openai.com/account/rate-limits to learn more.`;
-      return error(message, 'tokens', null, 'rate_limit_exceeded');
-    }
-    case 502:
-    case 504:
-      return gatewayHtml(status, 'cloudflare');
-    case 503:
-    case 529:
-      return OVERLOADED;
-    default:
-      return status >= 500 ? SERVER_ERROR : error('Invalid request.', 'invalid_request_error', null, null);
-  }
-}
-
-function retryHeaders(fault: StatusFault): string[] {
-  const headers: string[] = [];
-  if (fault.retryAfterSeconds !== undefined) headers.push('retry-after', String(fault.retryAfterSeconds));
-  if (fault.retryAfterMs !== undefined) headers.push('retry-after-ms', String(fault.retryAfterMs));
-  if (fault.status === 429) {
-    headers.push('x-ratelimit-limit-tokens', '30000', 'x-ratelimit-remaining-tokens', '0');
-    const waitMs = fault.retryAfterMs ?? (fault.retryAfterSeconds ?? 1) * 1000;
-    headers.push('x-ratelimit-reset-tokens', `${waitMs}ms`);
-  }
-  return headers;
 }
 
 /** The text of a Responses content value: a string, or its `input_text` / `output_text` parts. */
@@ -383,24 +276,9 @@ export const openaiResponsesProtocol: ProtocolEmulator = {
     return request;
   },
 
-  statusReply(fault, model) {
-    const key = `${fault.status}|${fault.variant}|${fault.retryAfterSeconds}|${fault.retryAfterMs}|${model}`;
-    return cached(key, (): HttpReply => {
-      const body = statusBody(fault, model);
-      const extra = retryHeaders(fault);
-      if (typeof body === 'string') {
-        return {
-          kind: 'reply',
-          status: fault.status,
-          headers: ['content-type', 'text/html', ...extra],
-          body,
-        };
-      }
-      return jsonReply(fault.status, body, extra);
-    });
-  },
+  statusReply: responsesStatusReply,
 
-  errorFrame: () => ERROR_EVENTS,
+  errorFrame: () => RESPONSES_ERROR_EVENTS,
 
   errorFrameReply() {
     return jsonReply(500, SERVER_ERROR);
