@@ -69,6 +69,9 @@ export class CallSignal {
       sources.push(deadline.signal);
     }
     this.signal = AbortSignal.any(sources);
+    // Once anything aborted the call, its deadline has nothing left to do: a stream cancelled before its
+    // first read would otherwise keep the timer until it fired.
+    this.signal.addEventListener('abort', () => this.dispose(), { once: true });
   }
 
   /** Maps a failure of this call (HTTP, transport, in-band, abort, deadline) to the error the caller sees. */

@@ -74,6 +74,14 @@ describe('CallSignal', () => {
     call.dispose(); // a second dispose is harmless
   });
 
+  test('an abort clears the deadline at once: the call has nothing left to time', () => {
+    vi.useFakeTimers();
+    const call = new CallSignal('gpt-4o', { timeout: 50 });
+    expect(vi.getTimerCount()).toBe(1);
+    call.controller.abort();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   test('no timeout, no timer', () => {
     vi.useFakeTimers();
     const call = new CallSignal('gpt-4o', {});

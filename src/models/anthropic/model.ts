@@ -8,11 +8,10 @@
  * const stream = await model.requestStream(messages, { thinking: 'low' });
  * for await (const event of stream) console.log(event.kind);
  */
-import { CallSignal, type CallSignalOptions } from '../../http/call-signal.ts';
-import { postJson, readBodyText, type UpstreamRequest, type UpstreamResponse } from '../../http/client.ts';
 import type { ModelMessage, ModelResponse } from '../../messages.ts';
 import type { Provider } from '../../providers/provider.ts';
 import { type ModelSettings, mergeSettings } from '../../settings.ts';
+import { type HttpCall, openStream, sendRequest, upstreamHeaders } from '../http-call.ts';
 import {
   defaultRequestParameters,
   type Model,
@@ -21,17 +20,12 @@ import {
   upstreamBreakerKey,
 } from '../model.ts';
 import { ResponseBuilder } from '../response-builder.ts';
-import { ResponseStream } from '../response-stream.ts';
 import { anthropicErrorBodySchema, anthropicMessageSchema, parseContentBlock } from './api.ts';
 import { anthropicInBandError } from './errors.ts';
 import { mapAnthropicFinishReason } from './map-finish-reason.ts';
 import { mapUsage, startBlock } from './map-response.ts';
 import { buildRequestBody } from './request-body.ts';
 import { anthropicStreamEvents } from './stream.ts';
-
-const TIMEOUT_WORDING: CallSignalOptions = {
-  timeoutMessage: (ms) => `Anthropic call timed out after ${ms} ms`,
-};
 
 /** Options of `new AnthropicModel(name, { provider, settings })`. */
 export interface AnthropicModelOptions {
@@ -70,22 +64,8 @@ export class AnthropicModel implements Model {
     settings?: ModelSettings,
     params: ModelRequestParameters = defaultRequestParameters(),
   ): Promise<ModelResponse> {
-    const merged = mergeSettings(this.settings, settings);
-    const call = new CallSignal(this.modelName, merged, TIMEOUT_WORDING);
-    try {
-      // Built outside the failure mapping: a UserError (a missing key) is not an upstream failure.
-      const upstream = await this.upstreamRequest(messages, merged, params, false, call.signal);
-      let text: string;
-      try {
-        const response = await postJson(upstream);
-        text = await readBodyText(response, this.modelName, call.signal);
-      } catch (error) {
-        throw call.mapFailure(error);
-      }
-      return this.processResponse(text);
-    } finally {
-      call.dispose();
-    }
+    const { text } = await sendRequest(this.httpCall(messages, settings, params, false));
+    return this.processResponse(text);
   }
 
   async requestStream(
@@ -93,58 +73,36 @@ export class AnthropicModel implements Model {
     settings?: ModelSettings,
     params: ModelRequestParameters = defaultRequestParameters(),
   ): Promise<StreamedResponse> {
-    const merged = mergeSettings(this.settings, settings);
-    // cancel() and an early break abort the call's controller, which closes the upstream connection.
-    const call = new CallSignal(this.modelName, merged, TIMEOUT_WORDING);
-    let response: UpstreamResponse;
-    try {
-      const upstream = await this.upstreamRequest(messages, merged, params, true, call.signal);
-      try {
-        response = await postJson(upstream);
-      } catch (error) {
-        throw call.mapFailure(error);
-      }
-    } catch (error) {
-      call.dispose();
-      throw error;
-    }
+    const opened = await openStream(this.httpCall(messages, settings, params, true));
     const builder = new ResponseBuilder(this.modelName, this.system);
-    const events = async function* () {
-      try {
-        yield* anthropicStreamEvents(response.body, builder, {
-          modelName: builder.modelName,
-          signal: call.signal,
-        });
-      } catch (error) {
-        throw call.mapFailure(error);
-      } finally {
-        call.dispose();
-      }
-    };
-    return new ResponseStream(builder, events(), call.controller);
+    const events = anthropicStreamEvents(opened.body, builder, {
+      modelName: builder.modelName,
+      signal: opened.signal,
+    });
+    return opened.respond(builder, events);
   }
 
-  private async upstreamRequest(
+  private httpCall(
     messages: ModelMessage[],
-    settings: ModelSettings,
+    callSettings: ModelSettings | undefined,
     params: ModelRequestParameters,
     stream: boolean,
-    signal: AbortSignal,
-  ): Promise<UpstreamRequest> {
-    const body = buildRequestBody(this.modelName, messages, settings, params, stream, this.system);
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: stream ? 'text/event-stream' : 'application/json',
-      ...(await this.provider.headers()),
-      ...settings.extraHeaders,
-    };
+  ): HttpCall {
+    const settings = mergeSettings(this.settings, callSettings);
     return {
-      url: this.provider.url('/messages', this.modelName),
-      headers,
-      body: JSON.stringify(body),
       modelName: this.modelName,
-      signal,
+      settings,
       timeouts: this.provider.timeouts,
+      timeoutMessage: (ms) => `Anthropic call timed out after ${ms} ms`,
+      build: async () => {
+        const body = buildRequestBody(this.modelName, messages, settings, params, stream, this.system);
+        const accept = stream ? 'text/event-stream' : 'application/json';
+        return {
+          url: this.provider.url('/messages', this.modelName),
+          headers: await upstreamHeaders(this.provider, settings, accept),
+          body: JSON.stringify(body),
+        };
+      },
     };
   }
 

@@ -5,12 +5,11 @@
  * token when AWS_BEARER_TOKEN_BEDROCK is set; streams are AWS's binary event stream.
  */
 import { ModelHTTPError } from '../../errors/index.ts';
-import { CallSignal } from '../../http/call-signal.ts';
-import { postJson, readBodyText, type UpstreamRequest, type UpstreamResponse } from '../../http/client.ts';
 import type { ModelMessage, ModelResponse } from '../../messages.ts';
 import { createProvider } from '../../providers/create-provider.ts';
 import type { Provider } from '../../providers/provider.ts';
 import { type ModelSettings, mergeSettings } from '../../settings.ts';
+import { type HttpCall, type OutgoingRequest, openStream, sendRequest } from '../http-call.ts';
 import {
   defaultRequestParameters,
   type Model,
@@ -19,7 +18,6 @@ import {
   upstreamBreakerKey,
 } from '../model.ts';
 import { ResponseBuilder } from '../response-builder.ts';
-import { ResponseStream } from '../response-stream.ts';
 import { converseResponseSchema } from './api.ts';
 import { BedrockHTTPError, bedrockStreamError } from './errors.ts';
 import { buildRequestBody } from './request-body.ts';
@@ -85,23 +83,8 @@ export class BedrockConverseModel implements Model {
     settings?: ModelSettings,
     params?: ModelRequestParameters,
   ): Promise<ModelResponse> {
-    const merged = mergeSettings(this.settings, settings);
-    const call = new CallSignal(this.modelName, merged);
-    try {
-      // Built outside the failure mapping: missing credentials are a UserError, not an upstream failure.
-      const upstream = await this.upstreamRequest(messages, merged, call, params, false);
-      let response: UpstreamResponse;
-      let text: string;
-      try {
-        response = await postJson(upstream);
-        text = await readBodyText(response, this.modelName, call.signal);
-      } catch (error) {
-        throw mapFailure(call, error);
-      }
-      return this.parseResponse(text, response.headers['x-amzn-requestid']);
-    } finally {
-      call.dispose();
-    }
+    const { text, headers } = await sendRequest(this.httpCall(messages, settings, params, false));
+    return this.parseResponse(text, headers['x-amzn-requestid']);
   }
 
   async requestStream(
@@ -109,39 +92,42 @@ export class BedrockConverseModel implements Model {
     settings?: ModelSettings,
     params?: ModelRequestParameters,
   ): Promise<StreamedResponse> {
-    const merged = mergeSettings(this.settings, settings);
-    const call = new CallSignal(this.modelName, merged);
-    let response: UpstreamResponse;
-    try {
-      const upstream = await this.upstreamRequest(messages, merged, call, params, true);
-      try {
-        response = await postJson(upstream);
-      } catch (error) {
-        throw mapFailure(call, error);
-      }
-    } catch (error) {
-      call.dispose();
-      throw error;
-    }
+    const opened = await openStream(this.httpCall(messages, settings, params, true));
     const builder = new ResponseBuilder(this.modelName, this.provider.name);
-    const requestId = response.headers['x-amzn-requestid'];
+    const requestId = opened.headers['x-amzn-requestid'];
     if (requestId) builder.providerResponseId = requestId;
     const events = converseStreamEvents({
-      body: response.body,
+      body: opened.body,
       builder,
       modelName: this.modelName,
-      mapReadFailure: (error) => mapFailure(call, error),
+      mapReadFailure: opened.mapFailure,
     });
-    return new ResponseStream(builder, disposeAfter(events, call), call.controller);
+    return opened.respond(builder, events);
   }
 
-  private async upstreamRequest(
+  private httpCall(
     messages: ModelMessage[],
-    settings: ModelSettings,
-    call: CallSignal,
+    callSettings: ModelSettings | undefined,
     params: ModelRequestParameters | undefined,
     stream: boolean,
-  ): Promise<UpstreamRequest> {
+  ): HttpCall {
+    const settings = mergeSettings(this.settings, callSettings);
+    return {
+      modelName: this.modelName,
+      settings,
+      timeouts: this.provider.timeouts,
+      refineFailure: namedHttpError,
+      // Missing credentials are a UserError from here, never an upstream failure.
+      build: () => this.signedRequest(messages, settings, params, stream),
+    };
+  }
+
+  private async signedRequest(
+    messages: ModelMessage[],
+    settings: ModelSettings,
+    params: ModelRequestParameters | undefined,
+    stream: boolean,
+  ): Promise<OutgoingRequest> {
     const body = JSON.stringify(
       buildRequestBody({
         modelName: this.modelName,
@@ -170,14 +156,7 @@ export class BedrockConverseModel implements Model {
         signingDate: this.options.now?.(),
       });
     }
-    return {
-      url,
-      headers,
-      body,
-      modelName: this.modelName,
-      signal: call.signal,
-      timeouts: this.provider.timeouts,
-    };
+    return { url, headers, body };
   }
 
   private region(): string {
@@ -216,19 +195,9 @@ export class BedrockConverseModel implements Model {
   }
 }
 
-/** The call's mapping, with Bedrock's named HTTP errors classified by their name. */
-function mapFailure(call: CallSignal, error: unknown): unknown {
-  const mapped = call.mapFailure(error);
-  return mapped instanceof ModelHTTPError && !(mapped instanceof BedrockHTTPError)
-    ? BedrockHTTPError.from(mapped)
-    : mapped;
-}
-
-/** Clears the call's deadline timer once the stream has ended, however it ended. */
-async function* disposeAfter<T>(events: AsyncGenerator<T>, call: CallSignal): AsyncGenerator<T> {
-  try {
-    yield* events;
-  } finally {
-    call.dispose();
-  }
+/** Bedrock names its HTTP errors: the shared client's `ModelHTTPError` is re-classified by that name. */
+function namedHttpError(error: unknown): unknown {
+  return error instanceof ModelHTTPError && !(error instanceof BedrockHTTPError)
+    ? BedrockHTTPError.from(error)
+    : error;
 }

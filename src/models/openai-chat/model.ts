@@ -3,11 +3,10 @@
  * OpenRouter, Mistral, xAI, Cerebras, Ollama, ...). The provider supplies URL and auth; this class
  * speaks the protocol.
  */
-import { CallSignal } from '../../http/call-signal.ts';
-import { postJson, readBodyText, type UpstreamRequest, type UpstreamResponse } from '../../http/client.ts';
 import type { ModelMessage, ModelResponse } from '../../messages.ts';
 import type { Provider } from '../../providers/provider.ts';
 import { type ModelSettings, mergeSettings } from '../../settings.ts';
+import { type HttpCall, openStream, sendRequest, upstreamHeaders } from '../http-call.ts';
 import {
   defaultRequestParameters,
   type Model,
@@ -16,7 +15,6 @@ import {
   upstreamBreakerKey,
 } from '../model.ts';
 import { ResponseBuilder } from '../response-builder.ts';
-import { ResponseStream } from '../response-stream.ts';
 import { chatCompletionSchema } from './api.ts';
 import { inBandError } from './errors.ts';
 import { buildRequestBody } from './request-body.ts';
@@ -68,22 +66,8 @@ export class OpenAIChatModel implements Model {
     settings?: ModelSettings,
     params?: ModelRequestParameters,
   ): Promise<ModelResponse> {
-    const merged = mergeSettings(this.settings, settings);
-    const call = new CallSignal(this.modelName, merged);
-    try {
-      // Built outside the failure mapping: a UserError (missing key, unsendable content) is not an upstream failure.
-      const upstream = await this.upstreamRequest(messages, merged, call, params, false);
-      let text: string;
-      try {
-        const response = await postJson(upstream);
-        text = await readBodyText(response, this.modelName, call.signal);
-      } catch (error) {
-        throw call.mapFailure(error);
-      }
-      return this.parseCompletion(text);
-    } finally {
-      call.dispose();
-    }
+    const { text } = await sendRequest(this.httpCall(messages, settings, params, false));
+    return this.parseCompletion(text);
   }
 
   async requestStream(
@@ -91,62 +75,48 @@ export class OpenAIChatModel implements Model {
     settings?: ModelSettings,
     params?: ModelRequestParameters,
   ): Promise<StreamedResponse> {
-    const merged = mergeSettings(this.settings, settings);
-    const call = new CallSignal(this.modelName, merged);
-    let response: UpstreamResponse;
-    try {
-      const upstream = await this.upstreamRequest(messages, merged, call, params, true);
-      try {
-        response = await postJson(upstream);
-      } catch (error) {
-        throw call.mapFailure(error);
-      }
-    } catch (error) {
-      call.dispose();
-      throw error;
-    }
+    const opened = await openStream(this.httpCall(messages, settings, params, true));
     const builder = new ResponseBuilder(this.modelName, this.provider.name);
     const events = chatCompletionEvents({
-      body: response.body,
-      contentType: response.headers['content-type'],
+      body: opened.body,
+      contentType: opened.headers['content-type'],
       builder,
       modelName: this.modelName,
-      mapReadFailure: call.mapFailure,
+      mapReadFailure: opened.mapFailure,
     });
-    return new ResponseStream(builder, disposeAfter(events, call), call.controller);
+    return opened.respond(builder, events);
   }
 
-  private async upstreamRequest(
+  private httpCall(
     messages: ModelMessage[],
-    settings: ModelSettings,
-    call: CallSignal,
+    callSettings: ModelSettings | undefined,
     params: ModelRequestParameters | undefined,
     stream: boolean,
-  ): Promise<UpstreamRequest> {
-    const body = buildRequestBody({
-      modelName: this.modelName,
-      messages,
-      settings,
-      params: params ?? defaultRequestParameters(),
-      stream,
-      maxTokensField: MAX_COMPLETION_TOKENS_HOSTS.has(this.provider.name)
-        ? 'max_completion_tokens'
-        : 'max_tokens',
-      toolCallIdStyle: this.provider.name === 'mistral' ? 'mistral' : 'openai',
-    });
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: stream ? 'text/event-stream' : 'application/json',
-      ...(await this.provider.headers()),
-      ...settings.extraHeaders,
-    };
+  ): HttpCall {
+    const settings = mergeSettings(this.settings, callSettings);
     return {
-      url: this.provider.url('/chat/completions', this.modelName),
-      headers,
-      body: JSON.stringify(body),
       modelName: this.modelName,
-      signal: call.signal,
+      settings,
       timeouts: this.provider.timeouts,
+      build: async () => {
+        const body = buildRequestBody({
+          modelName: this.modelName,
+          messages,
+          settings,
+          params: params ?? defaultRequestParameters(),
+          stream,
+          maxTokensField: MAX_COMPLETION_TOKENS_HOSTS.has(this.provider.name)
+            ? 'max_completion_tokens'
+            : 'max_tokens',
+          toolCallIdStyle: this.provider.name === 'mistral' ? 'mistral' : 'openai',
+        });
+        const accept = stream ? 'text/event-stream' : 'application/json';
+        return {
+          url: this.provider.url('/chat/completions', this.modelName),
+          headers: await upstreamHeaders(this.provider, settings, accept),
+          body: JSON.stringify(body),
+        };
+      },
     };
   }
 
@@ -175,14 +145,5 @@ export class OpenAIChatModel implements Model {
     applyFinishReason(builder, choice.finish_reason);
     for (const _ of builder.endAll());
     return builder.snapshot();
-  }
-}
-
-/** Clears the call's deadline timer once the stream has ended, however it ended. */
-async function* disposeAfter<T>(events: AsyncGenerator<T>, call: CallSignal): AsyncGenerator<T> {
-  try {
-    yield* events;
-  } finally {
-    call.dispose();
   }
 }

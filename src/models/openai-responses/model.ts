@@ -3,11 +3,10 @@
  * carries reasoning (encrypted, with summaries) across a stateless history. The provider supplies URL and
  * auth; this class speaks the protocol.
  */
-import { CallSignal } from '../../http/call-signal.ts';
-import { postJson, readBodyText, type UpstreamRequest, type UpstreamResponse } from '../../http/client.ts';
 import type { ModelMessage, ModelResponse } from '../../messages.ts';
 import type { Provider } from '../../providers/provider.ts';
 import { type ModelSettings, mergeSettings } from '../../settings.ts';
+import { type HttpCall, openStream, sendRequest, upstreamHeaders } from '../http-call.ts';
 import {
   defaultRequestParameters,
   type Model,
@@ -16,7 +15,6 @@ import {
   upstreamBreakerKey,
 } from '../model.ts';
 import { ResponseBuilder } from '../response-builder.ts';
-import { ResponseStream } from '../response-stream.ts';
 import { responseSchema } from './api.ts';
 import { responsesError } from './errors.ts';
 import { buildRequestBody } from './request-body.ts';
@@ -65,22 +63,8 @@ export class OpenAIResponsesModel implements Model {
     settings?: ModelSettings,
     params?: ModelRequestParameters,
   ): Promise<ModelResponse> {
-    const merged = mergeSettings(this.settings, settings);
-    const call = new CallSignal(this.modelName, merged);
-    try {
-      // Built outside the failure mapping: a UserError (missing key, unsendable content) is not an upstream failure.
-      const upstream = await this.upstreamRequest(messages, merged, call, params, false);
-      let text: string;
-      try {
-        const response = await postJson(upstream);
-        text = await readBodyText(response, this.modelName, call.signal);
-      } catch (error) {
-        throw call.mapFailure(error);
-      }
-      return this.parseResponse(text);
-    } finally {
-      call.dispose();
-    }
+    const { text } = await sendRequest(this.httpCall(messages, settings, params, false));
+    return this.parseResponse(text);
   }
 
   async requestStream(
@@ -88,59 +72,45 @@ export class OpenAIResponsesModel implements Model {
     settings?: ModelSettings,
     params?: ModelRequestParameters,
   ): Promise<StreamedResponse> {
-    const merged = mergeSettings(this.settings, settings);
-    const call = new CallSignal(this.modelName, merged);
-    let response: UpstreamResponse;
-    try {
-      const upstream = await this.upstreamRequest(messages, merged, call, params, true);
-      try {
-        response = await postJson(upstream);
-      } catch (error) {
-        throw call.mapFailure(error);
-      }
-    } catch (error) {
-      call.dispose();
-      throw error;
-    }
+    const opened = await openStream(this.httpCall(messages, settings, params, true));
     const builder = new ResponseBuilder(this.modelName, this.provider.name);
     const events = responsesEvents({
-      body: response.body,
-      contentType: response.headers['content-type'],
+      body: opened.body,
+      contentType: opened.headers['content-type'],
       builder,
       modelName: this.modelName,
-      mapReadFailure: call.mapFailure,
+      mapReadFailure: opened.mapFailure,
     });
-    return new ResponseStream(builder, disposeAfter(events, call), call.controller);
+    return opened.respond(builder, events);
   }
 
-  private async upstreamRequest(
+  private httpCall(
     messages: ModelMessage[],
-    settings: ModelSettings,
-    call: CallSignal,
+    callSettings: ModelSettings | undefined,
     params: ModelRequestParameters | undefined,
     stream: boolean,
-  ): Promise<UpstreamRequest> {
-    const body = buildRequestBody({
-      modelName: this.modelName,
-      providerName: this.provider.name,
-      messages,
-      settings,
-      params: params ?? defaultRequestParameters(),
-      stream,
-    });
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: stream ? 'text/event-stream' : 'application/json',
-      ...(await this.provider.headers()),
-      ...settings.extraHeaders,
-    };
+  ): HttpCall {
+    const settings = mergeSettings(this.settings, callSettings);
     return {
-      url: this.provider.url('/responses', this.modelName),
-      headers,
-      body: JSON.stringify(body),
       modelName: this.modelName,
-      signal: call.signal,
+      settings,
       timeouts: this.provider.timeouts,
+      build: async () => {
+        const body = buildRequestBody({
+          modelName: this.modelName,
+          providerName: this.provider.name,
+          messages,
+          settings,
+          params: params ?? defaultRequestParameters(),
+          stream,
+        });
+        const accept = stream ? 'text/event-stream' : 'application/json';
+        return {
+          url: this.provider.url('/responses', this.modelName),
+          headers: await upstreamHeaders(this.provider, settings, accept),
+          body: JSON.stringify(body),
+        };
+      },
     };
   }
 
@@ -170,14 +140,5 @@ export class OpenAIResponsesModel implements Model {
     applyResponse(builder, response);
     for (const _ of builder.endAll());
     return builder.snapshot();
-  }
-}
-
-/** Clears the call's deadline timer once the stream has ended, however it ended. */
-async function* disposeAfter<T>(events: AsyncGenerator<T>, call: CallSignal): AsyncGenerator<T> {
-  try {
-    yield* events;
-  } finally {
-    call.dispose();
   }
 }
