@@ -53,3 +53,35 @@ test('the agent example calls the tool, answers, and records the fallback', asyn
   expect(stdout).toContain('attempt: gpt-4o-mini ok');
   expect(stdout).toMatch(/structured output: \{ city: '.*', celsius: \d+ \}/);
 });
+
+test('the gateway client example gets answers through a gateway in demo mode', async () => {
+  const { startGateway } = await import('../src/gateway/index.ts');
+  const gateway = await startGateway({ port: 0, env: {}, log: () => {} });
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      ['--conditions=understudy-source', 'examples/gateway-client.ts'],
+      {
+        cwd: root,
+        timeout: 30_000,
+        env: { ...process.env, UNDERSTUDY_URL: `${gateway.url}/v1` },
+      },
+    );
+    const [first, second] = stdout.trim().split('\n');
+    expect(first).toMatch(
+      /^chaos-(openai:gpt-4o|anthropic:claude-sonnet-4-5|gemini:gemini-2\.5-flash): echo: Hello through the gateway!$/,
+    );
+    expect(second).toMatch(/^chaos-(openai:gpt-4o|gemini:gemini-2\.5-flash) after \d+ attempt\(s\)$/);
+  } finally {
+    await gateway.close();
+  }
+});
+
+test("the README's gateway config is examples/understudy.yaml, and it is valid", async () => {
+  const { parseConfigText } = await import('../src/gateway/config/load-config.ts');
+  const yaml = readFileSync(new URL('examples/understudy.yaml', root), 'utf8');
+  expect(readme).toContain(`\`\`\`yaml\n${yaml}\`\`\``);
+  const config = parseConfigText(yaml, 'examples/understudy.yaml');
+  expect(Object.keys(config.routes ?? {})).toEqual(['smart']);
+  expect(config.routes?.smart?.models).toHaveLength(3);
+});

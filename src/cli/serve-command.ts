@@ -8,19 +8,17 @@
  * process.exitCode = await runServeCommand(['--config', 'understudy.yaml', '--port', '8787']);
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { providerKeysInEnv } from '../gateway/config/embedded-default.ts';
 import { type StartGatewayOptions, startGateway } from '../gateway/index.ts';
+import type { ClusterWorkerState } from '../gateway/state/cluster.ts';
+import { clientHint, sendDemoTraffic, showLiveRequests } from './serve-demo.ts';
+
+/** Requests the demo sends itself at start, so the live view has something to show at once. */
+const DEMO_REQUESTS = 12;
 
 const USAGE = `understudy serve [--config FILE] [--port 8787] [--host 127.0.0.1] [--workers N]`;
-
-/**
- * What src/gateway/state/cluster.ts provides for `--workers N` (N > 1): runs N processes behind one
- * port, each calling `startWorker()`, and resolves with the exit code once they have stopped.
- */
-export type StartCluster = (options: {
-  workers: number;
-  startWorker: () => Promise<unknown>;
-}) => Promise<number>;
 
 export async function runServeCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -41,21 +39,33 @@ export async function runServeCommand(argv: string[]): Promise<number> {
   const port = values.port === undefined ? 8787 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be a port number, not '${values.port}'`);
-  const workers = values.workers === undefined ? 1 : Number(values.workers);
+  const config = values.config ?? (existsSync('understudy.yaml') ? 'understudy.yaml' : undefined);
+  // One Node process uses one core: by default, one worker per core — except for the demo (no config,
+  // no keys), whose chaos upstreams live inside the process and whose live view wants one process.
+  const demo = config === undefined && providerKeysInEnv(process.env).length === 0;
+  const defaultWorkers = demo ? 1 : availableParallelism();
+  const workers = values.workers === undefined ? defaultWorkers : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1)
     throw new Error(`--workers must be a positive whole number, not '${values.workers}'`);
-  const config = values.config ?? (existsSync('understudy.yaml') ? 'understudy.yaml' : undefined);
   const options: StartGatewayOptions = { config, port, host: values.host ?? '127.0.0.1' };
 
-  const serveOne = async (): Promise<number> => {
-    const gateway = await startGateway(options);
+  const serveOne = async (siblingState?: ClusterWorkerState): Promise<number> => {
+    const gateway = await startGateway({ ...options, siblingState });
     process.stderr.write(
       `understudy gateway listening on ${gateway.url} (OpenAI: ${gateway.url}/v1, Anthropic: ${gateway.url})\n`,
     );
+    const demoTraffic = new AbortController();
+    if (gateway.demo && workers === 1) {
+      showLiveRequests(gateway);
+      void sendDemoTraffic(gateway.url, DEMO_REQUESTS, demoTraffic.signal).then(() => {
+        if (!demoTraffic.signal.aborted) process.stdout.write(clientHint(gateway.url));
+      });
+    }
     return new Promise<number>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+        demoTraffic.abort();
         gateway.close().then(
           () => resolve(0),
           () => resolve(1),
@@ -67,9 +77,8 @@ export async function runServeCommand(argv: string[]): Promise<number> {
   };
 
   if (workers > 1) {
-    // The cluster module lives with the shared state it needs (src/gateway/state/); loaded only when used.
-    const clusterModule = '../gateway/state/cluster.ts';
-    const { startCluster } = (await import(clusterModule)) as { startCluster: StartCluster };
+    // Loaded only when used: a single process needs no cluster machinery.
+    const { startCluster } = await import('../gateway/state/cluster.ts');
     return startCluster({ workers, startWorker: serveOne });
   }
   return serveOne();

@@ -41,27 +41,50 @@ export async function embeddedDefault(env: Record<string, string | undefined>): 
       close: async () => {},
     };
   }
+  // The same three upstreams as `understudy demo`: a flaky OpenAI, an Anthropic that is overloaded for
+  // its first seconds, and a healthy Gemini, so the first requests show retries, fallbacks and breakers.
   const flaky = await startChaosServer({
     protocol: 'openai',
-    scenario: { fault: { mix: [{ fault: 'status:503', weight: 0.33 }] } },
+    scenario: {
+      latency: { firstTokenMs: 20, tokensPerSecond: 400 },
+      fault: {
+        mix: [
+          { fault: 'status:429;retry-after=0.2', weight: 0.15 },
+          { fault: 'status:503', weight: 0.2 },
+          { fault: 'error-frame:0', weight: 0.05 },
+        ],
+      },
+    },
   });
-  const steady = await startChaosServer({ protocol: 'anthropic' });
+  const overloaded = await startChaosServer({
+    protocol: 'anthropic',
+    scenario: { latency: { firstTokenMs: 40 }, schedule: [{ from: 0, to: 5, fault: 'status:529' }] },
+  });
+  const healthy = await startChaosServer({ protocol: 'gemini', scenario: { latency: { firstTokenMs: 60 } } });
   const config: GatewayConfig = {
     providers: {
       'chaos-openai': { type: 'openai', baseUrl: flaky.url },
-      'chaos-anthropic': { type: 'anthropic', baseUrl: steady.url },
+      'chaos-anthropic': { type: 'anthropic', baseUrl: overloaded.url },
+      'chaos-gemini': { type: 'google-gla', baseUrl: healthy.url },
     },
     routes: {
-      demo: { models: ['chaos-openai:gpt-4o', 'chaos-anthropic:claude-sonnet-4-5'] },
+      demo: {
+        models: ['chaos-openai:gpt-4o', 'chaos-anthropic:claude-sonnet-4-5', 'chaos-gemini:gemini-2.5-flash'],
+        retries: 1,
+        retryBaseDelayMs: 40,
+        timeoutMs: 10_000,
+        firstTokenTimeoutMs: 2_000,
+        breaker: { failureThreshold: 3, cooldownMs: 3_000 },
+      },
     },
   };
   return {
     config,
     demo: true,
     banner:
-      "DEMO MODE: no config file and no provider keys, so answers come from local chaos upstreams (not real models). Ask for model 'demo' (or 'chaos-openai:gpt-4o', which fails a third of its requests, falling back to 'chaos-anthropic:claude-sonnet-4-5'). Set OPENAI_API_KEY or pass --config for real models.",
+      "DEMO MODE: no config file and no provider keys, so answers come from local chaos upstreams (not real models). Ask for model 'demo': a flaky OpenAI-compatible upstream, falling back to an overloaded Anthropic one and a healthy Gemini one. Set OPENAI_API_KEY (or another provider's key) or pass --config for real models.",
     close: async () => {
-      await Promise.all([flaky.close(), steady.close()]);
+      await Promise.all([flaky.close(), overloaded.close(), healthy.close()]);
     },
   };
 }

@@ -20,6 +20,7 @@ import { loadConfigFile } from '../config/load-config.ts';
 import { type GatewayConfig, type GatewayConfigInput, gatewayConfigSchema } from '../config/schema.ts';
 import type { GatewayEventMap } from '../events.ts';
 import { InMemoryRateLimitStore, type RateLimitStore } from '../state/rate-limit-store.ts';
+import { createObservability } from '../status/observability.ts';
 import { buildContext, type SharedParts } from './build-context.ts';
 import type { GatewayContext } from './context.ts';
 import { createGatewayHandler, type GatewayHandler } from './handler.ts';
@@ -45,8 +46,13 @@ export interface StartGatewayOptions {
   healthStore?: HealthStore;
   /** Per-key rate-limit counters; default in memory (or from `sharedState`). */
   rateLimitStore?: RateLimitStore;
-  /** Makes the Redis stores when the config has `redis:` and no stores were passed. */
+  /** Makes the Redis stores when the config has `redis:` and no stores were passed. Default: ioredis. */
   sharedState?: SharedStateFactory;
+  /**
+   * Stores shared with sibling processes without Redis (the `--workers` cluster's, through its primary).
+   * Used when the config names no Redis; Redis, when configured, is what the whole fleet agrees on.
+   */
+  siblingState?: { healthStore: HealthStore; rateLimitStore: RateLimitStore };
   /** More routes served beside the API (the status page, /metrics). */
   extraRoutes?: ExtraRoute[];
   /** Reload when the config file changes (default true for a file). SIGHUP always reloads. */
@@ -97,24 +103,28 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
   let healthStore = options.healthStore;
   let rateLimitStore = options.rateLimitStore;
   if (config.redis && (!healthStore || !rateLimitStore)) {
-    if (!options.sharedState)
-      throw new Error(
-        `the config names redis: ${redactUrl(config.redis)}, but this gateway was started without the Redis stores`,
-      );
-    const shared = await options.sharedState(config.redis);
+    const factory: SharedStateFactory =
+      options.sharedState ??
+      (async (url) => (await import('../state/redis-shared-state.ts')).createRedisSharedState(url, { log }));
+    const shared = await factory(config.redis);
     healthStore ??= shared.healthStore;
     rateLimitStore ??= shared.rateLimitStore;
     closers.push(shared.close);
   }
+  healthStore ??= options.siblingState?.healthStore;
+  rateLimitStore ??= options.siblingState?.rateLimitStore;
   const events = new EventEmitter<GatewayEventMap>();
   const store = healthStore ?? new InMemoryHealthStore();
+  // /metrics and the status page (GET /) observe the gateway only through its events.
+  const observability = createObservability(events, { healthStore: store });
+  closers.push(async () => observability.close());
   const shared: SharedParts = {
     env,
     healthStore: store,
     rateLimitStore: rateLimitStore ?? new InMemoryRateLimitStore(),
     breaker: new CircuitBreaker({ store, onChange: (change) => events.emit('breaker-changed', change) }),
     events,
-    extraRoutes: options.extraRoutes ?? [],
+    extraRoutes: [...observability.routes, ...(options.extraRoutes ?? [])],
     log,
   };
   if (!options.rateLimitStore) closers.push(() => shared.rateLimitStore.close());
@@ -191,8 +201,4 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
       await closeUpstreamConnections();
     },
   };
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

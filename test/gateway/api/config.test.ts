@@ -144,7 +144,7 @@ describe('embedded default', () => {
       const res = await inject(gateway.handler, {
         method: 'POST',
         url: '/v1/chat/completions',
-        body: { model: 'chaos-anthropic:claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] },
+        body: { model: 'demo', messages: [{ role: 'user', content: 'hi' }] },
       });
       expect(res.status).toBe(200);
       expect(
