@@ -3,13 +3,8 @@
  * `:exception-type` on a stream exception) and puts only `{"message": "..."}` in the body, so the name
  * decides the kind; the status code and message are the fallback when no name came.
  */
-import {
-  type ErrorKind,
-  kindOfHttpFailure,
-  ModelAPIError,
-  ModelHTTPError,
-  UnexpectedModelBehavior,
-} from '../../errors/index.ts';
+import { type ErrorKind, kindOfHttpFailure, ModelAPIError, ModelHTTPError } from '../../errors/index.ts';
+import { type MalformedAnswer, malformedAnswerError, truncatedStreamError } from '../in-band-errors.ts';
 
 const KIND_BY_ERROR_TYPE: Record<string, ErrorKind> = {
   throttlingexception: 'rate_limit',
@@ -92,7 +87,7 @@ export type BedrockFailure =
   /** An `exception` (or `error`) message in the event stream. */
   | { kind: 'exception'; errorType: string; message: string }
   /** A body or event that is not what Converse sends. */
-  | { kind: 'malformed'; where: 'body' | 'stream'; text: string; cause?: unknown }
+  | MalformedAnswer
   /** The body ended before `messageStop`. */
   | { kind: 'truncated' };
 
@@ -112,20 +107,11 @@ export function bedrockStreamError(failure: BedrockFailure, modelName: string): 
         { kind: bedrockErrorKind(failure.errorType, undefined, failure.message) },
       );
     case 'malformed':
-      return new UnexpectedModelBehavior(
-        failure.where === 'stream'
-          ? `${modelName}: malformed event stream: ${failure.text.slice(0, 200)}`
-          : `${modelName}: response body is not a Converse response: ${failure.text.slice(0, 200)}`,
-        {
-          modelName,
-          body: failure.text,
-          kind: failure.where === 'stream' ? 'stream_error' : 'server',
-          cause: failure.cause,
-        },
-      );
-    case 'truncated':
-      return new ModelAPIError(modelName, `${modelName}: stream ended before messageStop`, {
-        kind: 'stream_error',
+      return malformedAnswerError(failure, modelName, {
+        frame: 'event stream',
+        body: 'a Converse response',
       });
+    case 'truncated':
+      return truncatedStreamError(modelName, 'messageStop');
   }
 }

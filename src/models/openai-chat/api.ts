@@ -76,14 +76,6 @@ const usageSchema = z.looseObject({
   completion_tokens_details: tokenDetailsSchema,
 });
 
-/** The error object of an error body or an in-band error frame: OpenAI's `{message,type,param,code}`, or OpenRouter's numeric `code`. */
-export const errorObjectSchema = z.looseObject({
-  message: z.string().nullish(),
-  type: z.string().nullish(),
-  code: z.union([z.string(), z.number()]).nullish(),
-  param: z.string().nullish(),
-});
-
 export const chatCompletionSchema = z.looseObject({
   id: z.string().nullish(),
   model: z.string().nullish(),
@@ -119,4 +111,3 @@ export type ChatCompletion = z.infer<typeof chatCompletionSchema>;
 export type ChatCompletionChunk = z.infer<typeof chatCompletionChunkSchema>;
 export type ChatMessageOrDelta = z.infer<typeof messageSchema>;
 export type ChatUsage = z.infer<typeof usageSchema>;
-export type ChatErrorObject = z.infer<typeof errorObjectSchema>;

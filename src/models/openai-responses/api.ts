@@ -3,6 +3,7 @@
  * what comes back (untrusted; unknown fields and unknown item types pass through and are ignored).
  */
 import { z } from 'zod';
+import { errorObjectSchema } from '../in-band-errors.ts';
 
 // ---------------------------------------------------------------- request (what we send)
 
@@ -86,12 +87,6 @@ const usageSchema = z.looseObject({
   output_tokens_details: z.record(z.string(), z.unknown()).nullish(),
 });
 
-export const errorObjectSchema = z.looseObject({
-  code: z.string().nullish(),
-  message: z.string().nullish(),
-  type: z.string().nullish(),
-});
-
 export const responseSchema = z.looseObject({
   id: z.string().nullish(),
   model: z.string().nullish(),
@@ -119,4 +114,3 @@ export type ResponsesResponse = z.infer<typeof responseSchema>;
 export type ResponsesOutputItem = z.infer<typeof outputItemSchema>;
 export type ResponsesUsage = z.infer<typeof usageSchema>;
 export type ResponsesStreamEvent = z.infer<typeof streamEventSchema>;
-export type ResponsesErrorObject = z.infer<typeof errorObjectSchema>;
