@@ -10,6 +10,7 @@
 import { UserError } from '../errors/index.ts';
 import { AnthropicModel } from '../models/anthropic/model.ts';
 import { BedrockConverseModel } from '../models/bedrock/model.ts';
+import type { AwsCredentialSource } from '../models/bedrock/signing.ts';
 import { GoogleModel } from '../models/google/model.ts';
 import type { Model } from '../models/model.ts';
 import { OpenAIChatModel } from '../models/openai-chat/model.ts';
@@ -22,6 +23,8 @@ import type { Provider } from './provider.ts';
 export interface InferModelOptions extends ProviderOptions {
   /** The model's own default settings. */
   settings?: ModelSettings;
+  /** bedrock: AWS credentials (else the standard AWS_* variables of `env`). */
+  awsCredentials?: AwsCredentialSource;
 }
 
 /** Model names that identify their provider without a prefix (`gpt-4o`, `claude-...`, `gemini-...`). */
@@ -56,6 +59,14 @@ export function inferModel(id: string, options: InferModelOptions = {}): Model {
     provider = gatewayProvider(prefix.slice('gateway/'.length), options);
   } else {
     provider = createProvider(prefix, options);
+  }
+  if (provider.protocol === 'bedrock') {
+    return new BedrockConverseModel(modelName, {
+      provider,
+      settings: options.settings,
+      credentials: options.awsCredentials,
+      env: options.env,
+    });
   }
   return modelForProvider(modelName, provider, options.settings);
 }

@@ -168,3 +168,36 @@ describe('provider table', () => {
     expect(await keyed.headers()).toEqual({ authorization: 'Bearer bedrock-key' });
   });
 });
+
+describe('inferModel for bedrock', () => {
+  test('signs with the AWS credentials of its env option, not only process.env', async () => {
+    const { createServer } = await import('node:http');
+    const { inferModel } = await import('../../src/providers/infer-model.ts');
+    let authorization = '';
+    const server = createServer((req, res) => {
+      authorization = String(req.headers.authorization);
+      req.resume();
+      res.writeHead(500, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': 'InternalServerException',
+      });
+      res.end('{"message":"stop here"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const model = inferModel('bedrock:anthropic.claude-3-5-sonnet-20240620-v1:0', {
+        baseUrl: `http://127.0.0.1:${port}`,
+        env: { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' },
+      });
+      await model
+        .request([{ kind: 'request', parts: [{ partKind: 'user-prompt', content: 'hi' }] }])
+        .catch(() => {});
+      expect(authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/bedrock\/aws4_request/,
+      );
+    } finally {
+      server.close();
+    }
+  });
+});
