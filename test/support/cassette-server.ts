@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import { parse } from 'yaml';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('../../../shared/fixtures/recorded/', import.meta.url));
@@ -105,5 +106,25 @@ export async function serveCassette(interactions: RecordedInteraction[]): Promis
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * Serving for one test file: returns `serve(interactions)`, and closes every server it opened after each
+ * test. Call it once, at the top of the file.
+ *
+ * @example
+ * const serve = useCassetteServers();
+ * test('...', async () => { const server = await serve(loadCassette('test_openai', 'test_valid_response')); });
+ */
+export function useCassetteServers(): (interactions: RecordedInteraction[]) => Promise<CassetteServer> {
+  const open: CassetteServer[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((server) => server.close()));
+  });
+  return async (interactions) => {
+    const server = await serveCassette(interactions);
+    open.push(server);
+    return server;
   };
 }

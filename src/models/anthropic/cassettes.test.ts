@@ -3,8 +3,9 @@
  * the recording sent is rebuilt as ModelMessage[], the body the adapter sends must equal the recorded
  * request, and the parsed response is asserted value by value.
  */
-import { afterEach, describe, expect, test } from 'vitest';
-import { type CassetteServer, loadCassette, serveCassette } from '../../../test/support/cassette-server.ts';
+import { describe, expect, test } from 'vitest';
+import { loadCassette, useCassetteServers } from '../../../test/support/cassette-server.ts';
+import { localProvider } from '../../../test/support/local-provider.ts';
 import { ModelHTTPError } from '../../errors/index.ts';
 import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../../messages.ts';
 import { systemPrompt, userPrompt } from '../../messages.ts';
@@ -13,19 +14,15 @@ import type { ModelSettings } from '../../settings.ts';
 import type { ModelRequestParameters } from '../model.ts';
 import { AnthropicModel } from './model.ts';
 
-const servers: CassetteServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const serve = useCassetteServers();
 
 function providerFor(origin: string): Provider {
-  return {
+  return localProvider(origin, {
     name: 'anthropic',
     protocol: 'anthropic',
-    baseUrl: `${origin}/v1`,
-    url: (path) => `${origin}/v1${path}`,
-    headers: () => ({ 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' }),
-  };
+    prefix: '/v1',
+    headers: { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' },
+  });
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: recorded JSON is walked by path in assertions; a wrong path fails the test.
@@ -34,8 +31,7 @@ type Json = Record<string, any>;
 /** Serves the cassette's interactions from `from` on (earlier ones went to another provider). */
 async function replay(name: string, from = 0) {
   const interactions = loadCassette('test_anthropic', name).slice(from);
-  const server = await serveCassette(interactions);
-  servers.push(server);
+  const server = await serve(interactions);
   const recordedRequest = (i: number) => interactions[i]!.request.body as Json;
   const recordedResponse = (i: number) => JSON.parse(interactions[i]!.response.body as string) as Json;
   const model = new AnthropicModel(recordedRequest(0).model, { provider: providerFor(server.url) });

@@ -5,10 +5,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { localProvider } from '../../../test/support/local-provider.ts';
 import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../errors/index.ts';
 import type { ModelMessage, ModelResponseStreamEvent } from '../../messages.ts';
 import { userPrompt } from '../../messages.ts';
-import type { Provider } from '../../providers/provider.ts';
 import { anthropicInBandError } from './errors.ts';
 import { AnthropicModel } from './model.ts';
 
@@ -48,13 +48,12 @@ function serve(next: Handler): void {
 }
 
 function modelAt(base: string): AnthropicModel {
-  const provider: Provider = {
+  const provider = localProvider(base, {
     name: 'anthropic',
     protocol: 'anthropic',
-    baseUrl: `${base}/v1`,
-    url: (path) => `${base}/v1${path}`,
-    headers: () => ({ 'x-api-key': 'k', 'anthropic-version': '2023-06-01' }),
-  };
+    prefix: '/v1',
+    headers: { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' },
+  });
   return new AnthropicModel('claude-sonnet-4-5', { provider, settings: { maxTokens: 100 } });
 }
 

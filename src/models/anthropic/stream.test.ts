@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { localProvider } from '../../../test/support/local-provider.ts';
 import type { ModelResponseStreamEvent } from '../../messages.ts';
 import { userPrompt } from '../../messages.ts';
 import { ResponseBuilder } from '../response-builder.ts';
@@ -158,13 +159,7 @@ afterAll(async () => {
 
 function model(): AnthropicModel {
   return new AnthropicModel('claude-haiku-4-5', {
-    provider: {
-      name: 'anthropic',
-      protocol: 'anthropic',
-      baseUrl: `${origin}/v1`,
-      url: (path) => `${origin}/v1${path}`,
-      headers: () => ({}),
-    },
+    provider: localProvider(origin, { name: 'anthropic', protocol: 'anthropic', prefix: '/v1' }),
   });
 }
 

@@ -3,32 +3,27 @@
  * through the adapter, signing with fixed fake credentials and a fixed clock: the path and body we send
  * are compared with what AWS's SDK sent, and the parsed answer is asserted field by field.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   type CassetteServer,
   loadCassette,
   type RecordedInteraction,
-  serveCassette,
+  useCassetteServers,
 } from '../../../test/support/cassette-server.ts';
+import { localProvider } from '../../../test/support/local-provider.ts';
 import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../../messages.ts';
 import { systemPrompt, userPrompt } from '../../messages.ts';
-import type { Provider } from '../../providers/provider.ts';
 import type { ModelRequestParameters } from '../model.ts';
 import { BedrockConverseModel } from './model.ts';
 
-let server: CassetteServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = useCassetteServers();
 
 async function replay(name: string, from = 0, count?: number) {
   const recorded = loadCassette('test_bedrock', name).slice(
     from,
     count === undefined ? undefined : from + count,
   );
-  server = await serveCassette(recorded);
-  return { server, recorded };
+  return { server: await serve(recorded), recorded };
 }
 
 const CREDENTIALS = {
@@ -37,15 +32,8 @@ const CREDENTIALS = {
 };
 
 function model(srv: CassetteServer, modelName: string): BedrockConverseModel {
-  const provider: Provider = {
-    name: 'bedrock',
-    protocol: 'bedrock',
-    baseUrl: srv.url,
-    url: (path) => `${srv.url}${path}`,
-    headers: () => ({}),
-  };
   return new BedrockConverseModel(modelName, {
-    provider,
+    provider: localProvider(srv, { name: 'bedrock', protocol: 'bedrock' }),
     region: 'us-east-1',
     credentials: CREDENTIALS,
     now: () => new Date('2025-06-01T12:00:00Z'),

@@ -4,8 +4,13 @@
  * asserts the parsed response exactly. Multi-turn recordings feed our own parsed responses back in, so
  * they also prove that thought signatures and tool call ids round-trip.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { type CassetteServer, loadCassette, serveCassette } from '../../../test/support/cassette-server.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  type CassetteServer,
+  loadCassette,
+  useCassetteServers,
+} from '../../../test/support/cassette-server.ts';
+import { localProvider } from '../../../test/support/local-provider.ts';
 import { ModelAPIError } from '../../errors/index.ts';
 import {
   type ModelMessage,
@@ -16,7 +21,6 @@ import {
   type ToolCallPart,
   userPrompt,
 } from '../../messages.ts';
-import type { Provider } from '../../providers/provider.ts';
 import type { ModelSettings } from '../../settings.ts';
 import { defaultRequestParameters, type ModelRequestParameters, type ToolDefinition } from '../model.ts';
 import { GoogleModel } from './model.ts';
@@ -27,11 +31,7 @@ type Body = Record<string, any>;
 const GEMINI_API = '/v1beta';
 const VERTEX = '/v1beta1/projects/pydantic-ai/locations/global/publishers/google';
 
-let servers: CassetteServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-});
+const serve = useCassetteServers();
 
 interface Recording {
   server: CassetteServer;
@@ -51,17 +51,13 @@ async function replay(
   const interactions = loadCassette('test_google', name).filter((i) =>
     /generativelanguage\.googleapis\.com|aiplatform\.googleapis\.com/.test(i.request.uri),
   );
-  const server = await serveCassette(interactions);
-  servers.push(server);
-  const prefix = options.prefix ?? GEMINI_API;
-  const baseUrl = server.url + prefix;
-  const provider: Provider = {
+  const server = await serve(interactions);
+  const provider = localProvider(server, {
     name: options.providerName ?? 'google-gla',
     protocol: 'google',
-    baseUrl,
-    url: (path) => baseUrl + path,
-    headers: () => ({ 'x-goog-api-key': 'test-key' }),
-  };
+    prefix: options.prefix ?? GEMINI_API,
+    headers: { 'x-goog-api-key': 'test-key' },
+  });
   const model = new GoogleModel(modelName, { provider, settings: options.settings });
   return {
     server,

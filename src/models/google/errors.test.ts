@@ -5,9 +5,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { localProvider } from '../../../test/support/local-provider.ts';
 import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../errors/index.ts';
 import { type ModelMessage, type ModelResponseStreamEvent, userPrompt } from '../../messages.ts';
-import type { Provider } from '../../providers/provider.ts';
 import { GoogleModel } from './model.ts';
 
 interface LocalServer {
@@ -46,14 +46,12 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
 }
 
 function modelAt(url: string, modelName = 'gemini-2.5-flash'): GoogleModel {
-  const baseUrl = `${url}/v1beta`;
-  const provider: Provider = {
+  const provider = localProvider(url, {
     name: 'google-gla',
     protocol: 'google',
-    baseUrl,
-    url: (path) => baseUrl + path,
-    headers: () => ({ 'x-goog-api-key': 'test-key' }),
-  };
+    prefix: '/v1beta',
+    headers: { 'x-goog-api-key': 'test-key' },
+  });
   return new GoogleModel(modelName, { provider });
 }
 

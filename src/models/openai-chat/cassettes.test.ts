@@ -3,13 +3,14 @@
  * conversation each cassette recorded is rebuilt as ModelMessage[], the body we send is compared with the
  * body the real client sent, and the parsed answer is asserted field by field.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   type CassetteServer,
   loadCassette,
   type RecordedInteraction,
-  serveCassette,
+  useCassetteServers,
 } from '../../../test/support/cassette-server.ts';
+import { localProvider } from '../../../test/support/local-provider.ts';
 import { ModelHTTPError, UnexpectedModelBehavior } from '../../errors/index.ts';
 import type { ModelMessage, ModelResponse, ModelResponseStreamEvent, ToolCallPart } from '../../messages.ts';
 import { userPrompt } from '../../messages.ts';
@@ -17,29 +18,22 @@ import type { Provider } from '../../providers/provider.ts';
 import type { ModelRequestParameters, ToolDefinition } from '../model.ts';
 import { OpenAIChatModel } from './model.ts';
 
-let server: CassetteServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = useCassetteServers();
 
 async function replay(
   name: string,
   from = 0,
 ): Promise<{ server: CassetteServer; recorded: RecordedInteraction[] }> {
   const recorded = loadCassette('test_openai', name).slice(from);
-  server = await serveCassette(recorded);
-  return { server, recorded };
+  return { server: await serve(recorded), recorded };
 }
 
 function providerAt(base: string, name = 'openai'): Provider {
-  return {
+  return localProvider(base, {
     name,
     protocol: 'openai-chat',
-    baseUrl: base,
-    url: (path) => `${base}${path}`,
-    headers: () => ({ authorization: 'Bearer test-key' }),
-  };
+    headers: { authorization: 'Bearer test-key' },
+  });
 }
 
 function model(
@@ -467,8 +461,7 @@ describe('tool calls', () => {
 
   test("Gemini's OpenAI endpoint sends an empty tool call id: one is made up and its result names it", async () => {
     const recorded = loadCassette('test_openai', 'test_compatible_api_with_tool_calls_without_id');
-    server = await serveCassette(recorded);
-    const srv = server;
+    const srv = await serve(recorded);
     const m = model('gemini-2.5-pro-preview-05-06', srv, 'google-openai', '/v1beta/openai');
     const params = {
       functionTools: [

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { localProvider } from '../../../test/support/local-provider.ts';
 import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior, UserError } from '../../errors/index.ts';
 import type { HttpTimeouts } from '../../http/client.ts';
 import { type ModelMessage, type ModelResponseStreamEvent, userPrompt } from '../../messages.ts';
@@ -63,14 +64,12 @@ function nextExchange(): Promise<Exchange> {
 }
 
 function modelFor(timeouts?: HttpTimeouts, url = base): OpenAIChatModel {
-  const provider: Provider = {
+  const provider = localProvider(url, {
     name: 'openai',
     protocol: 'openai-chat',
-    baseUrl: url,
-    url: (path) => `${url}${path}`,
-    headers: () => ({ authorization: 'Bearer sk-test' }),
+    headers: { authorization: 'Bearer sk-test' },
     ...(timeouts ? { timeouts } : {}),
-  };
+  });
   return new OpenAIChatModel('gpt-4o', { provider });
 }
 

@@ -2,41 +2,34 @@
  * Replays real Responses API traffic (pydantic-ai's recorded cassettes) through the adapter: the body we
  * send is compared with the body the real client sent, and the parsed answer is asserted field by field.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   type CassetteServer,
   loadCassette,
   type RecordedInteraction,
-  serveCassette,
+  useCassetteServers,
 } from '../../../test/support/cassette-server.ts';
+import { localProvider } from '../../../test/support/local-provider.ts';
 import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../../messages.ts';
 import { systemPrompt, userPrompt } from '../../messages.ts';
-import type { Provider } from '../../providers/provider.ts';
 import type { ModelRequestParameters } from '../model.ts';
 import { OpenAIResponsesModel } from './model.ts';
 
-let server: CassetteServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = useCassetteServers();
 
 async function replay(folder: string, name: string, from = 0, count?: number) {
   const all = loadCassette(folder, name);
   const recorded = all.slice(from, count === undefined ? undefined : from + count);
-  server = await serveCassette(recorded);
-  return { server, recorded };
+  return { server: await serve(recorded), recorded };
 }
 
 function model(srv: CassetteServer, modelName: string, providerName = 'openai-responses') {
-  const base = `${srv.url}/v1`;
-  const provider: Provider = {
+  const provider = localProvider(srv, {
     name: providerName,
     protocol: 'openai-responses',
-    baseUrl: base,
-    url: (path) => `${base}${path}`,
-    headers: () => ({ authorization: 'Bearer test-key' }),
-  };
+    prefix: '/v1',
+    headers: { authorization: 'Bearer test-key' },
+  });
   return new OpenAIResponsesModel(modelName, { provider });
 }
 

@@ -6,11 +6,11 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
+import { localProvider } from '../../../test/support/local-provider.ts';
 import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../errors/index.ts';
 import type { ModelMessage, ModelResponseStreamEvent } from '../../messages.ts';
 import { userPrompt } from '../../messages.ts';
 import { inferModel } from '../../providers/infer-model.ts';
-import type { Provider } from '../../providers/provider.ts';
 import { OpenAIResponsesModel } from './model.ts';
 
 type Handler = (res: ServerResponse) => void;
@@ -32,13 +32,11 @@ async function serve(handler: Handler): Promise<OpenAIResponsesModel> {
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   servedBase = base;
-  const provider: Provider = {
+  const provider = localProvider(base, {
     name: 'openai-responses',
     protocol: 'openai-responses',
-    baseUrl: base,
-    url: (path) => `${base}${path}`,
-    headers: () => ({ authorization: 'Bearer k' }),
-  };
+    headers: { authorization: 'Bearer k' },
+  });
   return new OpenAIResponsesModel('gpt-5', { provider });
 }
 
