@@ -111,6 +111,25 @@ export interface OpenedStream {
 }
 
 /**
+ * What an adapter's stream reader is given: the body `openStream` opened, where to assemble the answer,
+ * and how to map a failure while reading.
+ *
+ * @example
+ * const input: StreamReaderInput = { body: opened.body, contentType: opened.headers['content-type'], builder,
+ *   modelName: 'gpt-4o', mapReadFailure: opened.mapFailure };
+ */
+export interface StreamReaderInput {
+  body: AsyncIterable<Uint8Array | string>;
+  /** The response's content type: a JSON answer to a stream request is an error body, not a stream. */
+  contentType: string | undefined;
+  builder: ResponseBuilder;
+  /** The model name as configured, for error messages (the builder's may be renamed by the host). */
+  modelName: string;
+  /** Maps a failure while reading the body (socket reset, idle timeout, abort) to what the caller sees. */
+  mapReadFailure: (error: unknown) => unknown;
+}
+
+/**
  * Posts a stream request and resolves once the upstream accepted it (headers below 400). Rejects like
  * `sendRequest`; the deadline, if any, keeps running while the stream is read.
  *

@@ -4,28 +4,22 @@
  * a thrown error — an exception frame, a corrupt frame, a body cut short, a broken connection.
  */
 import type { ModelResponseStreamEvent } from '../../messages.ts';
-import type { ResponseBuilder } from '../response-builder.ts';
+import type { StreamReaderInput } from '../http-call.ts';
 import { type BedrockStreamPayload, streamPayloadSchema } from './api.ts';
 import { bedrockStreamError } from './errors.ts';
 import { EventStreamFormatError, type EventStreamFrame, readEventStream } from './event-stream.ts';
 import { applyStopReason, blockDelta, mapUsage, startBlock, stopBlock } from './response-parts.ts';
 
-export interface StreamInput {
-  body: AsyncIterable<Uint8Array | string>;
-  builder: ResponseBuilder;
-  modelName: string;
-  /** Maps a failure while reading the body (socket reset, idle timeout, abort) to what the caller sees. */
-  mapReadFailure: (error: unknown) => unknown;
-}
-
 /**
  * Yields the events of one streamed Converse response.
  *
  * @example
- * const events = converseStreamEvents({ body: res.body, builder, modelName, mapReadFailure: call.mapFailure });
- * return new ResponseStream(builder, events, call.controller);
+ * const events = converseStreamEvents({ body: opened.body, builder, modelName, mapReadFailure: opened.mapFailure });
+ * return opened.respond(builder, events);
  */
-export async function* converseStreamEvents(input: StreamInput): AsyncGenerator<ModelResponseStreamEvent> {
+export async function* converseStreamEvents(
+  input: Omit<StreamReaderInput, 'contentType'>,
+): AsyncGenerator<ModelResponseStreamEvent> {
   const { builder, modelName } = input;
   let stopped = false;
   try {

@@ -5,31 +5,22 @@
  */
 import { readSSE } from '../../http/sse.ts';
 import type { ModelResponseStreamEvent } from '../../messages.ts';
-import type { ResponseBuilder } from '../response-builder.ts';
+import type { StreamReaderInput } from '../http-call.ts';
 import { type ChatCompletionChunk, chatCompletionChunkSchema } from './api.ts';
 import { inBandError, STREAM_END_MARKER } from './errors.ts';
 import { applyDelta, applyEnvelope, applyFinishReason, mapUsage, newDeltaState } from './response-parts.ts';
-
-export interface StreamInput {
-  body: AsyncIterable<Uint8Array | string>;
-  /** The response's content type: a JSON answer to a stream request is an error body, not a stream. */
-  contentType: string | undefined;
-  builder: ResponseBuilder;
-  /** The model name as configured, for error messages (the builder's may be renamed by the host). */
-  modelName: string;
-  /** Maps a failure while reading the body (socket reset, idle timeout, abort) to what the caller sees. */
-  mapReadFailure: (error: unknown) => unknown;
-}
 
 /**
  * Yields the events of one streamed response.
  *
  * @example
- * const events = chatCompletionEvents({ body: res.body, contentType: res.headers['content-type'], builder,
- *   modelName: 'gpt-4o', mapReadFailure: (e) => transportError(e, 'gpt-4o') });
- * return new ResponseStream(builder, events, controller);
+ * const events = chatCompletionEvents({ body: opened.body, contentType: opened.headers['content-type'], builder,
+ *   modelName: 'gpt-4o', mapReadFailure: opened.mapFailure });
+ * return opened.respond(builder, events);
  */
-export async function* chatCompletionEvents(input: StreamInput): AsyncGenerator<ModelResponseStreamEvent> {
+export async function* chatCompletionEvents(
+  input: StreamReaderInput,
+): AsyncGenerator<ModelResponseStreamEvent> {
   const { builder, modelName } = input;
   if (input.contentType?.startsWith('application/json')) {
     throw await jsonInsteadOfStream(input);
@@ -90,7 +81,7 @@ export function errorField(json: unknown): unknown {
   return error === null ? undefined : error;
 }
 
-async function jsonInsteadOfStream(input: StreamInput): Promise<unknown> {
+async function jsonInsteadOfStream(input: StreamReaderInput): Promise<unknown> {
   let text: string;
   try {
     let collected = '';

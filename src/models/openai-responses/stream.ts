@@ -6,7 +6,7 @@
  */
 import { readSSE } from '../../http/sse.ts';
 import type { ModelResponseStreamEvent } from '../../messages.ts';
-import type { ResponseBuilder } from '../response-builder.ts';
+import type { StreamReaderInput } from '../http-call.ts';
 import { type ResponsesStreamEvent, streamEventSchema } from './api.ts';
 import { responsesError } from './errors.ts';
 import {
@@ -19,26 +19,15 @@ import {
   textDelta,
 } from './response-items.ts';
 
-export interface StreamInput {
-  body: AsyncIterable<Uint8Array | string>;
-  /** The response's content type: a JSON answer to a stream request is an error body, not a stream. */
-  contentType: string | undefined;
-  builder: ResponseBuilder;
-  /** The model name as configured, for error messages. */
-  modelName: string;
-  /** Maps a failure while reading the body (socket reset, idle timeout, abort) to what the caller sees. */
-  mapReadFailure: (error: unknown) => unknown;
-}
-
 /**
  * Yields the events of one streamed response.
  *
  * @example
- * const events = responsesEvents({ body: res.body, contentType: res.headers['content-type'], builder,
- *   modelName: 'gpt-5', mapReadFailure: call.mapFailure });
- * return new ResponseStream(builder, events, call.controller);
+ * const events = responsesEvents({ body: opened.body, contentType: opened.headers['content-type'], builder,
+ *   modelName: 'gpt-5', mapReadFailure: opened.mapFailure });
+ * return opened.respond(builder, events);
  */
-export async function* responsesEvents(input: StreamInput): AsyncGenerator<ModelResponseStreamEvent> {
+export async function* responsesEvents(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
   const { builder, modelName } = input;
   const state = newItemState();
   let ended = false;
