@@ -38,7 +38,22 @@ async function serve(role: Role, upstreamUrl: string | undefined): Promise<void>
     });
     process.send?.({ url: gateway.url });
   }
-  process.on('message', (message) => {
+  let profiler: import('node:inspector/promises').Session | undefined;
+  process.on('message', async (message) => {
+    // A CPU profile of the steady state only (bench/profile/profile-gateway.ts), without start-up.
+    if (message === 'profile-start') {
+      const { Session } = await import('node:inspector/promises');
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
+      await profiler.post('Profiler.start');
+      process.send?.({ profiling: true });
+    }
+    if (message === 'profile-stop' && profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      process.send?.({ profile: JSON.stringify(profile) });
+    }
     if (message === 'rss') process.send?.({ rss: process.memoryUsage().rss });
     if (message === 'cpu') process.send?.({ cpuUs: process.cpuUsage().user + process.cpuUsage().system });
   });

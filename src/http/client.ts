@@ -37,14 +37,34 @@ const DEFAULT_IDLE_MS = 300_000;
 
 // One pool per connect timeout; undici keeps a keep-alive pool per origin inside each Agent.
 const agents = new Map<number, Agent>();
+// No cap by default, as node's own http agent: a gateway holding thousands of open streams needs a
+// connection each, and a cap would queue the rest inside undici where no deadline of ours sees them.
+let connectionLimit: number | undefined;
 
 function agentFor(connectMs: number): Agent {
   let agent = agents.get(connectMs);
   if (!agent) {
-    agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: 30_000, connections: 256 });
+    const options: Agent.Options = { connect: { timeout: connectMs }, keepAliveTimeout: 30_000 };
+    if (connectionLimit !== undefined) options.connections = connectionLimit;
+    agent = new Agent(options);
     agents.set(connectMs, agent);
   }
   return agent;
+}
+
+/**
+ * Caps the connections to each upstream origin (undefined: no cap, the default). Requests beyond the cap
+ * wait for a free connection. Applies to pools made after the call; existing ones are closed.
+ *
+ * @example
+ * await setUpstreamConnectionLimit(512); // at most 512 sockets to api.openai.com, and to each other host
+ */
+export async function setUpstreamConnectionLimit(limit: number | undefined): Promise<void> {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    throw new RangeError(`connection limit must be a positive integer, got ${limit}`);
+  }
+  connectionLimit = limit;
+  await closeUpstreamConnections();
 }
 
 /** Closes every pooled upstream connection (tests and graceful shutdown). */
@@ -99,6 +119,127 @@ export async function readBodyText(
     return await res.body.text();
   } catch (error) {
     throw transportError(error, modelName, signal);
+  }
+}
+
+/**
+ * A whole upstream answer: its status (below 400), lower-cased headers and body text.
+ *
+ * @example
+ * const { text, headers } = await postJsonForText({ url, headers, body, modelName: 'gpt-4o', signal });
+ */
+export interface UpstreamText {
+  statusCode: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/**
+ * `postJson` and `readBodyText` in one step, for answers read whole: it fails the same ways, but hands
+ * undici a handler that gathers the body's chunks, instead of going through `request()`, whose body is a
+ * Readable stream (with an async resource, a promise per read and a consumer to read it back out). On
+ * the gateway's hot path that machinery cost more than the rest of the upstream call together.
+ *
+ * @example
+ * const { text } = await postJsonForText({ url, headers, body: JSON.stringify(body), modelName: 'gpt-4o' });
+ */
+export function postJsonForText(req: UpstreamRequest): Promise<UpstreamText> {
+  return new Promise<UpstreamText>((resolve, reject) => {
+    const signal = req.signal;
+    if (signal?.aborted) return reject(transportError(signal.reason, req.modelName, signal));
+    const timeouts = req.timeouts ?? {};
+    const slash = req.url.indexOf('/', req.url.indexOf('//') + 2);
+    const handler = new TextAnswerHandler(req.modelName, signal, resolve, reject);
+    agentFor(timeouts.connectMs ?? DEFAULT_CONNECT_MS).dispatch(
+      {
+        origin: slash === -1 ? req.url : req.url.slice(0, slash),
+        path: slash === -1 ? '/' : req.url.slice(slash),
+        method: 'POST',
+        headers: req.headers,
+        body: req.body,
+        headersTimeout: timeouts.firstByteMs ?? DEFAULT_FIRST_BYTE_MS,
+        bodyTimeout: timeouts.idleMs ?? DEFAULT_IDLE_MS,
+      },
+      handler,
+    );
+  });
+}
+
+/** Collects one answer for `postJsonForText`; settles its promise exactly once. */
+class TextAnswerHandler implements Dispatcher.DispatchHandler {
+  private readonly modelName: string;
+  private readonly signal: AbortSignal | undefined;
+  private readonly resolve: (answer: UpstreamText) => void;
+  private readonly reject: (error: unknown) => void;
+  private controller: Dispatcher.DispatchController | undefined;
+  private statusCode = 0;
+  private headers: Record<string, string> = {};
+  private readonly chunks: Buffer[] = [];
+  private settled = false;
+
+  constructor(
+    modelName: string,
+    signal: AbortSignal | undefined,
+    resolve: (answer: UpstreamText) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.modelName = modelName;
+    this.signal = signal;
+    this.resolve = resolve;
+    this.reject = reject;
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  // The caller's abort closes the upstream connection; undici then reports it through onResponseError.
+  private readonly onAbort = (): void => {
+    this.controller?.abort(this.signal?.reason);
+  };
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.signal?.aborted) controller.abort(this.signal.reason);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    if (statusCode < 200) return; // an informational answer (100 Continue): the real one follows
+    this.statusCode = statusCode;
+    // undici has lower-cased the names already; only repeated headers need joining.
+    for (const name in headers) {
+      const value = headers[name];
+      if (typeof value !== 'string') {
+        this.headers = lowerCaseKeys(headers);
+        return;
+      }
+    }
+    this.headers = headers as Record<string, string>;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    const chunks = this.chunks;
+    const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+    if (this.statusCode >= 400) {
+      this.reject(new ModelHTTPError(this.statusCode, this.modelName, parseBody(text), this.headers));
+    } else {
+      this.resolve({ statusCode: this.statusCode, headers: this.headers, text });
+    }
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.reject(transportError(error, this.modelName, this.signal));
   }
 }
 

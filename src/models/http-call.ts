@@ -8,7 +8,7 @@ import { CallSignal, type CallSignalOptions } from '../http/call-signal.ts';
 import {
   type HttpTimeouts,
   postJson,
-  readBodyText,
+  postJsonForText,
   type UpstreamRequest,
   type UpstreamResponse,
 } from '../http/client.ts';
@@ -76,9 +76,8 @@ export async function sendRequest(spec: HttpCall): Promise<HttpAnswer> {
   try {
     const outgoing = await spec.build();
     try {
-      const response = await postJson(upstream(spec, outgoing, call.signal));
-      const text = await readBodyText(response, spec.modelName, call.signal);
-      return { text, headers: response.headers };
+      const { text, headers } = await postJsonForText(upstream(spec, outgoing, call.signal));
+      return { text, headers };
     } catch (error) {
       throw mapFailure(error);
     }
