@@ -71,8 +71,10 @@ export class CallSignal {
     this.signal = AbortSignal.any(sources);
     // Once anything aborted the call, its deadline has nothing left to do: a stream cancelled before its
     // first read would otherwise keep the timer until it fired.
-    this.signal.addEventListener('abort', () => this.dispose(), { once: true });
+    this.signal.addEventListener('abort', this.onAbort, { once: true });
   }
+
+  private readonly onAbort = (): void => this.dispose();
 
   /** Maps a failure of this call (HTTP, transport, in-band, abort, deadline) to the error the caller sees. */
   mapFailure = (error: unknown): unknown => {
@@ -91,5 +93,9 @@ export class CallSignal {
   dispose(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    // Node keeps a composite signal that has an 'abort' listener alive for as long as a source might
+    // still abort (a gateway request's signal, a long-lived caller signal): without this, every finished
+    // call stayed reachable, about 2.5 KB each (found by the soak run).
+    this.signal.removeEventListener('abort', this.onAbort);
   }
 }
