@@ -6,7 +6,8 @@
  * answer shows). Every 10 s it samples the process's RSS, heap and open file descriptors; at the end it
  * writes a CSV, an SVG chart and a markdown summary to bench/results/. Not part of CI.
  *
- * Run (Node 24): `npx node scripts/soak.ts --minutes 30` (default 3 minutes, at most 120).
+ * Run (Node 24): `npx node --expose-gc scripts/soak.ts --minutes 30` (default 3 minutes, at most 120);
+ * with --expose-gc each sample follows a full collection, so the heap curve is what is really retained.
  * The gateway, the upstreams and the load run in this one process, so the figures are an upper bound
  * for the gateway alone: a leak in any of them shows in the curve.
  */
@@ -208,7 +209,10 @@ async function main(): Promise<void> {
   const started = performance.now();
   const endAt = started + minutes * 60_000;
   const samples: ResourceSample[] = [];
+  // With --expose-gc, collect first: the heap curve then shows what is retained, not what is pending.
+  const collect = (globalThis as { gc?: () => void }).gc;
   const sample = () => {
+    collect?.();
     const memory = process.memoryUsage();
     samples.push({
       elapsedSeconds: Math.round((performance.now() - started) / 1000),
