@@ -137,6 +137,8 @@ export const gatewayConfigSchema = z.strictObject({
     .strictObject({
       bodyLimit: byteSize.optional(),
       maxJsonDepth: z.number().int().min(2).max(1000).optional(),
+      /** On shutdown, how long in-flight requests may take to finish before they are ended with an error. */
+      drainTimeoutMs: z.number().int().min(0).max(600_000).optional(),
       /** Allowed origins for browsers; `'*'` for any. Absent: no CORS headers. */
       cors: z.union([z.literal('*'), z.array(z.string().min(1))]).optional(),
     })

@@ -19,6 +19,7 @@ import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { RequestFinished } from '../events.ts';
 import type { GatewayContext } from '../server/context.ts';
 import type { GatewayRequest, GatewayResponse } from '../server/http-types.ts';
+import { CLIENT_DISCONNECTED, clientDisconnected } from '../server/in-flight.ts';
 import { readJsonBody } from '../server/read-body.ts';
 import type { ChatCall } from './chat-call.ts';
 import type { ChatProtocol } from './chat-protocol.ts';
@@ -77,10 +78,13 @@ export async function runChat(
   // The prompt is charged now (estimated); the answer's tokens once they are known.
   await enforceRequestLimits(context.rateLimitStore, client, call.estimatedInputTokens);
 
-  // A client that disconnects cancels the upstream call, down to its socket.
+  // A client that disconnects cancels the upstream call, down to its socket; a shutdown past its drain
+  // timeout cancels it too, and the client is told.
   const abort = new AbortController();
+  const untrack = context.inFlight.track(abort);
   res.on('close', () => {
-    if (!res.writableFinished) abort.abort(new Error('client disconnected'));
+    untrack();
+    if (!res.writableFinished) abort.abort(CLIENT_DISCONNECTED);
   });
   call.settings.signal = abort.signal;
 
@@ -89,7 +93,7 @@ export async function runChat(
     try {
       response = await chain.model.request(call.messages, call.settings, call.params);
     } catch (error) {
-      if (abort.signal.aborted) return closedByClient(record);
+      if (clientDisconnected(abort.signal)) return closedByClient(record);
       throw upstreamFailure(error, chain.modelIds);
     }
     const usage = priced(response, context.registry);
@@ -141,7 +145,7 @@ async function runStream(
     iterator = stream[Symbol.asyncIterator]();
     first = await iterator.next();
   } catch (error) {
-    if (signal.aborted) return closedByClient(record);
+    if (clientDisconnected(signal)) return closedByClient(record);
     throw upstreamFailure(error, modelIds);
   }
   const served = servedModel(protocol, stream.providerName, stream.modelName);
@@ -167,7 +171,7 @@ async function runStream(
   } catch (error) {
     const final = stream.get();
     finishRecord(record, served.modelId, final.attempts ?? attempts, priced(final, context.registry));
-    if (signal.aborted) return closedByClient(record);
+    if (clientDisconnected(signal)) return closedByClient(record);
     const failure = toGatewayError(error, modelIds);
     record.errorKind = failure.attempts?.at(-1)?.kind ?? kindOf(error);
     res.end(writer.error(failure));

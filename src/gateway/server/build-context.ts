@@ -13,6 +13,7 @@ import { ModelRegistry } from '../routing/model-registry.ts';
 import type { RateLimitStore } from '../state/rate-limit-store.ts';
 import type { GatewayContext } from './context.ts';
 import type { ExtraRoute } from './http-types.ts';
+import type { InFlightCalls } from './in-flight.ts';
 
 /** 1 MiB: far above any chat request with text, small enough that a flood of bodies cannot exhaust memory. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -26,6 +27,7 @@ export interface SharedParts {
   events: EventEmitter<GatewayEventMap>;
   extraRoutes: readonly ExtraRoute[];
   log: (line: string) => void;
+  inFlight: InFlightCalls;
 }
 
 export function buildContext(config: GatewayConfig, shared: SharedParts): GatewayContext {
@@ -42,5 +44,6 @@ export function buildContext(config: GatewayConfig, shared: SharedParts): Gatewa
     events: shared.events,
     extraRoutes: shared.extraRoutes,
     log: shared.log,
+    inFlight: shared.inFlight,
   };
 }

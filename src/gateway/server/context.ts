@@ -3,6 +3,7 @@
  * and swaps it in; a request keeps the context it started with, so in-flight requests finish on the old
  * config while new ones use the new.
  */
+
 import type { EventEmitter } from 'node:events';
 import type { HealthStore } from '../../resilience/health-store.ts';
 import type { ClientKeys } from '../auth/client-keys.ts';
@@ -10,6 +11,7 @@ import type { GatewayEventMap } from '../events.ts';
 import type { ModelRegistry } from '../routing/model-registry.ts';
 import type { RateLimitStore } from '../state/rate-limit-store.ts';
 import type { ExtraRoute } from './http-types.ts';
+import type { InFlightCalls } from './in-flight.ts';
 import type { BodyLimits } from './read-body.ts';
 
 export interface GatewayContext {
@@ -24,4 +26,6 @@ export interface GatewayContext {
   extraRoutes: readonly ExtraRoute[];
   /** One line per problem worth an operator's attention (never a key). */
   log: (line: string) => void;
+  /** The calls being served, for a shutdown's drain timeout. */
+  inFlight: InFlightCalls;
 }

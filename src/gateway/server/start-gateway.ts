@@ -25,6 +25,7 @@ import { buildContext, type SharedParts } from './build-context.ts';
 import type { GatewayContext } from './context.ts';
 import { createGatewayHandler, type GatewayHandler } from './handler.ts';
 import type { ExtraRoute } from './http-types.ts';
+import { InFlightCalls } from './in-flight.ts';
 
 /** Stores shared by several gateway processes (Redis), made from the config's `redis:` URL. */
 export type SharedStateFactory = (redisUrl: string) => Promise<{
@@ -78,9 +79,15 @@ export interface Gateway {
   handler: GatewayHandler;
   /** Re-reads the config file (or validates a new config object) and swaps it in; throws when it is bad. */
   reload(next?: GatewayConfigInput): Promise<void>;
-  /** Stops accepting connections, lets in-flight requests finish, then releases everything. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and lets in-flight requests finish; those still running after the drain
+   * timeout (`server.drainTimeoutMs` in the config, default 10 s) are ended with an error the client sees
+   * — a 503, or an error frame in a started stream. Then releases everything.
+   */
+  close(options?: { drainTimeoutMs?: number }): Promise<void>;
 }
+
+const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 
 export async function startGateway(options: StartGatewayOptions = {}): Promise<Gateway> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -126,6 +133,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     events,
     extraRoutes: [...observability.routes, ...(options.extraRoutes ?? [])],
     log,
+    inFlight: new InFlightCalls(),
   };
   if (!options.rateLimitStore) closers.push(() => shared.rateLimitStore.close());
 
@@ -155,6 +163,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     const fresh = next ? gatewayConfigSchema.parse(next) : path ? await loadConfigFile(path) : undefined;
     if (!fresh) return;
     context = buildContext(fresh, shared);
+    config = fresh;
   };
   const reloadLogged = (why: string): void => {
     reload().then(
@@ -184,15 +193,23 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     events,
     handler,
     reload,
-    async close() {
+    async close(closeOptions = {}) {
       process.off('SIGHUP', onHangup);
       watcher?.close();
+      const drainMs =
+        closeOptions.drainTimeoutMs ?? config.server?.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+      const drainTimer = setTimeout(() => {
+        if (shared.inFlight.size > 0)
+          log(`drain timeout (${drainMs} ms): ending ${shared.inFlight.size} request(s)`);
+        shared.inFlight.abortAll();
+      }, drainMs);
       await new Promise<void>((resolve) => {
         // A keep-alive connection whose request finishes after close() turns idle and would hold the
         // server open until its keep-alive timeout (65 s): close each one as soon as it is idle.
         const sweep = setInterval(() => server.closeIdleConnections(), 50);
         server.close(() => {
           clearInterval(sweep);
+          clearTimeout(drainTimer);
           resolve();
         });
         server.closeIdleConnections();
