@@ -9,6 +9,7 @@ import type { StreamReaderInput } from '../http-call.ts';
 import { type ChatCompletionChunk, chatCompletionChunkSchema } from './api.ts';
 import { inBandError, STREAM_END_MARKER } from './errors.ts';
 import { applyDelta, applyEnvelope, applyFinishReason, mapUsage, newDeltaState } from './response-parts.ts';
+import { isChatCompletionChunk } from './shape-check.ts';
 
 /**
  * Yields the events of one streamed response.
@@ -62,6 +63,7 @@ function parseFrame(data: string, event: string | undefined, modelName: string):
   if (error !== undefined || event === 'error') {
     throw inBandError({ kind: 'error-object', error: error ?? json }, modelName);
   }
+  if (isChatCompletionChunk(json)) return json;
   const parsed = chatCompletionChunkSchema.safeParse(json);
   if (!parsed.success) {
     throw inBandError({ kind: 'malformed', where: 'stream', text: data, cause: parsed.error }, modelName);
