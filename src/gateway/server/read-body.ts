@@ -17,14 +17,9 @@ export interface BodyLimits {
 export async function readJsonBody(req: GatewayRequest, limits: BodyLimits): Promise<unknown> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limits.maxBytes) throw tooLarge(limits.maxBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buffer.length;
-    if (size > limits.maxBytes) throw tooLarge(limits.maxBytes);
-    chunks.push(buffer);
-  }
+  const chunks = isEmitter(req)
+    ? await readWithEvents(req, limits.maxBytes)
+    : await readWithIterator(req, limits.maxBytes);
   const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
   if (text.trim() === '')
     throw new GatewayError(400, 'invalid_json', 'The request body is empty; send a JSON object.');
@@ -45,6 +40,82 @@ export async function readJsonBody(req: GatewayRequest, limits: BodyLimits): Pro
       `The request body is not valid JSON: ${reason.slice(0, 200)}`,
     );
   }
+}
+
+/** Node's IncomingMessage: readable through its events. */
+interface EmittingRequest extends GatewayRequest {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
+  destroy(): unknown;
+  readonly complete?: boolean;
+}
+
+function isEmitter(req: GatewayRequest): req is EmittingRequest {
+  const candidate = req as Partial<EmittingRequest>;
+  return (
+    typeof candidate.on === 'function' &&
+    typeof candidate.off === 'function' &&
+    typeof candidate.destroy === 'function'
+  );
+}
+
+/**
+ * Reads node's request through 'data' and 'end'. The same as `for await`, which the gateway did before,
+ * minus its async iterator: a promise per chunk and a stream-finished watcher per request, several
+ * microseconds on the hot path. A body over the limit destroys the request, as leaving the loop did.
+ */
+function readWithEvents(req: EmittingRequest, maxBytes: number): Promise<Buffer[]> {
+  return new Promise<Buffer[]>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += buffer.length;
+      if (size > maxBytes) {
+        done();
+        req.destroy();
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(buffer);
+    };
+    const onEnd = (): void => {
+      done();
+      resolve(chunks);
+    };
+    const onError = (error: Error): void => {
+      done();
+      reject(error);
+    };
+    // Closed without 'end' (the client went away mid-body) and without an 'error' to say so.
+    const onClose = (): void => {
+      done();
+      reject(new Error('the request was closed before its body ended'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+/** Any other async-iterable request (inject()'s in-memory one). */
+async function readWithIterator(req: GatewayRequest, maxBytes: number): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > maxBytes) throw tooLarge(maxBytes);
+    chunks.push(buffer);
+  }
+  return chunks;
 }
 
 function tooLarge(maxBytes: number): GatewayError {
