@@ -313,11 +313,11 @@ describe('an upstream that echoes the key it was sent', () => {
       log: (line) => logs.push(line),
       env: { UP_KEY: UPSTREAM_KEY },
       config: {
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: an env reference, as the config takes it
         providers: {
           up: {
             type: 'openai',
             baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`,
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: an env reference, as the config takes it
             apiKey: '${UP_KEY}',
           },
         },

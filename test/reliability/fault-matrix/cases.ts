@@ -28,11 +28,14 @@ export const HANG_CAP_MS = 2000;
 /** What every case must finish within, whatever the fault: no case may hang. */
 export const CASE_BUDGET_MS = 2500;
 
+/** One of the error classes (the constructor itself, compared exactly). */
+export type ErrorClass = abstract new (...args: never[]) => ModelAPIError;
+
 export type Expected =
   | { outcome: 'answer'; finishReason: 'stop' | 'content_filter'; text: string }
   | {
       outcome: 'failure';
-      errorClass: typeof ModelAPIError;
+      errorClass: ErrorClass;
       kind: ErrorKind;
       committed: boolean;
     };
@@ -43,7 +46,7 @@ export interface FaultCase {
   expect(protocol: Protocol, mode: Mode): Expected;
 }
 
-const fail = (errorClass: typeof ModelAPIError, kind: ErrorKind, committed = false): Expected => ({
+const fail = (errorClass: ErrorClass, kind: ErrorKind, committed = false): Expected => ({
   outcome: 'failure',
   errorClass,
   kind,
