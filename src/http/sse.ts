@@ -25,9 +25,19 @@ export async function* readSSE(body: AsyncIterable<Uint8Array | string>): AsyncG
   let data: string[] = [];
   let event: string | undefined;
   let id: string | undefined;
+  // Chunks that hold no line end only extend the current line: they wait here and are joined once a line
+  // end comes, so a long line costs linear time (growing one string per chunk and scanning it again
+  // made a few MiB without a newline block the event loop for tens of seconds).
+  const pending: string[] = [];
 
   for await (const chunk of body) {
-    buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (nextLineEnd(text, 0) === -1 && buffer.charCodeAt(buffer.length - 1) !== 13) {
+      pending.push(text);
+      continue;
+    }
+    buffer += pending.length === 0 ? text : pending.join('') + text;
+    pending.length = 0;
     if (first && buffer.length > 0) {
       if (buffer.charCodeAt(0) === 0xfeff) buffer = buffer.slice(1);
       first = false;
