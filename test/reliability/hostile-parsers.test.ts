@@ -210,6 +210,17 @@ describe('readSSE on hostile bytes', () => {
     );
   });
 
+  test('a 4 MiB line arriving in 1 KiB chunks is read in linear time (it took 34 s when quadratic)', async () => {
+    const kib = Buffer.alloc(1024, 'a'.charCodeAt(0));
+    const chunks: Buffer[] = [Buffer.from('data: ')];
+    for (let i = 0; i < 4 * 1024; i++) chunks.push(kib);
+    chunks.push(Buffer.from('\n\ndata: next\n\n'));
+    const started = performance.now();
+    const frames = await readAll(chunks);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(frames.map((frame) => frame.data.length)).toEqual([4 * 1024 * 1024, 4]);
+  });
+
   test('a recorded stream read whole gives its frames exactly', async () => {
     const frames = await readAll([Buffer.from('data: a\n\nevent: x\ndata: b\r\ndata: c\r\n\r\n: ping\n\n')]);
     expect(frames).toEqual([
