@@ -1,23 +1,34 @@
 /**
- * The gateway against direct-to-upstream, in one run, with the same load tool (bench/load/) and the
- * same chaos upstream (no added latency): added latency p50/p99 at 500, 1,000 and 2,000 req/s (open
- * loop, constant rate), the highest sustainable throughput of each, streaming time-to-first-token
- * overhead, and the gateway's RSS with 5,000 open streams. Upstream and gateway each run in their own
- * process; the load runs in this one. Bounded: about two minutes.
+ * The gateway against direct-to-upstream and against Portkey's open-source gateway, in one run, with the
+ * same load tool (bench/load/) and the same chaos upstream (no added latency): added latency p50/p99 at
+ * 500, 1,000 and 2,000 req/s (open loop, constant rate), the highest sustainable throughput of each,
+ * streaming time-to-first-token overhead, CPU time per request and RSS with 5,000 open streams. The
+ * upstream and each gateway run in their own process; the load runs in this one. CPU and RSS are read
+ * from /proc for every process alike (Linux). Bounded: under three minutes.
  *
- * Run: node_modules/.bin/node bench/gateway.ts            (Node 24)
+ * Run: node_modules/.bin/node bench/gateway.ts [--no-portkey] [--out bench/results]      (Node 24)
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { holdStreams, measureFirstToken } from './load/first-token.ts';
 import { findSustainableRate, type LoadResult, runOpenLoop } from './load/open-loop.ts';
+import { groupedBarChart } from './report/bar-chart.ts';
 
 const SELF = fileURLToPath(import.meta.url);
+const PORTKEY = fileURLToPath(
+  new URL('../node_modules/@portkey-ai/gateway/build/start-server.js', import.meta.url),
+);
 const OPEN_STREAMS = Number(process.env.BENCH_OPEN_STREAMS ?? 5000);
+const RATES = [500, 1000, 2000];
+const STEP_RATES = [250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000];
 
 type Role = 'upstream' | 'gateway';
 
+/** A child process's role: the chaos upstream, or our gateway in front of it. */
 async function serve(role: Role, upstreamUrl: string | undefined): Promise<void> {
   if (role === 'upstream') {
     const { startChaosServer } = await import('../src/chaos/index.ts');
@@ -39,7 +50,21 @@ async function serve(role: Role, upstreamUrl: string | undefined): Promise<void>
     process.send?.({ url: gateway.url });
   }
   let profiler: import('node:inspector/promises').Session | undefined;
+  // How long the event loop was blocked: tells the gateway's own pauses (GC, long tasks) from waiting
+  // for a CPU that other processes hold.
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   process.on('message', async (message) => {
+    if (message === 'loop-delay') {
+      const toMs = (ns: number) => ns / 1e6;
+      process.send?.({
+        p50Ms: toMs(loopDelay.percentile(50)),
+        p99Ms: toMs(loopDelay.percentile(99)),
+        maxMs: toMs(loopDelay.max),
+      });
+      loopDelay.reset();
+    }
     // A CPU profile of the steady state only (bench/profile/profile-gateway.ts), without start-up.
     if (message === 'profile-start') {
       const { Session } = await import('node:inspector/promises');
@@ -54,7 +79,22 @@ async function serve(role: Role, upstreamUrl: string | undefined): Promise<void>
       const { profile } = await profiler.post('Profiler.stop');
       process.send?.({ profile: JSON.stringify(profile) });
     }
-    if (message === 'rss') process.send?.({ rss: process.memoryUsage().rss });
+    // Where the garbage comes from: sampled allocations, by the function that allocated.
+    if (message === 'alloc-start') {
+      const { Session } = await import('node:inspector/promises');
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('HeapProfiler.startSampling', {
+        samplingInterval: 1024,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+      process.send?.({ profiling: true });
+    }
+    if (message === 'alloc-stop' && profiler) {
+      const { profile } = await profiler.post('HeapProfiler.stopSampling');
+      process.send?.({ profile: JSON.stringify(profile) });
+    }
     if (message === 'cpu') process.send?.({ cpuUs: process.cpuUsage().user + process.cpuUsage().system });
   });
 }
@@ -67,19 +107,57 @@ async function start(role: Role, upstreamUrl?: string): Promise<{ child: ChildPr
   return { child, url: message.url };
 }
 
-async function cpuOf(child: ChildProcess): Promise<number> {
-  child.send('cpu');
-  const [message] = (await once(child, 'message')) as [{ cpuUs: number }];
-  return message.cpuUs;
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
-async function rssOf(child: ChildProcess): Promise<number> {
-  child.send('rss');
-  const [message] = (await once(child, 'message')) as [{ rss: number }];
-  return message.rss;
+/** Portkey's gateway as its README starts it (`--port`, `--headless`; production mode: no log UI). */
+async function startPortkey(): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [PORTKEY, `--port=${port}`, '--headless'], {
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    const up = await fetch(`${url}/`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return { child, url };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error('Portkey did not start within 15 s');
 }
 
-const body = (model: string, stream = false) =>
+const TICKS_PER_S = 100; // Linux USER_HZ; /proc/<pid>/stat counts CPU in these
+
+/** CPU µs (user + system) a process has used so far. */
+function cpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_S;
+}
+
+function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) / 1024;
+}
+
+interface Target {
+  name: string;
+  url: string;
+  model: string;
+  heldModel: string;
+  headers: Record<string, string>;
+  pid: number | undefined;
+}
+
+const bodyOf = (model: string, stream = false) =>
   JSON.stringify({
     model,
     stream,
@@ -87,106 +165,209 @@ const body = (model: string, stream = false) =>
     max_tokens: 50,
   });
 
-const ms = (n: number) => n.toFixed(3);
+const load = (target: Target, rate: number, durationMs: number): Promise<LoadResult> =>
+  runOpenLoop({ url: target.url, body: bodyOf(target.model), headers: target.headers, rate, durationMs });
+
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : 'n/a');
+const load1 = () => loadavg()[0]!.toFixed(1);
 
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const withPortkey = !args.includes('--no-portkey');
+  const outDir =
+    args[args.indexOf('--out') + 1] && args.includes('--out')
+      ? args[args.indexOf('--out') + 1]!
+      : 'bench/results';
   const upstream = await start('upstream');
   const gateway = await start('gateway', upstream.url);
-  const directUrl = `${upstream.url}/chat/completions`;
-  const gatewayUrl = `${gateway.url}/v1/chat/completions`;
+  const portkey = withPortkey ? await startPortkey() : undefined;
+  const targets: Target[] = [
+    {
+      name: 'direct',
+      url: `${upstream.url}/chat/completions`,
+      model: 'gpt-4o',
+      heldModel: 'held',
+      headers: {},
+      pid: undefined,
+    },
+    {
+      name: 'understudy',
+      url: `${gateway.url}/v1/chat/completions`,
+      model: 'up:gpt-4o',
+      heldModel: 'up:held',
+      headers: {},
+      pid: gateway.child.pid,
+    },
+  ];
+  if (portkey) {
+    targets.push({
+      name: 'portkey',
+      url: `${portkey.url}/v1/chat/completions`,
+      model: 'gpt-4o',
+      heldModel: 'held',
+      // Portkey's way to reach an OpenAI-compatible host of the caller's choosing.
+      headers: {
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': upstream.url,
+        authorization: 'Bearer sk-bench',
+      },
+      pid: portkey.child.pid,
+    });
+  }
+  const gateways = targets.filter((t) => t.name !== 'direct');
   const lines: string[] = [];
   const say = (line: string) => {
     lines.push(line);
     console.log(line);
   };
-
-  const startRss = await rssOf(gateway.child);
-  // Warm both paths (JIT, connection pools) before measuring.
-  await runOpenLoop({ url: directUrl, body: body('gpt-4o'), rate: 1000, durationMs: 2000 });
-  await runOpenLoop({ url: gatewayUrl, body: body('up:gpt-4o'), rate: 1000, durationMs: 2000 });
-
-  // CPU time per request, which machine load from other processes does not change: the gateway's own
-  // work against the upstream's (which parses the request and writes an answer, as a minimal server does).
-  const [gatewayCpu0, upstreamCpu0] = [await cpuOf(gateway.child), await cpuOf(upstream.child)];
-  const cpuRun = await runOpenLoop({
-    url: gatewayUrl,
-    body: body('up:gpt-4o'),
-    rate: 1000,
-    durationMs: 5000,
-  });
-  const [gatewayCpu1, upstreamCpu1] = [await cpuOf(gateway.child), await cpuOf(upstream.child)];
-  const answered = cpuRun.ok;
-  say(
-    `CPU per request at 1,000 req/s: gateway ${((gatewayCpu1 - gatewayCpu0) / answered).toFixed(0)} µs, upstream ${((upstreamCpu1 - upstreamCpu0) / answered).toFixed(0)} µs (${answered} requests).`,
-  );
+  const startedAt = new Date();
+  say(`Run ${startedAt.toISOString()}, Node ${process.version}, load average at start ${load1()}.`);
   say('');
-  say('| rate (req/s) | direct p50 / p99 ms | gateway p50 / p99 ms | added p50 / p99 ms | gateway failed |');
-  say('| --- | --- | --- | --- | --- |');
-  for (const rate of [500, 1000, 2000]) {
-    const direct: LoadResult = await runOpenLoop({
-      url: directUrl,
-      body: body('gpt-4o'),
-      rate,
-      durationMs: 5000,
-    });
-    const via: LoadResult = await runOpenLoop({
-      url: gatewayUrl,
-      body: body('up:gpt-4o'),
-      rate,
-      durationMs: 5000,
-    });
+
+  const startRss = new Map(gateways.map((t) => [t.name, rssMiB(t.pid!)]));
+  // Warm every path (JIT, connection pools) before measuring.
+  for (const target of targets) await load(target, 1000, 2000);
+
+  // CPU time per request: what other processes' load does not change (much). The upstream's own CPU per
+  // request is measured in the direct run: the floor any server answering this request pays.
+  say('| target | CPU µs per request at 1,000 req/s | upstream CPU µs per request | load average |');
+  say('| --- | --- | --- | --- |');
+  const cpu = new Map<string, number>();
+  for (const target of targets) {
+    const [own0, up0] = [target.pid ? cpuUs(target.pid) : 0, cpuUs(upstream.child.pid!)];
+    const run = await load(target, 1000, 5000);
+    const [own1, up1] = [target.pid ? cpuUs(target.pid) : 0, cpuUs(upstream.child.pid!)];
+    const perRequest = target.pid ? (own1 - own0) / run.ok : Number.NaN;
+    cpu.set(target.name, perRequest);
     say(
-      `| ${rate} | ${ms(direct.p50Ms)} / ${ms(direct.p99Ms)} | ${ms(via.p50Ms)} / ${ms(via.p99Ms)} | ${ms(via.p50Ms - direct.p50Ms)} / ${ms(via.p99Ms - direct.p99Ms)} | ${via.failed + via.unfinished} |`,
+      `| ${target.name} | ${target.pid ? perRequest.toFixed(0) : '—'} | ${((up1 - up0) / run.ok).toFixed(0)} | ${load1()} |`,
     );
   }
 
-  const rates = [1000, 2000, 3000, 4000, 5000, 6000, 8000, 10000];
-  const directMax = await findSustainableRate({
-    url: directUrl,
-    body: body('gpt-4o'),
-    rates,
-    durationMs: 3000,
-  });
-  const gatewayMax = await findSustainableRate({
-    url: gatewayUrl,
-    body: body('up:gpt-4o'),
-    rates,
-    durationMs: 3000,
-  });
+  say('');
+  say(`| rate (req/s) | target | p50 / p99 ms | added p50 / p99 ms | failed | load average |`);
+  say('| --- | --- | --- | --- | --- | --- |');
+  const added = new Map<string, Array<{ p50: number; p99: number }>>(gateways.map((t) => [t.name, []]));
+  for (const rate of RATES) {
+    const direct = await load(targets[0]!, rate, 4000);
+    say(
+      `| ${rate} | direct | ${ms(direct.p50Ms)} / ${ms(direct.p99Ms)} | — | ${direct.failed + direct.unfinished} | ${load1()} |`,
+    );
+    for (const target of gateways) {
+      const via = await load(target, rate, 4000);
+      const extra = { p50: via.p50Ms - direct.p50Ms, p99: via.p99Ms - direct.p99Ms };
+      added.get(target.name)!.push(extra);
+      say(
+        `| ${rate} | ${target.name} | ${ms(via.p50Ms)} / ${ms(via.p99Ms)} | ${ms(extra.p50)} / ${ms(extra.p99)} | ${via.failed + via.unfinished} | ${load1()} |`,
+      );
+    }
+  }
+
+  say('');
+  const sustainable = new Map<string, number>();
+  for (const target of targets) {
+    const best = await findSustainableRate({
+      url: target.url,
+      body: bodyOf(target.model),
+      headers: target.headers,
+      rates: STEP_RATES,
+      durationMs: 2500,
+    });
+    sustainable.set(target.name, best.rate);
+  }
+  const direct = sustainable.get('direct')!;
+  say(
+    `Highest sustainable rate (steps ${STEP_RATES.join(', ')} req/s, 2.5 s each; held = ≥98% answered, p99 ≤ 50 ms, rate achieved): ${targets
+      .map(
+        (t) =>
+          `${t.name} ${sustainable.get(t.name)} req/s${t.name === 'direct' ? '' : ` (${((100 * sustainable.get(t.name)!) / Math.max(1, direct)).toFixed(0)}% of direct)`}`,
+      )
+      .join(', ')}; load average ${load1()}.`,
+  );
+
+  say('');
+  const first = new Map<string, { p50Ms: number; p99Ms: number; failed: number }>();
+  for (const target of targets) {
+    first.set(
+      target.name,
+      await measureFirstToken({
+        url: target.url,
+        body: bodyOf(target.model, true),
+        headers: target.headers,
+        count: 500,
+        rate: 200,
+      }),
+    );
+  }
+  const d = first.get('direct')!;
+  say(
+    `Streaming time to first token at 200 req/s (500 streams): ${targets
+      .map((t) => {
+        const f = first.get(t.name)!;
+        const extra = t.name === 'direct' ? '' : `, added p50 ${ms(f.p50Ms - d.p50Ms)} ms`;
+        return `${t.name} p50 ${ms(f.p50Ms)} / p99 ${ms(f.p99Ms)} ms${extra} (failed ${f.failed})`;
+      })
+      .join('; ')}.`,
+  );
+
   say('');
   say(
-    `Highest sustainable rate (≥98% answered, p99 ≤ 50 ms, rate held): direct ${directMax.rate} req/s, gateway ${gatewayMax.rate} req/s (${((100 * gatewayMax.rate) / Math.max(1, directMax.rate)).toFixed(0)}% of direct).`,
+    `| gateway | RSS at start MiB | after the load MiB | with open streams MiB | streams open | KiB per open stream |`,
   );
+  say('| --- | --- | --- | --- | --- | --- |');
+  const perStream = new Map<string, number>();
+  for (const target of gateways) {
+    const idle = rssMiB(target.pid!);
+    const held = await holdStreams({
+      url: target.url,
+      body: bodyOf(target.heldModel, true),
+      headers: target.headers,
+      count: OPEN_STREAMS,
+      timeoutMs: 30_000,
+    });
+    const holding = rssMiB(target.pid!);
+    const kib = ((holding - idle) * 1024) / Math.max(1, held.open);
+    perStream.set(target.name, kib);
+    say(
+      `| ${target.name} | ${startRss.get(target.name)!.toFixed(0)} | ${idle.toFixed(0)} | ${holding.toFixed(0)} | ${held.open} of ${OPEN_STREAMS} | ${kib.toFixed(1)} |`,
+    );
+    await held.close();
+  }
+  say('');
+  say(`Load average at the end ${load1()}.`);
 
-  const directFirst = await measureFirstToken({
-    url: directUrl,
-    body: body('gpt-4o', true),
-    count: 500,
-    rate: 200,
+  mkdirSync(outDir, { recursive: true });
+  const colors: Record<string, string> = { direct: '#718096', understudy: '#2b6cb0', portkey: '#c05621' };
+  const latencySvg = groupedBarChart({
+    title: 'Latency added over direct-to-upstream (ms, lower is better)',
+    unit: 'ms',
+    log: true,
+    groups: RATES.flatMap((rate) => [`p50 @ ${rate}/s`, `p99 @ ${rate}/s`]),
+    series: gateways.map((t) => ({
+      name: t.name,
+      color: colors[t.name]!,
+      values: added.get(t.name)!.flatMap((a) => [Math.max(a.p50, 0.001), Math.max(a.p99, 0.001)]),
+    })),
+    width: 860,
   });
-  const gatewayFirst = await measureFirstToken({
-    url: gatewayUrl,
-    body: body('up:gpt-4o', true),
-    count: 500,
-    rate: 200,
+  const throughputSvg = groupedBarChart({
+    title: 'Highest sustainable rate, one process (req/s, higher is better)',
+    unit: 'req/s',
+    groups: ['sustainable rate'],
+    series: targets.map((t) => ({
+      name: t.name,
+      color: colors[t.name]!,
+      values: [sustainable.get(t.name)!],
+    })),
+    width: 480,
   });
-  say(
-    `Streaming time to first token at 200 req/s: direct p50 ${ms(directFirst.p50Ms)} / p99 ${ms(directFirst.p99Ms)} ms, gateway p50 ${ms(gatewayFirst.p50Ms)} / p99 ${ms(gatewayFirst.p99Ms)} ms (added p50 ${ms(gatewayFirst.p50Ms - directFirst.p50Ms)} ms; failed ${gatewayFirst.failed}).`,
-  );
-
-  const idleRss = await rssOf(gateway.child);
-  const held = await holdStreams({
-    url: gatewayUrl,
-    body: body('up:held', true),
-    count: OPEN_STREAMS,
-    timeoutMs: 60_000,
-  });
-  const heldRss = await rssOf(gateway.child);
-  say(
-    `Gateway RSS: ${(startRss / 2 ** 20).toFixed(0)} MiB at start, ${(idleRss / 2 ** 20).toFixed(0)} MiB after the load above, ${(heldRss / 2 ** 20).toFixed(0)} MiB with ${held.open} of ${OPEN_STREAMS} streams open (${((heldRss - idleRss) / Math.max(1, held.open) / 1024).toFixed(1)} KiB per open stream).`,
-  );
-  await held.close();
+  writeFileSync(`${outDir}/gateway-latency.svg`, latencySvg);
+  writeFileSync(`${outDir}/gateway-throughput.svg`, throughputSvg);
+  writeFileSync(`${outDir}/gateway.md`, `${lines.join('\n')}\n`);
+  console.log(`\nwrote ${outDir}/gateway.md, gateway-latency.svg, gateway-throughput.svg`);
+  console.log(JSON.stringify({ cpu: Object.fromEntries(cpu), perStream: Object.fromEntries(perStream) }));
   gateway.child.kill();
+  portkey?.child.kill();
   upstream.child.kill();
 }
 

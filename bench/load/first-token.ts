@@ -15,9 +15,11 @@ const CONTENT = /"(content|text)":"[^"]/;
 export async function measureFirstToken(options: {
   url: string;
   body: string;
+  headers?: Record<string, string>;
   count: number;
   rate: number;
 }): Promise<{ p50Ms: number; p99Ms: number; failed: number }> {
+  const headers = { 'content-type': 'application/json', ...options.headers };
   const dispatcher = new Agent({ connections: 64 });
   const times: number[] = [];
   let failed = 0;
@@ -26,7 +28,7 @@ export async function measureFirstToken(options: {
     try {
       const response = await request(options.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers,
         body: options.body,
         dispatcher,
       });
@@ -60,9 +62,11 @@ export async function measureFirstToken(options: {
 export async function holdStreams(options: {
   url: string;
   body: string;
+  headers?: Record<string, string>;
   count: number;
   timeoutMs: number;
 }): Promise<{ open: number; close(): Promise<void> }> {
+  const headers = { 'content-type': 'application/json', ...options.headers };
   const dispatcher = new Agent({ connections: options.count, pipelining: 0 });
   const abort = new AbortController();
   let open = 0;
@@ -75,7 +79,7 @@ export async function holdStreams(options: {
       try {
         const response = await request(options.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers,
           body: options.body,
           dispatcher,
           signal: abort.signal,
