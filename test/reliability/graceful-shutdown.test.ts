@@ -151,6 +151,20 @@ describe('graceful shutdown of understudy serve', () => {
         served.exited,
         new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5500)),
       ]);
+      if (!exit) {
+        const got = await Promise.race([rest, new Promise((r) => setTimeout(() => r('REST PENDING'), 100))]);
+        console.log(
+          'DEBUG no exit',
+          performance.now() - signalledAt,
+          JSON.stringify(served.output()),
+          JSON.stringify(got),
+        );
+        const e2 = await Promise.race([
+          served.exited,
+          new Promise<undefined>((r) => setTimeout(() => r(undefined), 25000)),
+        ]);
+        console.log('DEBUG later exit', e2 && e2.atMs - signalledAt, JSON.stringify(served.output()));
+      }
       expect(exit).toBeDefined();
       expect(exit!.atMs - signalledAt).toBeLessThan(5000);
       const { text } = await rest;
@@ -158,5 +172,5 @@ describe('graceful shutdown of understudy serve', () => {
     } finally {
       served.child.kill('SIGKILL');
     }
-  }, 15_000);
+  }, 45_000);
 });

@@ -3,7 +3,11 @@ import { startChaosServer } from '../../../src/chaos/index.ts';
 import { startGateway } from '../../../src/gateway/index.ts';
 
 test('close() ends a request that outlives the drain timeout with a 503 the client can retry', async () => {
-  const chaos = await startChaosServer({ protocol: 'openai', scenario: { fault: 'hang' }, hangCapMs: 10_000 });
+  const chaos = await startChaosServer({
+    protocol: 'openai',
+    scenario: { fault: 'hang' },
+    hangCapMs: 10_000,
+  });
   const gateway = await startGateway({
     port: 0,
     config: { providers: { up: { type: 'openai', baseUrl: chaos.url } } },
