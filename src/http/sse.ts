@@ -69,6 +69,44 @@ export async function* readSSE(body: AsyncIterable<Uint8Array | string>): AsyncG
   }
 }
 
+/**
+ * After the provider's end marker, lets the body end on its own instead of closing it: reads and ignores
+ * what is left (usually only the last bytes of the chunked body, already received) and, should the
+ * upstream keep the stream open past `graceMs`, destroys the body. Leaving a `for await` over the body at
+ * the marker would destroy a body that has not emitted its end yet, and Node builds an `AbortError`, stack
+ * trace and all, for each one: about 70 µs of a gateway's CPU per stream. It does not wait for the drain,
+ * so the caller's last events are not held back; a failure after the marker changes nothing.
+ *
+ * @example
+ * const frames = readSSE(body);
+ * for (let step = await frames.next(); !step.done; step = await frames.next()) {
+ *   if (step.value.data === '[DONE]') { finishAfterEndMarker(frames, body); break; }
+ * }
+ */
+export function finishAfterEndMarker(frames: AsyncGenerator<SSEEvent>, body: object, graceMs = 5_000): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const gaveUp = new Promise<'gave-up'>((resolve) => {
+    timer = setTimeout(resolve, graceMs, 'gave-up');
+    timer.unref?.();
+  });
+  void (async () => {
+    try {
+      for (;;) {
+        const step = await Promise.race([frames.next(), gaveUp]);
+        if (step === 'gave-up') {
+          (body as { destroy?: () => unknown }).destroy?.();
+          break;
+        }
+        if (step.done) break;
+      }
+    } catch {
+      // The answer was complete at the marker; how the connection ends after it does not matter.
+    } finally {
+      clearTimeout(timer);
+    }
+  })();
+}
+
 function nextLineEnd(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -3,7 +3,7 @@
  * `[DONE]` marker (then every open part is closed and the finish reason is set), or a thrown error — an
  * error frame, a malformed frame, a body cut short, a broken connection. It never just stops.
  */
-import { readSSE } from '../../http/sse.ts';
+import { finishAfterEndMarker, readSSE } from '../../http/sse.ts';
 import type { ModelResponseStreamEvent } from '../../messages.ts';
 import type { StreamReaderInput } from '../http-call.ts';
 import { type ChatCompletionChunk, chatCompletionChunkSchema } from './api.ts';
@@ -28,10 +28,21 @@ export async function* chatCompletionEvents(
   }
   const state = newDeltaState();
   let ended = false;
+  let exhausted = false;
+  // Frames are pulled by hand, not with `for await`: leaving that loop at the end marker would close a
+  // body whose last bytes are still to be read, which costs far more than letting it finish.
+  const frames = readSSE(input.body);
   try {
-    for await (const frame of readSSE(input.body)) {
+    for (;;) {
+      const step = await frames.next();
+      if (step.done) {
+        exhausted = true;
+        break;
+      }
+      const frame = step.value;
       if (frame.data === STREAM_END_MARKER) {
         ended = true;
+        finishAfterEndMarker(frames, input.body);
         break;
       }
       const chunk = parseFrame(frame.data, frame.event, modelName);
@@ -46,7 +57,11 @@ export async function* chatCompletionEvents(
       }
     }
   } catch (error) {
+    exhausted = true; // a generator that threw is closed already
     throw input.mapReadFailure(error);
+  } finally {
+    // Stopped early by our consumer (a cancel, a break): close the body, as leaving `for await` did.
+    if (!ended && !exhausted) await frames.return(undefined);
   }
   if (!ended) throw inBandError({ kind: 'truncated' }, modelName);
   yield* builder.endAll();
