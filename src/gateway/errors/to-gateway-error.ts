@@ -13,7 +13,9 @@ import { type AttemptSummary, GatewayError } from './gateway-error.ts';
 import { scrubSecrets } from './scrub.ts';
 
 const UNAVAILABLE = new Set(['overloaded', 'breaker_open', 'skipped', 'network', 'timeout']);
-const REQUEST_AT_FAULT = new Set(['bad_request', 'context_length']);
+// A prompt the upstreams refused (too long, or flagged by their content policy) is answered 400, as the
+// providers themselves answer it: retrying it unchanged elsewhere will not help.
+const REQUEST_AT_FAULT = new Set(['bad_request', 'context_length', 'content_filter']);
 
 /**
  * @param modelIds the chain's `provider:model` ids, to name each failed attempt the way the client can

@@ -16,6 +16,7 @@ import { CircuitBreaker } from '../../resilience/circuit-breaker.ts';
 import type { ModelSettings } from '../../settings.ts';
 import type { GatewayConfig, RouteConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
+import { maskSecretValues } from '../errors/scrub.ts';
 
 /** A resolved request chain: the model to call and how the request is labelled in events and limits. */
 export interface Chain {
@@ -55,6 +56,7 @@ export class ModelRegistry {
       if (provider.apiKey !== undefined) {
         const key = options.env[provider.apiKey];
         if (key) providerOptions.apiKey = key;
+        maskSecretValues([key]);
       }
       const inner = createProvider(provider.type ?? name, providerOptions);
       // Named as configured, so `backup:claude-…` in a route and in a response mean the same upstream.

@@ -15,9 +15,10 @@ import type { AddressInfo } from 'node:net';
 import { closeUpstreamConnections } from '../../http/client.ts';
 import { CircuitBreaker } from '../../resilience/circuit-breaker.ts';
 import { type HealthStore, InMemoryHealthStore } from '../../resilience/health-store.ts';
-import { embeddedDefault } from '../config/embedded-default.ts';
+import { embeddedDefault, providerKeysInEnv } from '../config/embedded-default.ts';
 import { loadConfigFile } from '../config/load-config.ts';
 import { type GatewayConfig, type GatewayConfigInput, gatewayConfigSchema } from '../config/schema.ts';
+import { maskSecretValues } from '../errors/scrub.ts';
 import type { GatewayEventMap } from '../events.ts';
 import { InMemoryRateLimitStore, type RateLimitStore } from '../state/rate-limit-store.ts';
 import { createObservability } from '../status/observability.ts';
@@ -95,6 +96,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
   const path = typeof options.config === 'string' ? options.config : undefined;
   const closers: Array<() => Promise<void>> = [];
 
+  // Keys from the environment are masked by value in anything sent to a client or a log.
+  maskSecretValues(providerKeysInEnv(env).map((name) => env[name]));
   let config: GatewayConfig;
   let demo = false;
   if (path) config = await loadConfigFile(path);
