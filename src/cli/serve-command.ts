@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { providerKeysInEnv } from '../gateway/config/embedded-default.ts';
-import { type StartGatewayOptions, startGateway } from '../gateway/index.ts';
+import { type Gateway, type StartGatewayOptions, startGateway } from '../gateway/index.ts';
 import type { ClusterWorkerState } from '../gateway/state/cluster.ts';
 import { clientHint, sendDemoTraffic, showLiveRequests } from './serve-demo.ts';
 
@@ -50,7 +50,21 @@ export async function runServeCommand(argv: string[]): Promise<number> {
   const options: StartGatewayOptions = { config, port, host: values.host ?? '127.0.0.1' };
 
   const serveOne = async (siblingState?: ClusterWorkerState): Promise<number> => {
-    const gateway = await startGateway({ ...options, siblingState });
+    // A signal that arrives while the gateway is still starting must not be lost: remember it, and stop
+    // as soon as there is something to stop.
+    let stopEarly = false;
+    const early = (): void => {
+      stopEarly = true;
+    };
+    process.on('SIGINT', early);
+    process.on('SIGTERM', early);
+    let gateway: Gateway;
+    try {
+      gateway = await startGateway({ ...options, siblingState });
+    } finally {
+      process.off('SIGINT', early);
+      process.off('SIGTERM', early);
+    }
     process.stderr.write(
       `understudy gateway listening on ${gateway.url} (OpenAI: ${gateway.url}/v1, Anthropic: ${gateway.url})\n`,
     );
@@ -73,6 +87,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      if (stopEarly) stop();
     });
   };
 
