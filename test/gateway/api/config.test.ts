@@ -90,6 +90,41 @@ describe('reload', () => {
     }
   });
 
+  it('reloads on SIGHUP and when the file changes, logging a bad file and keeping the old config', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'understudy-config-'));
+    const path = join(dir, 'understudy.yaml');
+    await writeFile(path, 'routes:\n  first: { models: [test] }\n');
+    const lines: string[] = [];
+    const gateway = await startGateway({ config: path, port: 0, env: {}, log: (line) => lines.push(line) });
+    const routes = async () =>
+      (
+        (await inject(gateway.handler, { method: 'GET', url: '/v1/models' })).json() as {
+          data: Array<{ id: string }>;
+        }
+      ).data.map((m) => m.id);
+    const until = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    try {
+      await writeFile(path, 'routes:\n  watched: { models: [test] }\n');
+      await until(async () => (await routes()).includes('watched'));
+      expect(await routes()).toEqual(['watched', 'test']);
+      expect(lines).toContain('config reloaded (file changed)');
+
+      await writeFile(path, 'routes:\n  broken: { models: [] }\n');
+      await until(async () => lines.some((line) => line.startsWith('config reload failed (file changed)')));
+      expect(await routes()).toEqual(['watched', 'test']);
+
+      await writeFile(path, 'routes:\n  hup: { models: [test] }\n');
+      process.emit('SIGHUP', 'SIGHUP');
+      await until(async () => (await routes()).includes('hup'));
+      expect(lines).toContain('config reloaded (SIGHUP)');
+    } finally {
+      await gateway.close();
+      await rm(dir, { recursive: true });
+    }
+  });
+
   it('lets a request in flight finish on the config it started with', async () => {
     const gateway = await startGateway({
       config: { routes: { r: { models: ['test'] } } },
