@@ -24,7 +24,7 @@ const PORTKEY = fileURLToPath(
 );
 const OPEN_STREAMS = Number(process.env.BENCH_OPEN_STREAMS ?? 5000);
 const RATES = [500, 1000, 2000];
-const STEP_RATES = [250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000];
+const STEP_RATES = [250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10000, 12000];
 
 type Role = 'upstream' | 'gateway';
 
@@ -326,10 +326,10 @@ async function main(): Promise<void> {
       timeoutMs: 30_000,
     });
     const holding = rssMiB(target.pid!);
-    const kib = ((holding - idle) * 1024) / Math.max(1, held.open);
+    const kib = held.open > 0 ? ((holding - idle) * 1024) / held.open : Number.NaN;
     perStream.set(target.name, kib);
     say(
-      `| ${target.name} | ${startRss.get(target.name)!.toFixed(0)} | ${idle.toFixed(0)} | ${holding.toFixed(0)} | ${held.open} of ${OPEN_STREAMS} | ${kib.toFixed(1)} |`,
+      `| ${target.name} | ${startRss.get(target.name)!.toFixed(0)} | ${idle.toFixed(0)} | ${holding.toFixed(0)} | ${held.open} of ${OPEN_STREAMS} | ${Number.isFinite(kib) ? kib.toFixed(1) : 'n/a'} |`,
     );
     await held.close();
   }

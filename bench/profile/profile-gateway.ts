@@ -4,7 +4,7 @@
  * gateway's inspector samples its CPU (steady state only: no start-up, no module loading). Prints the
  * gateway's CPU µs per request and writes the profile for bench/profile/summarize-cpu-profile.ts.
  *
- * Run: node bench/profile/profile-gateway.ts [--rate 1000] [--seconds 8] [--out /tmp/understudy-gateway.cpuprofile] [--no-prof] [--trace-gc] [--alloc]
+ * Run: node bench/profile/profile-gateway.ts [--rate 1000] [--seconds 8] [--out /tmp/understudy-gateway.cpuprofile] [--no-prof] [--trace-gc] [--alloc] [--stream]
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -49,6 +49,8 @@ const upstream = await start('upstream');
 const gateway = await start('gateway', upstream.url, args.includes('--trace-gc') ? ['--trace-gc'] : []);
 const body = JSON.stringify({
   model: 'up:gpt-4o',
+  // `--stream`: the streaming path (each request reads its SSE answer to the end).
+  stream: args.includes('--stream'),
   messages: [{ role: 'user', content: 'Say hello in one short sentence, please.' }],
   max_tokens: 50,
 });
