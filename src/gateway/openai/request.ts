@@ -22,6 +22,7 @@ import { emptyUsage } from '../../usage.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
 import type { ChatCall } from '../routing/chat-call.ts';
+import { isPlainChatRequest } from './plain-request.ts';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({
@@ -103,13 +104,12 @@ export const chatCompletionsRequestSchema = z.object({
   reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
 });
 
-type ChatCompletionsRequest = z.output<typeof chatCompletionsRequestSchema>;
+/** A validated Chat Completions request. */
+export type ChatCompletionsRequest = z.output<typeof chatCompletionsRequestSchema>;
 type Message = z.output<typeof message>;
 
 export function parseChatCompletionsRequest(body: unknown): ChatCall {
-  const parsed = chatCompletionsRequestSchema.safeParse(body);
-  if (!parsed.success) throw invalidRequest(parsed.error);
-  const request = parsed.data;
+  const request = isPlainChatRequest(body) ? body : validated(body);
   const { messages, characters } = toModelMessages(request.messages);
   const { params, outputToolName } = toRequestParameters(request);
   return {
@@ -122,6 +122,13 @@ export function parseChatCompletionsRequest(body: unknown): ChatCall {
     outputToolName,
     estimatedInputTokens: Math.ceil(characters / 4),
   };
+}
+
+/** The schema's reading of any request the plain check passed on; a 400 naming the bad field. */
+function validated(body: unknown): ChatCompletionsRequest {
+  const parsed = chatCompletionsRequestSchema.safeParse(body);
+  if (!parsed.success) throw invalidRequest(parsed.error);
+  return parsed.data;
 }
 
 function toSettings(request: ChatCompletionsRequest): ModelSettings {
