@@ -235,7 +235,7 @@ async function main(): Promise<void> {
   const cpu = new Map<string, number>();
   for (const target of targets) {
     const [own0, up0] = [target.pid ? cpuUs(target.pid) : 0, cpuUs(upstream.child.pid!)];
-    const run = await load(target, 1000, 5000);
+    const run = await load(target, 1000, 4000);
     const [own1, up1] = [target.pid ? cpuUs(target.pid) : 0, cpuUs(upstream.child.pid!)];
     const perRequest = target.pid ? (own1 - own0) / run.ok : Number.NaN;
     cpu.set(target.name, perRequest);
@@ -249,12 +249,12 @@ async function main(): Promise<void> {
   say('| --- | --- | --- | --- | --- | --- |');
   const added = new Map<string, Array<{ p50: number; p99: number }>>(gateways.map((t) => [t.name, []]));
   for (const rate of RATES) {
-    const direct = await load(targets[0]!, rate, 4000);
+    const direct = await load(targets[0]!, rate, 3000);
     say(
       `| ${rate} | direct | ${ms(direct.p50Ms)} / ${ms(direct.p99Ms)} | — | ${direct.failed + direct.unfinished} | ${load1()} |`,
     );
     for (const target of gateways) {
-      const via = await load(target, rate, 4000);
+      const via = await load(target, rate, 3000);
       const extra = { p50: via.p50Ms - direct.p50Ms, p99: via.p99Ms - direct.p99Ms };
       added.get(target.name)!.push(extra);
       say(
@@ -271,13 +271,13 @@ async function main(): Promise<void> {
       body: bodyOf(target.model),
       headers: target.headers,
       rates: STEP_RATES,
-      durationMs: 2500,
+      durationMs: 2000,
     });
     sustainable.set(target.name, best.rate);
   }
   const direct = sustainable.get('direct')!;
   say(
-    `Highest sustainable rate (steps ${STEP_RATES.join(', ')} req/s, 2.5 s each; held = ≥98% answered, p99 ≤ 50 ms, rate achieved): ${targets
+    `Highest sustainable rate (steps ${STEP_RATES.join(', ')} req/s, 2 s each; held = ≥98% answered, p99 ≤ 50 ms, rate achieved): ${targets
       .map(
         (t) =>
           `${t.name} ${sustainable.get(t.name)} req/s${t.name === 'direct' ? '' : ` (${((100 * sustainable.get(t.name)!) / Math.max(1, direct)).toFixed(0)}% of direct)`}`,
