@@ -2,7 +2,9 @@
  * The gateway against direct-to-upstream and against Portkey's open-source gateway, in one run, with the
  * same load tool (bench/load/) and the same chaos upstream (no added latency): added latency p50/p99 at
  * 500, 1,000 and 2,000 req/s (open loop, constant rate), the highest sustainable throughput of each,
- * streaming time-to-first-token overhead, CPU time per request and RSS with 5,000 open streams. The
+ * streaming time-to-first-token overhead, CPU time per request and RSS with 5,000 open streams. A
+ * minimal Node proxy (no parsing, routing or metrics) is measured beside them for latency and CPU: the
+ * floor any Node gateway stands on, on this machine. The
  * upstream and each gateway run in their own process; the load runs in this one. CPU and RSS are read
  * from /proc for every process alike (Linux). Bounded: under three minutes.
  *
@@ -26,7 +28,7 @@ const OPEN_STREAMS = Number(process.env.BENCH_OPEN_STREAMS ?? 5000);
 const RATES = [500, 1000, 2000];
 const STEP_RATES = [250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10000, 12000];
 
-type Role = 'upstream' | 'gateway';
+type Role = 'upstream' | 'gateway' | 'proxy';
 
 /** A child process's role: the chaos upstream, or our gateway in front of it. */
 async function serve(role: Role, upstreamUrl: string | undefined): Promise<void> {
@@ -39,6 +41,9 @@ async function serve(role: Role, upstreamUrl: string | undefined): Promise<void>
       hangCapMs: 120_000,
     });
     process.send?.({ url: chaos.url });
+  } else if (role === 'proxy') {
+    const { startMinimalProxy } = await import('./load/minimal-proxy.ts');
+    process.send?.({ url: await startMinimalProxy(`${upstreamUrl}/chat/completions`) });
   } else {
     const { startGateway } = await import('../src/gateway/index.ts');
     const gateway = await startGateway({
@@ -180,6 +185,7 @@ async function main(): Promise<void> {
       : 'bench/results';
   const upstream = await start('upstream');
   const gateway = await start('gateway', upstream.url);
+  const proxy = await start('proxy', upstream.url);
   const portkey = withPortkey ? await startPortkey() : undefined;
   const targets: Target[] = [
     {
@@ -199,6 +205,15 @@ async function main(): Promise<void> {
       pid: gateway.child.pid,
     },
   ];
+  // Latency and CPU only: what any Node proxy costs on this machine, the floor under a gateway's figures.
+  const floor: Target = {
+    name: 'minimal proxy',
+    url: `${proxy.url}/`,
+    model: 'gpt-4o',
+    heldModel: 'held',
+    headers: {},
+    pid: proxy.child.pid,
+  };
   if (portkey) {
     targets.push({
       name: 'portkey',
@@ -226,14 +241,14 @@ async function main(): Promise<void> {
 
   const startRss = new Map(gateways.map((t) => [t.name, rssMiB(t.pid!)]));
   // Warm every path (JIT, connection pools) before measuring.
-  for (const target of targets) await load(target, 1000, 2000);
+  for (const target of [...targets, floor]) await load(target, 1000, 2000);
 
   // CPU time per request: what other processes' load does not change (much). The upstream's own CPU per
   // request is measured in the direct run: the floor any server answering this request pays.
   say('| target | CPU µs per request at 1,000 req/s | upstream CPU µs per request | load average |');
   say('| --- | --- | --- | --- |');
   const cpu = new Map<string, number>();
-  for (const target of targets) {
+  for (const target of [...targets, floor]) {
     const [own0, up0] = [target.pid ? cpuUs(target.pid) : 0, cpuUs(upstream.child.pid!)];
     const run = await load(target, 1000, 4000);
     const [own1, up1] = [target.pid ? cpuUs(target.pid) : 0, cpuUs(upstream.child.pid!)];
@@ -247,13 +262,15 @@ async function main(): Promise<void> {
   say('');
   say(`| rate (req/s) | target | p50 / p99 ms | added p50 / p99 ms | failed | load average |`);
   say('| --- | --- | --- | --- | --- | --- |');
-  const added = new Map<string, Array<{ p50: number; p99: number }>>(gateways.map((t) => [t.name, []]));
+  const added = new Map<string, Array<{ p50: number; p99: number }>>(
+    [floor, ...gateways].map((t) => [t.name, []]),
+  );
   for (const rate of RATES) {
     const direct = await load(targets[0]!, rate, 3000);
     say(
       `| ${rate} | direct | ${ms(direct.p50Ms)} / ${ms(direct.p99Ms)} | — | ${direct.failed + direct.unfinished} | ${load1()} |`,
     );
-    for (const target of gateways) {
+    for (const target of [floor, ...gateways]) {
       const via = await load(target, rate, 3000);
       const extra = { p50: via.p50Ms - direct.p50Ms, p99: via.p99Ms - direct.p99Ms };
       added.get(target.name)!.push(extra);
@@ -337,13 +354,18 @@ async function main(): Promise<void> {
   say(`Load average at the end ${load1()}.`);
 
   mkdirSync(outDir, { recursive: true });
-  const colors: Record<string, string> = { direct: '#718096', understudy: '#2b6cb0', portkey: '#c05621' };
+  const colors: Record<string, string> = {
+    direct: '#718096',
+    'minimal proxy': '#a0aec0',
+    understudy: '#2b6cb0',
+    portkey: '#c05621',
+  };
   const latencySvg = groupedBarChart({
     title: 'Latency added over direct-to-upstream (ms, lower is better)',
     unit: 'ms',
     log: true,
     groups: RATES.flatMap((rate) => [`p50 @ ${rate}/s`, `p99 @ ${rate}/s`]),
-    series: gateways.map((t) => ({
+    series: [floor, ...gateways].map((t) => ({
       name: t.name,
       color: colors[t.name]!,
       values: added.get(t.name)!.flatMap((a) => [Math.max(a.p50, 0.001), Math.max(a.p99, 0.001)]),
@@ -367,6 +389,7 @@ async function main(): Promise<void> {
   console.log(`\nwrote ${outDir}/gateway.md, gateway-latency.svg, gateway-throughput.svg`);
   console.log(JSON.stringify({ cpu: Object.fromEntries(cpu), perStream: Object.fromEntries(perStream) }));
   gateway.child.kill();
+  proxy.child.kill();
   portkey?.child.kill();
   upstream.child.kill();
 }
