@@ -28,7 +28,7 @@ export {
   UserError,
 } from './errors/index.ts';
 // HTTP
-export { closeUpstreamConnections, type HttpTimeouts } from './http/client.ts';
+export { closeUpstreamConnections, type HttpTimeouts, setUpstreamConnectionLimit } from './http/client.ts';
 export { readSSE, type SSEEvent } from './http/sse.ts';
 // Vercel AI SDK interop (types only from @ai-sdk/provider: it is an optional peer dependency)
 export { AISDKModel, type FromAISDKOptions, fromAISDK } from './interop/ai-sdk/from-ai-sdk.ts';
