@@ -10,7 +10,7 @@
  */
 import { ModelAPIError } from '../../errors/index.ts';
 import { transportError } from '../../http/client.ts';
-import { readSSE } from '../../http/sse.ts';
+import { finishAfterEndMarker, readSSE } from '../../http/sse.ts';
 import type { ModelResponseStreamEvent } from '../../messages.ts';
 import type { ResponseBuilder } from '../response-builder.ts';
 import { type AnthropicUsage, parseContentBlock, parseDelta, parseStreamEvent } from './api.ts';
@@ -44,7 +44,11 @@ export async function* anthropicStreamEvents(
   const ours = new Set<number>();
   const toolStartInputs = new Map<number, unknown>();
   try {
-    for await (const frame of readSSE(body)) {
+    // Frames are pulled by hand, not with `for await`: leaving that loop at `message_stop` would destroy a
+    // body whose last bytes are still to come, which costs far more than letting it end (see sse.ts).
+    const frames = readSSE(body);
+    for (let step = await frames.next(); !step.done; step = await frames.next()) {
+      const frame = step.value;
       let json: unknown;
       try {
         json = JSON.parse(frame.data);
@@ -104,6 +108,7 @@ export async function* anthropicStreamEvents(
         case 'message_stop':
           builder.rawFinishReason = stopReason;
           builder.finishReason = mapAnthropicFinishReason(stopReason);
+          finishAfterEndMarker(frames, body);
           yield* builder.endAll();
           return;
         case 'error':

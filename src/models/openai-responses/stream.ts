@@ -4,7 +4,7 @@
  * set), or a thrown error — `response.failed`, an `error` event, a malformed event, a body cut short, a
  * broken connection. It never just stops.
  */
-import { readSSE } from '../../http/sse.ts';
+import { finishAfterEndMarker, readSSE } from '../../http/sse.ts';
 import type { ModelResponseStreamEvent } from '../../messages.ts';
 import type { StreamReaderInput } from '../http-call.ts';
 import { type ResponsesStreamEvent, streamEventSchema } from './api.ts';
@@ -35,7 +35,11 @@ export async function* responsesEvents(input: StreamReaderInput): AsyncGenerator
     if (input.contentType?.startsWith('application/json')) {
       throw jsonInsteadOfStream(await collect(input.body), modelName);
     }
-    for await (const frame of readSSE(input.body)) {
+    // Pulled by hand, not with `for await`: leaving that loop at the end event would destroy a body whose
+    // last bytes are still to come, which costs far more than letting it end (see sse.ts).
+    const frames = readSSE(input.body);
+    for (let step = await frames.next(); !step.done; step = await frames.next()) {
+      const frame = step.value;
       const event = parseEvent(frame.data, modelName);
       const index = event.output_index ?? 0;
       switch (event.type) {
@@ -73,7 +77,10 @@ export async function* responsesEvents(input: StreamReaderInput): AsyncGenerator
             modelName,
           );
       }
-      if (ended) break;
+      if (ended) {
+        finishAfterEndMarker(frames, input.body);
+        break;
+      }
     }
   } catch (error) {
     throw input.mapReadFailure(error);
