@@ -35,7 +35,8 @@ function gatewayFailure(kind: ErrorKind): { status: number; code: string } {
   if (kind === 'rate_limit') return { status: 429, code: 'upstream_rate_limited' };
   if (kind === 'overloaded' || kind === 'network' || kind === 'timeout')
     return { status: 503, code: 'upstream_unavailable' };
-  if (kind === 'context_length' || kind === 'bad_request' || kind === 'content_filter') return { status: 400, code: 'invalid_request' };
+  if (kind === 'context_length' || kind === 'bad_request' || kind === 'content_filter')
+    return { status: 400, code: 'invalid_request' };
   return { status: 502, code: 'upstream_failed' };
 }
 
