@@ -81,9 +81,9 @@ export async function runChat(
   // A client that disconnects cancels the upstream call, down to its socket; a shutdown past its drain
   // timeout cancels it too, and the client is told.
   const abort = new AbortController();
-  const untrack = context.inFlight.track(abort);
+  context.inFlight.track(abort);
   res.on('close', () => {
-    untrack();
+    context.inFlight.untrack(abort);
     if (!res.writableFinished) abort.abort(CLIENT_DISCONNECTED);
   });
   call.settings.signal = abort.signal;

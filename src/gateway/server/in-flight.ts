@@ -20,10 +20,13 @@ export const GATEWAY_SHUTTING_DOWN = new ModelAPIError(
 export class InFlightCalls {
   private readonly calls = new Set<AbortController>();
 
-  /** Registers a call; the returned function forgets it (call it when the response has closed). */
-  track(call: AbortController): () => void {
+  /** Registers a call until `untrack` (when its response has closed). */
+  track(call: AbortController): void {
     this.calls.add(call);
-    return () => this.calls.delete(call);
+  }
+
+  untrack(call: AbortController): void {
+    this.calls.delete(call);
   }
 
   get size(): number {
