@@ -1,6 +1,9 @@
 /**
- * Writes a ModelResponse as an OpenAI `chat.completion` object: one choice whose message holds the text
- * and tool calls, the finish reason, and usage with its `cost` in USD when the price is known.
+ * Writes a ModelResponse as an OpenAI `chat.completion` object: one choice whose message holds the text,
+ * the model's readable reasoning and the tool calls, the finish reason, and usage with its `cost` in USD
+ * when the price is known. OpenAI's own API never shows reasoning here; OpenRouter's does, as
+ * `message.reasoning` (a string, `null` when there is none), and clients of OpenAI-shaped gateways read it
+ * there, so that is where ours goes.
  *
  * @example
  * renderChatCompletion(response, { modelId: 'openai:gpt-4o', responseId: 'chatcmpl-1', created: 1 }, undefined)
@@ -24,11 +27,15 @@ export function renderChatCompletion(
   outputToolName: string | undefined,
 ): string {
   let content: string | null = null;
+  let reasoning: string | null = null;
   const toolCalls: ToolCallOut[] = [];
   let answeredByOutputTool = false;
   for (const part of response.parts) {
     if (part.partKind === 'text') content = (content ?? '') + part.content;
-    else if (part.partKind === 'tool-call') {
+    else if (part.partKind === 'thinking') {
+      // Redacted thinking is encrypted; a signature-only part (Gemini) has no text either.
+      if (!part.redacted && part.content !== '') reasoning = (reasoning ?? '') + part.content;
+    } else if (part.partKind === 'tool-call') {
       if (outputToolName !== undefined && part.toolName === outputToolName) {
         content = (content ?? '') + toolCallArgsJson(part);
         answeredByOutputTool = true;
@@ -41,7 +48,7 @@ export function renderChatCompletion(
       }
     }
   }
-  const message: Record<string, unknown> = { role: 'assistant', content, refusal: null };
+  const message: Record<string, unknown> = { role: 'assistant', content, refusal: null, reasoning };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   return JSON.stringify({
     id: served.responseId,

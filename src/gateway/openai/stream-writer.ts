@@ -1,8 +1,11 @@
 /**
  * Writes stream events as OpenAI `chat.completion.chunk` SSE frames: a first chunk with the assistant
- * role, content and tool-call deltas, a chunk with the finish reason, with `include_usage` a last chunk
- * with empty choices and the usage (and cost), then `data: [DONE]`. A failure after commit is a
- * `data: {"error":{...}}` frame with no `[DONE]` after it, so no client mistakes it for a complete answer.
+ * role, content, reasoning and tool-call deltas in the order the model produced them, a chunk with the
+ * finish reason, with `include_usage` a last chunk with empty choices and the usage (and cost), then
+ * `data: [DONE]`. A failure after commit is a `data: {"error":{...}}` frame with no `[DONE]` after it, so
+ * no client mistakes it for a complete answer.
+ * Thinking text goes out as `delta.reasoning`, as OpenRouter streams it (see response.ts); redacted
+ * thinking and signatures have nothing readable and write nothing.
  *
  * @example
  * const writer = new OpenAIStreamWriter(served, { includeUsage: true, outputToolName: undefined });
@@ -42,7 +45,10 @@ export class OpenAIStreamWriter implements StreamWriter {
       const part = event.part;
       if (part.partKind === 'text')
         return part.content === '' ? '' : this.delta(`{"content":${JSON.stringify(part.content)}}`);
-      if (part.partKind !== 'tool-call') return '';
+      if (part.partKind === 'thinking')
+        return part.content === '' || part.redacted
+          ? ''
+          : this.delta(`{"reasoning":${JSON.stringify(part.content)}}`);
       const args = typeof part.args === 'string' ? part.args : JSON.stringify(part.args);
       if (this.outputToolName !== undefined && part.toolName === this.outputToolName) {
         this.contentTools.add(event.index);
@@ -56,7 +62,8 @@ export class OpenAIStreamWriter implements StreamWriter {
     }
     const delta = event.delta;
     if (delta.partKind === 'text') return this.delta(`{"content":${JSON.stringify(delta.contentDelta)}}`);
-    if (delta.partKind !== 'tool-call') return '';
+    if (delta.partKind === 'thinking')
+      return delta.contentDelta ? this.delta(`{"reasoning":${JSON.stringify(delta.contentDelta)}}`) : '';
     if (this.contentTools.has(event.index))
       return this.delta(`{"content":${JSON.stringify(delta.argsDelta)}}`);
     const index = this.toolIndex.get(event.index);

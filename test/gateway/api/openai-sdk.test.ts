@@ -30,6 +30,7 @@ describe('POST /v1/chat/completions with the official openai client', () => {
       role: 'assistant',
       content: 'echo: hello there',
       refusal: null,
+      reasoning: null,
     });
     expect(data.choices[0]!.finish_reason).toBe('stop');
     expect(data.usage).toMatchObject({ prompt_tokens: 2, completion_tokens: 4, total_tokens: 6 });

@@ -1,0 +1,69 @@
+import { describe, expect, test } from 'vitest';
+import type { ModelResponse, ModelResponsePart } from '../../messages.ts';
+import { emptyUsage } from '../../usage.ts';
+import { renderChatCompletion } from './response.ts';
+
+const served = { modelId: 'anthropic:claude-sonnet-4-5', responseId: 'chatcmpl-1', created: 1 };
+
+function response(parts: ModelResponsePart[]): ModelResponse {
+  return {
+    kind: 'response',
+    parts,
+    usage: emptyUsage(),
+    modelName: 'claude-sonnet-4-5',
+    providerName: 'anthropic',
+    finishReason: 'stop',
+    timestamp: new Date(0),
+  };
+}
+
+function message(parts: ModelResponsePart[]): Record<string, unknown> {
+  return JSON.parse(renderChatCompletion(response(parts), served, undefined)).choices[0].message;
+}
+
+describe('renderChatCompletion: reasoning', () => {
+  test('thinking text is message.reasoning, beside the content', () => {
+    expect(
+      message([
+        { partKind: 'thinking', content: 'The user greets me.', signature: 'sig', providerName: 'anthropic' },
+        { partKind: 'text', content: 'Hello!' },
+      ]),
+    ).toEqual({ role: 'assistant', content: 'Hello!', refusal: null, reasoning: 'The user greets me.' });
+  });
+
+  test('thinking parts around a tool call are joined in order, as a stream would deliver them', () => {
+    const rendered = message([
+      { partKind: 'thinking', content: 'First I look it up. ' },
+      { partKind: 'tool-call', toolName: 'lookup', toolCallId: 'c1', args: '{}' },
+      { partKind: 'thinking', content: 'Then I answer.' },
+    ]);
+    expect(rendered.reasoning).toBe('First I look it up. Then I answer.');
+    expect(rendered.content).toBeNull();
+    expect(rendered.tool_calls).toHaveLength(1);
+  });
+
+  test('without thinking, reasoning is null, as OpenRouter sends it', () => {
+    expect(message([{ partKind: 'text', content: 'Hello!' }])).toEqual({
+      role: 'assistant',
+      content: 'Hello!',
+      refusal: null,
+      reasoning: null,
+    });
+  });
+
+  test('redacted thinking and signature-only thinking add nothing readable', () => {
+    const rendered = message([
+      {
+        partKind: 'thinking',
+        content: '',
+        signature: 'EncryptedBlob',
+        providerName: 'anthropic',
+        redacted: true,
+      },
+      { partKind: 'thinking', content: '', signature: 'gemini-signature', providerName: 'google' },
+      { partKind: 'text', content: 'Hello!' },
+    ]);
+    expect(rendered.reasoning).toBeNull();
+    expect(JSON.stringify(rendered)).not.toContain('EncryptedBlob');
+  });
+});
