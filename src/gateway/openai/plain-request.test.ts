@@ -38,6 +38,7 @@ const message = slot(
       ),
       tool_calls: rare([{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }]),
       tool_call_id: rare('c1'),
+      reasoning: slot(fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, text)),
       name: anyLeaf,
     },
     { requiredKeys: ['role', 'content'] },

@@ -45,13 +45,17 @@ const LEFT_TO_THE_SCHEMA = [
   'reasoning_effort',
 ] as const;
 
-/** A system, developer or user message with text content, or an assistant's text answer. */
+/** A system, developer or user message with text content, or an assistant's text answer and reasoning. */
 function isPlainMessage(value: unknown): boolean {
   if (!isObject(value)) return false;
   const { role, content } = value;
   if (role === 'system' || role === 'developer' || role === 'user') return typeof content === 'string';
   if (role === 'assistant')
-    return value.tool_calls === undefined && (isNullish(content) || typeof content === 'string');
+    return (
+      value.tool_calls === undefined &&
+      (isNullish(content) || typeof content === 'string') &&
+      (isNullish(value.reasoning) || typeof value.reasoning === 'string')
+    );
   return false;
 }
 

@@ -45,6 +45,8 @@ const message = z.discriminatedUnion('role', [
   z.object({
     role: z.literal('assistant'),
     content: textContent.nullish(),
+    // OpenRouter's clients send back the reasoning we answered with (`message.reasoning`).
+    reasoning: z.string().nullish(),
     tool_calls: z.array(toolCall).optional(),
   }),
   z.object({ role: z.literal('tool'), tool_call_id: z.string(), content: textContent }),
@@ -241,6 +243,14 @@ function toModelMessages(input: Message[]): { messages: ModelMessage[]; characte
     } else {
       flush();
       const parts: ModelResponsePart[] = [];
+      // Sent-back reasoning is mapped, not ignored: it becomes a thinking part with no provider and no
+      // signature (the text carries neither), and each model adapter already decides what such foreign
+      // thinking becomes (Anthropic and Bedrock take it as <thinking> text, the others drop it), so the
+      // gateway need not. It comes first, as the model produced it before its answer.
+      if (m.reasoning) {
+        characters += m.reasoning.length;
+        parts.push({ partKind: 'thinking', content: m.reasoning });
+      }
       const text = m.content == null ? '' : joinText(m.content);
       characters += text.length;
       if (text !== '') parts.push({ partKind: 'text', content: text });
