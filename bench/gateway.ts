@@ -280,6 +280,7 @@ async function main(): Promise<void> {
     );
     return extra;
   };
+  const steal: number[] = [];
   for (const rate of RATES) {
     const rounds: Map<string, { p50: number; p99: number }>[] = [];
     let lastDirect: LoadResult | undefined;
@@ -292,6 +293,7 @@ async function main(): Promise<void> {
       });
       const direct = results[0]!;
       lastDirect = direct;
+      for (const result of results) steal.push(result.stolen);
       const extras = new Map<string, { p50: number; p99: number }>();
       interleaved.forEach((target, i) => {
         extras.set(target.name, row(rate, String(round), target.name, results[i]!, direct));
@@ -313,6 +315,11 @@ async function main(): Promise<void> {
     }
   }
 
+  const meanSteal = steal.reduce((sum, s) => sum + s, 0) / Math.max(1, steal.length);
+  say('');
+  say(
+    `Steal over the latency rounds: mean ${(meanSteal * 100).toFixed(1)}%, highest ${(Math.max(...steal) * 100).toFixed(1)}%.${meanSteal > 0.05 ? ' Above 5% the sub-millisecond figures measure the host more than the gateway: run again when the machine is quieter.' : ''}`,
+  );
   say('');
   const sustainable = new Map<string, number>();
   for (const target of targets) {
