@@ -39,6 +39,29 @@ const message = slot(
       tool_calls: rare([{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }]),
       tool_call_id: rare('c1'),
       reasoning: slot(fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, text)),
+      reasoning_details: slot(
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constant(undefined) },
+          fc.array(
+            slot(
+              fc.record(
+                {
+                  type: slot(fc.constantFrom('reasoning.text', 'reasoning.encrypted', 'reasoning.summary')),
+                  text: slot(text),
+                  summary: slot(text),
+                  data: slot(text),
+                  signature: slot(text),
+                  id: slot(text),
+                  format: slot(fc.constantFrom('anthropic-claude-v1', 'unknown')),
+                  index: slot(fc.integer({ min: 0, max: 3 })),
+                },
+                { requiredKeys: ['type'] },
+              ),
+            ),
+            { maxLength: 2 },
+          ),
+        ),
+      ),
       name: anyLeaf,
     },
     { requiredKeys: ['role', 'content'] },

@@ -45,6 +45,28 @@ const LEFT_TO_THE_SCHEMA = [
   'reasoning_effort',
 ] as const;
 
+const isNullishString = (value: unknown) => isNullish(value) || typeof value === 'string';
+
+/** `z.array(reasoningDetailSchema)` (reasoning-details.ts): items with a string type, the rest optional. */
+function isReasoningDetails(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) {
+    if (
+      !isObject(item) ||
+      typeof item.type !== 'string' ||
+      !isNullishString(item.text) ||
+      !isNullishString(item.summary) ||
+      !isNullishString(item.data) ||
+      !isNullishString(item.signature) ||
+      !isNullishString(item.id) ||
+      !isNullishString(item.format) ||
+      !(isNullish(item.index) || (typeof item.index === 'number' && Number.isFinite(item.index)))
+    )
+      return false;
+  }
+  return true;
+}
+
 /** A system, developer or user message with text content, or an assistant's text answer and reasoning. */
 function isPlainMessage(value: unknown): boolean {
   if (!isObject(value)) return false;
@@ -54,7 +76,8 @@ function isPlainMessage(value: unknown): boolean {
     return (
       value.tool_calls === undefined &&
       (isNullish(content) || typeof content === 'string') &&
-      (isNullish(value.reasoning) || typeof value.reasoning === 'string')
+      isNullishString(value.reasoning) &&
+      (isNullish(value.reasoning_details) || isReasoningDetails(value.reasoning_details))
     );
   return false;
 }

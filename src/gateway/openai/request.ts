@@ -23,6 +23,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
 import type { ChatCall } from '../routing/chat-call.ts';
 import { isPlainChatRequest } from './plain-request.ts';
+import { reasoningDetailSchema, thinkingFromDetails } from './reasoning-details.ts';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({
@@ -47,6 +48,8 @@ const message = z.discriminatedUnion('role', [
     content: textContent.nullish(),
     // OpenRouter's clients send back the reasoning we answered with (`message.reasoning`).
     reasoning: z.string().nullish(),
+    // ...and the structured items, which keep Claude's signature (reasoning-details.ts).
+    reasoning_details: z.array(reasoningDetailSchema).nullish(),
     tool_calls: z.array(toolCall).optional(),
   }),
   z.object({ role: z.literal('tool'), tool_call_id: z.string(), content: textContent }),
@@ -247,7 +250,15 @@ function toModelMessages(input: Message[]): { messages: ModelMessage[]; characte
       // signature (the text carries neither), and each model adapter already decides what such foreign
       // thinking becomes (Anthropic and Bedrock take it as <thinking> text, the others drop it), so the
       // gateway need not. It comes first, as the model produced it before its answer.
-      if (m.reasoning) {
+      // reasoning_details say the same with the signatures that let Claude take its thinking back as
+      // its own, so when they hold thinking they replace `reasoning` rather than repeat it.
+      const thinking = m.reasoning_details ? thinkingFromDetails(m.reasoning_details) : undefined;
+      if (thinking !== undefined && thinking.length > 0) {
+        for (const part of thinking) {
+          characters += part.content.length;
+          parts.push(part);
+        }
+      } else if (m.reasoning) {
         characters += m.reasoning.length;
         parts.push({ partKind: 'thinking', content: m.reasoning });
       }

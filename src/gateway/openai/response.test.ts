@@ -28,7 +28,21 @@ describe('renderChatCompletion: reasoning', () => {
         { partKind: 'thinking', content: 'The user greets me.', signature: 'sig', providerName: 'anthropic' },
         { partKind: 'text', content: 'Hello!' },
       ]),
-    ).toEqual({ role: 'assistant', content: 'Hello!', refusal: null, reasoning: 'The user greets me.' });
+    ).toEqual({
+      role: 'assistant',
+      content: 'Hello!',
+      refusal: null,
+      reasoning: 'The user greets me.',
+      reasoning_details: [
+        {
+          type: 'reasoning.text',
+          text: 'The user greets me.',
+          signature: 'sig',
+          format: 'anthropic-claude-v1',
+          index: 0,
+        },
+      ],
+    });
   });
 
   test('thinking parts around a tool call are joined in order, as a stream would deliver them', () => {
@@ -51,7 +65,7 @@ describe('renderChatCompletion: reasoning', () => {
     });
   });
 
-  test('redacted thinking and signature-only thinking add nothing readable', () => {
+  test('redacted thinking and signature-only thinking add nothing readable to reasoning', () => {
     const rendered = message([
       {
         partKind: 'thinking',
@@ -64,6 +78,26 @@ describe('renderChatCompletion: reasoning', () => {
       { partKind: 'text', content: 'Hello!' },
     ]);
     expect(rendered.reasoning).toBeNull();
-    expect(JSON.stringify(rendered)).not.toContain('EncryptedBlob');
+    // They are kept, opaque, where a client sends them back from: Claude needs them on the next turn.
+    expect(rendered.reasoning_details).toEqual([
+      { type: 'reasoning.encrypted', data: 'EncryptedBlob', format: 'anthropic-claude-v1', index: 0 },
+      { type: 'reasoning.text', text: '', signature: 'gemini-signature', format: 'unknown', index: 1 },
+    ]);
+  });
+
+  test('each thinking part is its own reasoning_details item, indexed in order, with its provider id', () => {
+    const rendered = message([
+      { partKind: 'thinking', content: 'First. ', signature: 's1', providerName: 'anthropic' },
+      { partKind: 'tool-call', toolName: 'lookup', toolCallId: 'c1', args: '{}' },
+      { partKind: 'thinking', content: 'Summary.', signature: 'enc', id: 'rs_1', providerName: 'openai' },
+    ]);
+    expect(rendered.reasoning_details).toEqual([
+      { type: 'reasoning.text', text: 'First. ', signature: 's1', format: 'anthropic-claude-v1', index: 0 },
+      { type: 'reasoning.text', text: 'Summary.', signature: 'enc', id: 'rs_1', format: 'unknown', index: 1 },
+    ]);
+  });
+
+  test('without thinking, there is no reasoning_details field', () => {
+    expect(message([{ partKind: 'text', content: 'Hi' }])).not.toHaveProperty('reasoning_details');
   });
 });

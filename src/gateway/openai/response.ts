@@ -3,7 +3,9 @@
  * the model's readable reasoning and the tool calls, the finish reason, and usage with its `cost` in USD
  * when the price is known. OpenAI's own API never shows reasoning here; OpenRouter's does, as
  * `message.reasoning` (a string, `null` when there is none), and clients of OpenAI-shaped gateways read it
- * there, so that is where ours goes.
+ * there, so that is where ours goes. Each thinking part is also an item of `message.reasoning_details`
+ * (see reasoning-details.ts), which keeps the signature a client must send back; the field is there only
+ * when the answer has thinking.
  *
  * @example
  * renderChatCompletion(response, { modelId: 'openai:gpt-4o', responseId: 'chatcmpl-1', created: 1 }, undefined)
@@ -14,6 +16,7 @@ import { toolCallArgsJson } from '../../messages.ts';
 import type { RequestUsage } from '../../usage.ts';
 import type { ServedModel } from '../routing/served.ts';
 import { openAIFinishReason } from './finish-reason.ts';
+import { reasoningDetail } from './reasoning-details.ts';
 
 interface ToolCallOut {
   id: string;
@@ -28,6 +31,8 @@ export function renderChatCompletion(
 ): string {
   let content: string | null = null;
   let reasoning: string | null = null;
+  // Made on the first thinking part: an answer without thinking allocates nothing for it.
+  let reasoningDetails: Record<string, unknown>[] | undefined;
   const toolCalls: ToolCallOut[] = [];
   let answeredByOutputTool = false;
   for (const part of response.parts) {
@@ -35,6 +40,8 @@ export function renderChatCompletion(
     else if (part.partKind === 'thinking') {
       // Redacted thinking is encrypted; a signature-only part (Gemini) has no text either.
       if (!part.redacted && part.content !== '') reasoning = (reasoning ?? '') + part.content;
+      reasoningDetails ??= [];
+      reasoningDetails.push(reasoningDetail(part, reasoningDetails.length));
     } else if (part.partKind === 'tool-call') {
       if (outputToolName !== undefined && part.toolName === outputToolName) {
         content = (content ?? '') + toolCallArgsJson(part);
@@ -49,6 +56,7 @@ export function renderChatCompletion(
     }
   }
   const message: Record<string, unknown> = { role: 'assistant', content, refusal: null, reasoning };
+  if (reasoningDetails !== undefined) message.reasoning_details = reasoningDetails;
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   return JSON.stringify({
     id: served.responseId,

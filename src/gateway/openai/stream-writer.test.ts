@@ -20,6 +20,13 @@ function deltas(events: ModelResponseStreamEvent[]): unknown[] {
     });
 }
 
+const text = (t: string, index: number, format = 'unknown') => ({
+  type: 'reasoning.text',
+  text: t,
+  format,
+  index,
+});
+
 describe('OpenAIStreamWriter: reasoning', () => {
   test('thinking goes out as delta.reasoning, in order with the content', () => {
     expect(
@@ -38,11 +45,12 @@ describe('OpenAIStreamWriter: reasoning', () => {
         { kind: 'part-delta', index: 2, delta: { partKind: 'thinking', contentDelta: 'Done.' } },
       ]),
     ).toEqual([
-      { reasoning: 'The user' },
-      { reasoning: ' greets me.' },
+      { reasoning: 'The user', reasoning_details: [text('The user', 0)] },
+      { reasoning: ' greets me.', reasoning_details: [text(' greets me.', 0)] },
+      { reasoning_details: [{ type: 'reasoning.text', signature: 'sig', format: 'unknown', index: 0 }] },
       { content: 'Hel' },
       { content: 'lo!' },
-      { reasoning: 'Done.' },
+      { reasoning: 'Done.', reasoning_details: [text('Done.', 1)] },
     ]);
   });
 
@@ -55,17 +63,82 @@ describe('OpenAIStreamWriter: reasoning', () => {
     ).toEqual([{ content: 'Hello' }, { content: '!' }]);
   });
 
-  test('redacted thinking writes nothing', () => {
+  test('redacted thinking writes no reasoning, only reasoning.encrypted items with its data', () => {
+    const encrypted = (data: string) => ({
+      reasoning_details: [{ type: 'reasoning.encrypted', data, format: 'anthropic-claude-v1', index: 0 }],
+    });
     expect(
       deltas([
         {
           kind: 'part-start',
           index: 0,
-          part: { partKind: 'thinking', content: '', signature: 'EncryptedBlob', redacted: true },
+          part: {
+            partKind: 'thinking',
+            content: '',
+            signature: 'EncryptedBlob',
+            redacted: true,
+            providerName: 'anthropic',
+          },
         },
         { kind: 'part-delta', index: 0, delta: { partKind: 'thinking', signatureDelta: 'More' } },
         { kind: 'part-start', index: 1, part: { partKind: 'text', content: 'Hello!' } },
       ]),
-    ).toEqual([{ content: 'Hello!' }]);
+    ).toEqual([encrypted('EncryptedBlob'), encrypted('More'), { content: 'Hello!' }]);
+  });
+
+  test("Claude's signature arrives last in its own chunk, with the block's format and index", () => {
+    const claude = { partKind: 'thinking', providerName: 'anthropic' } as const;
+    expect(
+      deltas([
+        { kind: 'part-start', index: 0, part: { ...claude, content: '' } },
+        { kind: 'part-delta', index: 0, delta: { partKind: 'thinking', contentDelta: 'Look it up.' } },
+        { kind: 'part-delta', index: 0, delta: { partKind: 'thinking', signatureDelta: 'EqcD' } },
+        { kind: 'part-end', index: 0, part: { ...claude, content: 'Look it up.', signature: 'EqcD' } },
+        {
+          kind: 'part-start',
+          index: 1,
+          part: { partKind: 'tool-call', toolName: 'lookup', toolCallId: 'c1', args: '' },
+        },
+      ]),
+    ).toEqual([
+      { reasoning: 'Look it up.', reasoning_details: [text('Look it up.', 0, 'anthropic-claude-v1')] },
+      {
+        reasoning_details: [
+          { type: 'reasoning.text', signature: 'EqcD', format: 'anthropic-claude-v1', index: 0 },
+        ],
+      },
+      {
+        tool_calls: [{ index: 0, id: 'c1', type: 'function', function: { name: 'lookup', arguments: '' } }],
+      },
+    ]);
+  });
+
+  test('a thinking part that starts whole goes out as one chunk; a signature-only one has no reasoning', () => {
+    expect(
+      deltas([
+        {
+          kind: 'part-start',
+          index: 0,
+          part: { partKind: 'thinking', content: 'Hm.', signature: 's1', providerName: 'anthropic' },
+        },
+        {
+          kind: 'part-start',
+          index: 1,
+          part: { partKind: 'thinking', content: '', signature: 'g1', providerName: 'google-gla' },
+        },
+      ]),
+    ).toEqual([
+      {
+        reasoning: 'Hm.',
+        reasoning_details: [
+          { type: 'reasoning.text', text: 'Hm.', signature: 's1', format: 'anthropic-claude-v1', index: 0 },
+        ],
+      },
+      {
+        reasoning_details: [
+          { type: 'reasoning.text', text: '', signature: 'g1', format: 'unknown', index: 1 },
+        ],
+      },
+    ]);
   });
 });
