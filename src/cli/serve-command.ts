@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { providerKeysInEnv } from '../gateway/config/embedded-default.ts';
+import { embeddedDefaultBanner, providerKeysInEnv } from '../gateway/config/embedded-default.ts';
 import { type Gateway, type StartGatewayOptions, startGateway } from '../gateway/index.ts';
 import type { ClusterWorkerState } from '../gateway/state/cluster.ts';
 import { clientHint, sendDemoTraffic, showLiveRequests } from './serve-demo.ts';
@@ -65,8 +65,9 @@ export async function runServeCommand(argv: string[]): Promise<number> {
       process.off('SIGINT', early);
       process.off('SIGTERM', early);
     }
+    const who = siblingState ? `understudy worker ${process.pid}` : 'understudy gateway';
     process.stderr.write(
-      `understudy gateway listening on ${gateway.url} (OpenAI: ${gateway.url}/v1, Anthropic: ${gateway.url})\n`,
+      `${who} listening on ${gateway.url} (OpenAI: ${gateway.url}/v1, Anthropic: ${gateway.url})\n`,
     );
     const demoTraffic = new AbortController();
     if (gateway.demo && workers === 1) {
@@ -93,7 +94,14 @@ export async function runServeCommand(argv: string[]): Promise<number> {
 
   if (workers > 1) {
     // Loaded only when used: a single process needs no cluster machinery.
-    const { startCluster } = await import('../gateway/state/cluster.ts');
+    const [{ startCluster }, { default: cluster }] = await Promise.all([
+      import('../gateway/state/cluster.ts'),
+      import('node:cluster'),
+    ]);
+    // The mode line opens the log once, from the primary, not once per worker after its start-up line.
+    if (cluster.isPrimary && config === undefined)
+      process.stderr.write(`${embeddedDefaultBanner(process.env)}\n`);
+    options.logBanner = false;
     return startCluster({ workers, startWorker: serveOne });
   }
   return serveOne();

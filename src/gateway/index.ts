@@ -7,7 +7,12 @@
  * // any OpenAI client: new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: '...' })
  */
 export { type ClientIdentity, ClientKeys, hashClientKey } from './auth/client-keys.ts';
-export { type EmbeddedDefault, embeddedDefault, providerKeysInEnv } from './config/embedded-default.ts';
+export {
+  type EmbeddedDefault,
+  embeddedDefault,
+  embeddedDefaultBanner,
+  providerKeysInEnv,
+} from './config/embedded-default.ts';
 export { ConfigError, loadConfigFile, parseConfigText } from './config/load-config.ts';
 export {
   type ClientConfig,

@@ -31,13 +31,24 @@ export function providerKeysInEnv(env: Record<string, string | undefined>): stri
   return [...names].sort();
 }
 
+/**
+ * The line that says which mode the embedded default serves in, without starting anything: a cluster's
+ * primary prints it first, before its workers start the upstreams.
+ */
+export function embeddedDefaultBanner(env: Record<string, string | undefined>): string {
+  const keys = providerKeysInEnv(env);
+  if (keys.length > 0)
+    return `No config file: serving every 'provider:model' id with the keys found in the environment (${keys.join(', ')}).`;
+  return "DEMO MODE: no config file and no provider keys, so answers come from local chaos upstreams (not real models). Ask for model 'demo': a flaky OpenAI-compatible upstream, falling back to an overloaded Anthropic one and a healthy Gemini one. Set OPENAI_API_KEY (or another provider's key) or pass --config for real models.";
+}
+
 export async function embeddedDefault(env: Record<string, string | undefined>): Promise<EmbeddedDefault> {
   const keys = providerKeysInEnv(env);
   if (keys.length > 0) {
     return {
       config: {},
       demo: false,
-      banner: `No config file: serving every 'provider:model' id with the keys found in the environment (${keys.join(', ')}).`,
+      banner: embeddedDefaultBanner(env),
       close: async () => {},
     };
   }
@@ -81,8 +92,7 @@ export async function embeddedDefault(env: Record<string, string | undefined>): 
   return {
     config,
     demo: true,
-    banner:
-      "DEMO MODE: no config file and no provider keys, so answers come from local chaos upstreams (not real models). Ask for model 'demo': a flaky OpenAI-compatible upstream, falling back to an overloaded Anthropic one and a healthy Gemini one. Set OPENAI_API_KEY (or another provider's key) or pass --config for real models.",
+    banner: embeddedDefaultBanner(env),
     close: async () => {
       await Promise.all([flaky.close(), overloaded.close(), healthy.close()]);
     },

@@ -62,6 +62,11 @@ export interface StartGatewayOptions {
   /** Operator log lines; default stderr. */
   log?: (line: string) => void;
   /**
+   * Log the embedded default's mode line (demo, or keys from the environment) when there is no config.
+   * Default true; the workers of a cluster leave it to the primary, which prints it once, first.
+   */
+  logBanner?: boolean;
+  /**
    * A client must finish sending its headers within this (ms), or its connection is closed: a slowloris
    * client cannot hold a socket. Default 10 s.
    */
@@ -107,7 +112,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     config = fallback.config;
     demo = fallback.demo;
     closers.push(fallback.close);
-    log(fallback.banner);
+    if (options.logBanner ?? true) log(fallback.banner);
   }
 
   let healthStore = options.healthStore;
