@@ -156,3 +156,47 @@ describe('an assistant message sent back with reasoning_details (OpenRouter clie
     expect(() => parseChatCompletionsRequest(body)).toThrow(/messages\[1\]\.reasoning_details\[0\]\.type/);
   });
 });
+
+describe('response_format: json_object', () => {
+  const tool = (name: string) => ({ type: 'function', function: { name } });
+
+  test('becomes an output tool taking any object, and text answers are no longer allowed', () => {
+    const call = parseChatCompletionsRequest({
+      model: 'm',
+      messages: [question],
+      response_format: { type: 'json_object' },
+    });
+    expect(call.outputToolName).toBe('json_answer');
+    expect(call.params.outputTools).toEqual([
+      {
+        name: 'json_answer',
+        description: 'Give your answer as a JSON object.',
+        parametersJsonSchema: { type: 'object' },
+      },
+    ]);
+    expect(call.params.allowTextOutput).toBe(false);
+  });
+
+  test("takes a name none of the client's tools has", () => {
+    const call = parseChatCompletionsRequest({
+      model: 'm',
+      messages: [question],
+      tools: [tool('json_answer'), tool('json_answer_2')],
+      response_format: { type: 'json_object' },
+    });
+    expect(call.outputToolName).toBe('json_answer_3');
+    expect(call.params.functionTools.map((t) => t.name)).toEqual(['json_answer', 'json_answer_2']);
+    expect(call.params.outputTools.map((t) => t.name)).toEqual(['json_answer_3']);
+  });
+
+  test('text stays the answer format for type text', () => {
+    const call = parseChatCompletionsRequest({
+      model: 'm',
+      messages: [question],
+      response_format: { type: 'text' },
+    });
+    expect(call.outputToolName).toBeUndefined();
+    expect(call.params.outputTools).toEqual([]);
+    expect(call.params.allowTextOutput).toBe(true);
+  });
+});

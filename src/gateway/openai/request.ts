@@ -153,6 +153,9 @@ function toSettings(request: ChatCompletionsRequest): ModelSettings {
   return settings;
 }
 
+/** The output tool that carries a `response_format: json_object` answer. */
+const JSON_OBJECT_TOOL = 'json_answer';
+
 function toRequestParameters(request: ChatCompletionsRequest): {
   params: ModelRequestParameters;
   outputToolName: string | undefined;
@@ -198,6 +201,18 @@ function toRequestParameters(request: ChatCompletionsRequest): {
     if (schema.strict != null) definition.strict = schema.strict;
     outputTools.push(definition);
     outputToolName = schema.name;
+    if (functionTools.length === 0) allowTextOutput = false;
+  } else if (format?.type === 'json_object') {
+    // JSON mode on every provider, Anthropic's included, which has none: the same output tool as
+    // json_schema, with any object as its schema, named so that it cannot shadow one of the client's tools.
+    let name = JSON_OBJECT_TOOL;
+    for (let n = 2; functionTools.some((t) => t.name === name); n++) name = `${JSON_OBJECT_TOOL}_${n}`;
+    outputTools.push({
+      name,
+      description: 'Give your answer as a JSON object.',
+      parametersJsonSchema: { type: 'object' },
+    });
+    outputToolName = name;
     if (functionTools.length === 0) allowTextOutput = false;
   }
   return { params: { functionTools, outputTools, allowTextOutput }, outputToolName };

@@ -145,6 +145,73 @@ describe('POST /v1/chat/completions with the official openai client', () => {
     expect(seen.join('')).not.toBe('');
   });
 
+  describe('response_format', () => {
+    // 'main' falls back from a rate-limited OpenAI model to Anthropic, which has no JSON mode of its own:
+    // both formats travel as an output tool whose arguments come back as the message content.
+    it('json_schema: the content is the JSON the schema describes, from the model that served', async () => {
+      const data = await client.chat.completions.create({
+        model: 'main',
+        messages,
+        response_format: {
+          type: 'json_schema',
+          json_schema: {
+            name: 'city',
+            schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+          },
+        },
+      });
+      expect(data.model).toBe('b:claude-sonnet-4-5');
+      expect(data.choices[0]!.finish_reason).toBe('stop');
+      expect(data.choices[0]!.message.tool_calls).toBeUndefined();
+      expect(Object.keys(JSON.parse(data.choices[0]!.message.content!))).toEqual(['name']);
+    });
+
+    it('json_object: the content is a JSON object, streamed or not', async () => {
+      const data = await client.chat.completions.create({
+        model: 'main',
+        messages,
+        response_format: { type: 'json_object' },
+      });
+      expect(data.choices[0]!.finish_reason).toBe('stop');
+      expect(data.choices[0]!.message.tool_calls).toBeUndefined();
+      const answer = JSON.parse(data.choices[0]!.message.content!);
+      expect(typeof answer === 'object' && answer !== null && !Array.isArray(answer)).toBe(true);
+
+      const stream = await client.chat.completions.create({
+        model: 'main',
+        messages,
+        stream: true,
+        response_format: { type: 'json_object' },
+      });
+      let text = '';
+      let finish: string | null | undefined;
+      for await (const chunk of stream) {
+        expect(chunk.choices[0]?.delta.tool_calls).toBeUndefined();
+        text += chunk.choices[0]?.delta.content ?? '';
+        finish = chunk.choices[0]?.finish_reason ?? finish;
+      }
+      expect(finish).toBe('stop');
+      expect(typeof JSON.parse(text)).toBe('object');
+    });
+
+    it("json_object beside the client's own tools: they stay callable, and its tool takes a free name", async () => {
+      const tool = (name: string) => ({
+        type: 'function' as const,
+        function: { name, parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+      });
+      const data = await client.chat.completions.create({
+        model: 'a:gpt-4o-mini',
+        messages,
+        tools: [tool('json_answer'), tool('search')],
+        response_format: { type: 'json_object' },
+      });
+      // The chaos model calls the first tool offered: the client's own, not the output tool.
+      expect(data.choices[0]!.finish_reason).toBe('tool_calls');
+      expect(data.choices[0]!.message.tool_calls!.map((c) => c.function.name)).toEqual(['json_answer']);
+      expect(data.choices[0]!.message.content).toBeNull();
+    });
+  });
+
   it('rejects unknown models with 404 model_not_found naming the known routes', async () => {
     const error = (await client.chat.completions
       .create({ model: 'nope', messages })
