@@ -141,6 +141,11 @@ export const gatewayConfigSchema = z.strictObject({
       drainTimeoutMs: z.number().int().min(0).max(600_000).optional(),
       /** Allowed origins for browsers; `'*'` for any. Absent: no CORS headers. */
       cors: z.union([z.literal('*'), z.array(z.string().min(1))]).optional(),
+      /**
+       * At most this many connections to each upstream origin (api.openai.com, ...); requests beyond it
+       * wait for a free one. Absent: no cap, as a gateway holding many open streams needs one each.
+       */
+      upstreamConnectionsPerOrigin: z.number().int().positive().optional(),
     })
     .optional(),
   providers: z

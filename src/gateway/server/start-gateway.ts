@@ -12,7 +12,7 @@ import { EventEmitter } from 'node:events';
 import { type FSWatcher, watch } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeUpstreamConnections } from '../../http/client.ts';
+import { closeUpstreamConnections, setUpstreamConnectionLimit } from '../../http/client.ts';
 import { CircuitBreaker } from '../../resilience/circuit-breaker.ts';
 import { type HealthStore, InMemoryHealthStore } from '../../resilience/health-store.ts';
 import { embeddedDefault, providerKeysInEnv } from '../config/embedded-default.ts';
@@ -145,6 +145,19 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
   };
   if (!options.rateLimitStore) closers.push(() => shared.rateLimitStore.close());
 
+  // Process-wide, like the upstream pools it sizes: set only when the config names it, so a gateway
+  // without the key leaves the process's setting alone.
+  // The cap holds for new pools at once; the pools it replaces finish what they carry (a stream may take
+  // minutes), so nothing waits for them.
+  const applyConnectionLimit = (limit: number | undefined): void => {
+    setUpstreamConnectionLimit(limit).catch((error: unknown) =>
+      log(
+        `closing the previous upstream pools failed: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
+  };
+  let connectionLimit = config.server?.upstreamConnectionsPerOrigin;
+  if (connectionLimit !== undefined) applyConnectionLimit(connectionLimit);
   let context: GatewayContext = buildContext(config, shared);
   const handler = createGatewayHandler(() => context);
   // Only the request's arrival is bounded: a long streamed answer is not, whatever its length.
@@ -172,6 +185,11 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     if (!fresh) return;
     context = buildContext(fresh, shared);
     config = fresh;
+    const limit = fresh.server?.upstreamConnectionsPerOrigin;
+    if (limit !== connectionLimit) {
+      connectionLimit = limit;
+      applyConnectionLimit(limit);
+    }
   };
   const reloadLogged = (why: string): void => {
     reload().then(
@@ -223,6 +241,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
         server.closeIdleConnections();
       });
       for (const close of closers) await close().catch(() => {});
+      if (connectionLimit !== undefined) await setUpstreamConnectionLimit(undefined);
       await closeUpstreamConnections();
     },
   };

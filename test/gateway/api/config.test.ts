@@ -251,3 +251,77 @@ describe('hedging', () => {
     }
   });
 });
+
+describe('server.upstreamConnectionsPerOrigin', () => {
+  /** An OpenAI-compatible upstream that answers after 60 ms and counts the connections it was given. */
+  async function countingUpstream() {
+    const { createServer } = await import('node:http');
+    let connections = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () =>
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              id: 'chatcmpl-1',
+              object: 'chat.completion',
+              created: 1,
+              model: 'gpt-4o',
+              choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+              usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+            }),
+          );
+        }, 60),
+      );
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      connections: () => connections,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('caps the connections to an upstream, and a reload without it lifts the cap', async () => {
+    const upstream = await countingUpstream();
+    const config = (server: Record<string, unknown>) => ({
+      providers: { up: { type: 'openai', baseUrl: upstream.url } },
+      server,
+    });
+    const gateway = await startGateway({
+      config: config({ upstreamConnectionsPerOrigin: 1 }),
+      port: 0,
+      env: {},
+      log: () => {},
+    });
+    const fourAtOnce = () =>
+      Promise.all(
+        Array.from({ length: 4 }, () =>
+          inject(gateway.handler, {
+            method: 'POST',
+            url: '/v1/chat/completions',
+            body: { model: 'up:gpt-4o', messages: [{ role: 'user', content: 'hi' }] },
+          }).then((res) => res.status),
+        ),
+      );
+    try {
+      expect(await fourAtOnce()).toEqual([200, 200, 200, 200]);
+      expect(upstream.connections()).toBe(1);
+      await gateway.reload(config({}));
+      expect(await fourAtOnce()).toEqual([200, 200, 200, 200]);
+      expect(upstream.connections()).toBe(5);
+    } finally {
+      await gateway.close();
+      await upstream.close();
+    }
+  });
+
+  it('refuses a cap that is not a positive whole number, naming the key', () => {
+    expect(() => parseConfigText('server:\n  upstreamConnectionsPerOrigin: 0\n', 'u.yaml')).toThrow(
+      /^u\.yaml:2: server\.upstreamConnectionsPerOrigin: /,
+    );
+  });
+});
