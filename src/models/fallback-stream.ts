@@ -14,7 +14,7 @@ import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../m
 import { userPrompt } from '../messages.ts';
 import { withCost } from '../pricing/price.ts';
 import type { AttemptRunner, ChainOutcome } from '../resilience/attempt-engine.ts';
-import { type AttemptDeadline, untilAborted } from '../resilience/deadline.ts';
+import { AbortableWaits, type AttemptDeadline, untilAborted } from '../resilience/deadline.ts';
 import { addUsage, emptyUsage, type RequestUsage } from '../usage.ts';
 import type { Model, ModelRequestParameters, StreamedResponse } from './model.ts';
 
@@ -181,11 +181,16 @@ export class FallbackStream implements StreamedResponse {
     for (const event of result.buffered)
       yield offset === 0 ? event : { ...event, index: event.index + offset };
     if (result.done) return;
-    for (;;) {
-      const next = await nextEvent(result.iterator, deadline.signal);
-      if (next.done) return;
-      deadline.touch();
-      yield offset === 0 ? next.value : { ...next.value, index: next.value.index + offset };
+    const waits = new AbortableWaits(deadline.signal);
+    try {
+      for (;;) {
+        const next = await waits.wait(result.iterator.next());
+        if (next.done) return;
+        deadline.touch();
+        yield offset === 0 ? next.value : { ...next.value, index: next.value.index + offset };
+      }
+    } finally {
+      waits.dispose();
     }
   }
 

@@ -52,7 +52,9 @@ export async function* chatCompletionEvents(
       for (const choice of chunk.choices ?? []) {
         // Only the first choice is ours: we never ask for `n` > 1.
         if ((choice.index ?? 0) !== 0) continue;
-        if (choice.delta) yield* applyDelta(builder, choice.delta, state);
+        // for…of and yield, not yield*: delegating to a sync generator from an async one wraps every
+        // event in an async-from-sync iterator and awaits its end too, a cost paid on every token.
+        if (choice.delta) for (const event of applyDelta(builder, choice.delta, state)) yield event;
         applyFinishReason(builder, choice.finish_reason);
       }
     }
