@@ -156,7 +156,7 @@ export async function openStream(spec: HttpCall): Promise<OpenedStream> {
     signal: call.signal,
     mapFailure,
     respond: (builder, events) =>
-      new ResponseStream(builder, mappedEvents(events, mapFailure, call), call.controller),
+      new ResponseStream(builder, events, call.controller, { mapFailure, onEnd: () => call.dispose() }),
   };
 }
 
@@ -189,16 +189,3 @@ function failureMapping(call: CallSignal, spec: HttpCall): (error: unknown) => u
   return refine ? (error) => refine(call.mapFailure(error)) : call.mapFailure;
 }
 
-async function* mappedEvents<T>(
-  events: AsyncGenerator<T>,
-  mapFailure: (error: unknown) => unknown,
-  call: CallSignal,
-): AsyncGenerator<T> {
-  try {
-    yield* events;
-  } catch (error) {
-    throw mapFailure(error);
-  } finally {
-    call.dispose();
-  }
-}
