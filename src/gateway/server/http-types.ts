@@ -16,11 +16,14 @@ export interface GatewayResponse {
   readonly headersSent: boolean;
   readonly writableEnded: boolean;
   readonly writableFinished: boolean;
+  /** A write found the socket's buffer full and 'drain' has not come since. */
+  readonly writableNeedDrain: boolean;
   writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
   write(chunk: string): boolean;
   end(chunk?: string): unknown;
   on(event: 'close', listener: () => void): unknown;
   once(event: 'drain', listener: () => void): unknown;
+  off(event: 'drain', listener: () => void): unknown;
 }
 
 /**

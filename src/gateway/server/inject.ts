@@ -66,6 +66,8 @@ class InMemoryResponse implements GatewayResponse {
   headersSent = false;
   writableEnded = false;
   writableFinished = false;
+  // Writes go to memory: the buffer is never full.
+  readonly writableNeedDrain = false;
   disconnected = false;
   headers: Record<string, string> = {};
   body = '';
@@ -117,6 +119,10 @@ class InMemoryResponse implements GatewayResponse {
 
   once(_event: 'drain', listener: () => void): this {
     queueMicrotask(listener);
+    return this;
+  }
+
+  off(_event: 'drain', _listener: () => void): this {
     return this;
   }
 
