@@ -35,6 +35,8 @@ type Role = 'upstream' | 'gateway' | 'proxy';
 
 /** A child process's role: the chaos upstream, or our gateway in front of it. */
 async function serve(role: Role, upstreamUrl: string | undefined): Promise<void> {
+  // A parent killed mid-run (a timeout, Ctrl-C) must not leave its servers behind.
+  process.on('disconnect', () => process.exit(0));
   if (role === 'upstream') {
     const { startChaosServer } = await import('../src/chaos/index.ts');
     // `held` answers one token then holds the stream open: the open-streams measurement.
