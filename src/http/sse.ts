@@ -32,7 +32,11 @@ export async function* readSSE(body: AsyncIterable<Uint8Array | string>): AsyncG
 
   for await (const chunk of body) {
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1 && buffer.charCodeAt(buffer.length - 1) !== 13) {
+    if (
+      text.indexOf('\n') === -1 &&
+      text.indexOf('\r') === -1 &&
+      buffer.charCodeAt(buffer.length - 1) !== 13
+    ) {
       pending.push(text);
       continue;
     }

@@ -188,4 +188,3 @@ function failureMapping(call: CallSignal, spec: HttpCall): (error: unknown) => u
   const refine = spec.refineFailure;
   return refine ? (error) => refine(call.mapFailure(error)) : call.mapFailure;
 }
-

@@ -68,7 +68,9 @@ export class ResponseStream implements StreamedResponse {
    */
   [Symbol.asyncIterator](): AsyncIterator<ModelResponseStreamEvent> {
     if (this.iterated) {
-      const error = new UserError('A StreamedResponse can be iterated only once; use get() to read it again.');
+      const error = new UserError(
+        'A StreamedResponse can be iterated only once; use get() to read it again.',
+      );
       return { next: () => Promise.reject(error) };
     }
     this.iterated = true;

@@ -43,7 +43,10 @@ describe('EventBatch', () => {
 
   test('no wait when the client keeps up', async () => {
     const res = new FullSocketResponse();
-    res.write = (chunk: string) => (res.written.push(chunk), true);
+    res.write = (chunk: string) => {
+      res.written.push(chunk);
+      return true;
+    };
     const batch = new EventBatch(res);
     batch.add('a');
     await nextTurn();

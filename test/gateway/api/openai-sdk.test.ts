@@ -207,7 +207,9 @@ describe('POST /v1/chat/completions with the official openai client', () => {
       });
       // The chaos model calls the first tool offered: the client's own, not the output tool.
       expect(data.choices[0]!.finish_reason).toBe('tool_calls');
-      expect(data.choices[0]!.message.tool_calls!.map((c) => (c.type === 'function' ? c.function.name : c.type))).toEqual(['json_answer']);
+      expect(
+        data.choices[0]!.message.tool_calls!.map((c) => (c.type === 'function' ? c.function.name : c.type)),
+      ).toEqual(['json_answer']);
       expect(data.choices[0]!.message.content).toBeNull();
     });
   });
