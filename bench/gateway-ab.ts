@@ -10,23 +10,25 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { type LoadResult, percentile, runInterleaved } from './load/open-loop.ts';
 
 const GATEWAY_BENCH = fileURLToPath(new URL('./gateway.ts', import.meta.url));
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const at = args.indexOf(`--${name}`);
-  return at === -1 ? fallback : args[at + 1]!;
-};
-const rate = Number(option('rate', '1000'));
-const rounds = Number(option('rounds', '7'));
-const seconds = Number(option('seconds', '2'));
-const variants = args
-  .flatMap((arg, i) => (arg === '--variant' ? [args[i + 1]!] : []))
-  .map((spec) => {
-    const [name, flags = ''] = spec.split(/=(.*)/s);
-    return { name: name!, flags: flags.split(' ').filter(Boolean) };
-  });
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '7' },
+    seconds: { type: 'string', default: '2' },
+    variant: { type: 'string', multiple: true, default: [] },
+  },
+});
+const rate = Number(values.rate);
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+const variants = values.variant.map((spec) => {
+  const [name, flags = ''] = spec.split(/=(.*)/s);
+  return { name: name!, flags: flags.split(' ').filter(Boolean) };
+});
 if (variants.length === 0) variants.push({ name: 'understudy', flags: [] });
 
 async function start(role: string, upstreamUrl = '', execArgv: string[] = []) {

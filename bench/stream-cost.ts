@@ -10,6 +10,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -46,11 +47,11 @@ if (role === '--upstream') {
     process.send?.({ cpuUs: user + system });
   });
 } else {
-  const args = process.argv.slice(2);
-  const option = (name: string, fallback: number) =>
-    args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback;
-  const streams = option('streams', 400);
-  const rounds = option('rounds', 3);
+  const { values } = parseArgs({
+    options: { streams: { type: 'string', default: '400' }, rounds: { type: 'string', default: '3' } },
+  });
+  const streams = Number(values.streams);
+  const rounds = Number(values.rounds);
 
   const start = async (...roleArgs: string[]) => {
     const child: ChildProcess = fork(SELF, roleArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
