@@ -1,5 +1,5 @@
 /**
- * Replays recorded real provider traffic (VCR cassettes from ../shared/fixtures/recorded) from a local
+ * Replays recorded real provider traffic (VCR cassettes in test/fixtures/recorded) from a local
  * HTTP server, so adapters are tested against what the providers really sent, byte for byte.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { parse } from 'yaml';
 
-export const FIXTURES_DIR = fileURLToPath(new URL('../../../shared/fixtures/recorded/', import.meta.url));
+export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/recorded/', import.meta.url));
 
 export interface RecordedInteraction {
   request: { method: string; uri: string; body: unknown };
