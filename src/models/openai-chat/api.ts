@@ -55,10 +55,17 @@ const toolCallSchema = z.looseObject({
     .nullish(),
 });
 
+/**
+ * One typed chunk of an array `content` (Mistral's reasoning models answer with `thinking` and `text`
+ * chunks). Only "an object" is required here: which types we can read, and what we skip, is decided in
+ * content-chunks.ts, so a chunk type no host documented yet costs a warning, not the whole answer.
+ */
+const contentChunkSchema = z.looseObject({});
+
 /** A whole message (`choices[].message`) and a stream fragment (`choices[].delta`) share this shape. */
 const messageSchema = z.looseObject({
   role: z.string().nullish(),
-  content: z.string().nullish(),
+  content: z.union([z.string(), z.array(contentChunkSchema)]).nullish(),
   refusal: z.string().nullish(),
   // DeepSeek, Qwen and others name the reasoning `reasoning_content`; OpenRouter, Groq and Cerebras `reasoning`.
   reasoning_content: z.string().nullish(),
@@ -111,3 +118,4 @@ export type ChatCompletion = z.infer<typeof chatCompletionSchema>;
 export type ChatCompletionChunk = z.infer<typeof chatCompletionChunkSchema>;
 export type ChatMessageOrDelta = z.infer<typeof messageSchema>;
 export type ChatUsage = z.infer<typeof usageSchema>;
+export type ChatContentChunk = z.infer<typeof contentChunkSchema>;

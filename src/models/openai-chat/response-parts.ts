@@ -7,6 +7,7 @@ import type { ModelResponseStreamEvent } from '../../messages.ts';
 import type { RequestUsage } from '../../usage.ts';
 import type { ResponseBuilder } from '../response-builder.ts';
 import type { ChatMessageOrDelta, ChatUsage } from './api.ts';
+import { applyContentChunks } from './content-chunks.ts';
 import { mapFinishReason } from './map-finish-reason.ts';
 
 /** What must persist between the deltas of one response. */
@@ -48,8 +49,8 @@ export function applyFinishReason(builder: ResponseBuilder, raw: string | null |
 }
 
 /**
- * Feeds one message or delta to the builder: reasoning, then text, then tool call fragments, which is the
- * order the providers produce them in.
+ * Feeds one message or delta to the builder: reasoning, then text (a string, or typed chunks that may
+ * hold thinking too), then tool call fragments, which is the order the providers produce them in.
  *
  * @example
  * yield* applyDelta(builder, chunk.choices[0].delta, state);
@@ -61,7 +62,13 @@ export function* applyDelta(
 ): Generator<ModelResponseStreamEvent> {
   const reasoning = delta.reasoning_content || delta.reasoning;
   if (reasoning) yield* builder.thinkingDelta('thinking', { content: reasoning });
-  if (delta.content) yield* builder.textDelta('text', delta.content);
+  const content = delta.content;
+  if (typeof content === 'string') {
+    if (content) yield* builder.textDelta('text', content);
+  } else if (content) {
+    // for…of and yield, as in stream.ts: this runs on every token of a Mistral reasoning stream.
+    for (const event of applyContentChunks(builder, content)) yield event;
+  }
   if (delta.refusal) yield* builder.textDelta('text', delta.refusal);
   const toolCalls = delta.tool_calls ?? [];
   for (const [position, call] of toolCalls.entries()) {

@@ -33,10 +33,18 @@ const toolCall = slot(
     function: slot(objectOf({ name: text, arguments: text })),
   }),
 );
+// Mistral's typed content chunks; any object is a chunk to the schema, junk in the array is not.
+const contentChunk = slot(
+  objectOf({
+    type: text,
+    text,
+    thinking: slot(fc.array(slot(objectOf({ type: text, text })), { maxLength: 2 })),
+  }),
+);
 const message = slot(
   objectOf({
     role: text,
-    content: text,
+    content: fc.oneof(text, slot(fc.array(contentChunk, { maxLength: 2 }))),
     refusal: text,
     reasoning_content: text,
     reasoning: text,
@@ -119,5 +127,12 @@ describe('shape checks agree with the zod schemas', () => {
       isChatCompletion({ ...good, choices: [{ message: { tool_calls: [{ index: null, id: 'c' }] } }] }),
     ).toBe(false);
     expect(isChatCompletion([good])).toBe(false);
+    const withContent = (content: unknown) => ({
+      ...good,
+      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    });
+    expect(isChatCompletion(withContent([{ type: 'text', text: 'hi' }]))).toBe(true);
+    expect(isChatCompletion(withContent([{ type: 'text', text: 'hi' }, 'hi']))).toBe(false);
+    expect(isChatCompletion(withContent({ type: 'text', text: 'hi' }))).toBe(false);
   });
 });

@@ -22,6 +22,14 @@ function nullishNumber(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'number' && Number.isFinite(value));
 }
 
+/** `content`: a string, or an array of typed chunks (any object: content-chunks.ts reads them). */
+function isContent(value: unknown): boolean {
+  if (nullishString(value)) return true;
+  if (!Array.isArray(value)) return false;
+  for (const chunk of value) if (!isObject(chunk)) return false;
+  return true;
+}
+
 function isToolCall(value: unknown): boolean {
   if (!isObject(value)) return false;
   const index = value.index;
@@ -38,7 +46,7 @@ function isMessage(value: unknown): boolean {
   if (!isObject(value)) return false;
   if (
     !nullishString(value.role) ||
-    !nullishString(value.content) ||
+    !isContent(value.content) ||
     !nullishString(value.refusal) ||
     !nullishString(value.reasoning_content) ||
     !nullishString(value.reasoning)
