@@ -18,10 +18,26 @@ export interface ChatToolCall {
   function: { name: string; arguments: string };
 }
 
+/**
+ * Mistral's typed chunks of an assistant message: its reasoning models' thinking goes back in this form
+ * (https://docs.mistral.ai/capabilities/reasoning/), no other host takes it.
+ */
+export type AssistantContentChunk =
+  | { type: 'text'; text: string }
+  | { type: 'thinking'; thinking: Array<{ type: 'text'; text: string }> };
+
+export interface AssistantChatMessage {
+  role: 'assistant';
+  content: string | AssistantContentChunk[] | null;
+  tool_calls?: ChatToolCall[];
+  /** DeepSeek's own reasoning, which its thinking mode requires back on turns that called tools. */
+  reasoning_content?: string;
+}
+
 export type ChatMessage =
   | { role: 'system'; content: string }
   | { role: 'user'; content: string | ChatContentPart[] }
-  | { role: 'assistant'; content: string | null; tool_calls?: ChatToolCall[] }
+  | AssistantChatMessage
   | { role: 'tool'; tool_call_id: string; content: string };
 
 export interface ChatTool {

@@ -4,6 +4,7 @@ import { type ModelMessage, type ModelResponse, systemPrompt, userPrompt } from 
 import { emptyUsage } from '../../usage.ts';
 import { convertMessages, wireToolCallId } from './convert-messages.ts';
 import { mapFinishReason } from './map-finish-reason.ts';
+import { chatProfile } from './profile.ts';
 import { buildRequestBody } from './request-body.ts';
 
 function answer(parts: ModelResponse['parts'], providerName = 'openai'): ModelResponse {
@@ -70,8 +71,8 @@ describe('the whole request body', () => {
         allowTextOutput: true,
       },
       stream: true,
-      maxTokensField: 'max_completion_tokens',
-      toolCallIdStyle: 'openai',
+      providerName: 'openai',
+      profile: chatProfile('openai'),
     });
     expect(body).toEqual({
       model: 'gpt-5',
@@ -131,8 +132,8 @@ describe('the whole request body', () => {
       },
       params: { functionTools: [], outputTools: [], allowTextOutput: true },
       stream: false,
-      maxTokensField: 'max_tokens',
-      toolCallIdStyle: 'openai',
+      providerName: 'deepseek',
+      profile: chatProfile('deepseek'),
     });
     expect(body).toEqual({
       model: 'deepseek-chat',
@@ -159,8 +160,8 @@ describe('the whole request body', () => {
         allowTextOutput: false,
       },
       stream: false,
-      maxTokensField: 'max_completion_tokens',
-      toolCallIdStyle: 'openai',
+      providerName: 'openai',
+      profile: chatProfile('openai'),
     });
     expect(body).toEqual({
       model: 'gpt-4o',
@@ -277,6 +278,51 @@ describe('history written by other providers', () => {
         tool_calls: [{ id: 'call_1', type: 'function', function: { name: 't', arguments: '{}' } }],
       },
     ]);
+  });
+});
+
+describe('thinking sent back per host profile', () => {
+  const mistral = { thinkingReplay: 'mistral-chunks', providerName: 'mistral' } as const;
+  const thought = (content: string, providerName = 'mistral') =>
+    ({ partKind: 'thinking', content, providerName }) as const;
+
+  test('Mistral: consecutive responses merge into one turn of chunks, in order; other thinking stays out', () => {
+    expect(
+      convertMessages(
+        [
+          answer([thought('First.'), { partKind: 'text', content: 'A' }], 'mistral'),
+          answer([{ partKind: 'thinking', content: 'foreign', providerName: 'anthropic', signature: 's' }]),
+          answer([{ partKind: 'text', content: 'B' }, thought('Then.'), { partKind: 'text', content: 'C' }]),
+        ],
+        mistral,
+      ),
+    ).toEqual([
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking: [{ type: 'text', text: 'First.' }] },
+          { type: 'text', text: 'A' },
+          { type: 'text', text: 'B' },
+          { type: 'thinking', thinking: [{ type: 'text', text: 'Then.' }] },
+          { type: 'text', text: 'C' },
+        ],
+      },
+    ]);
+  });
+
+  test('a turn of thinking alone, or thinking of no known provider, is not replayed', () => {
+    expect(convertMessages([answer([thought('Cut short.')], 'mistral')], mistral)).toEqual([]);
+    expect(
+      convertMessages(
+        [
+          answer([
+            { partKind: 'thinking', content: 'x' },
+            { partKind: 'text', content: 'ok' },
+          ]),
+        ],
+        mistral,
+      ),
+    ).toEqual([{ role: 'assistant', content: 'ok' }]);
   });
 });
 

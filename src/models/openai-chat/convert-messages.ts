@@ -1,7 +1,8 @@
 /**
  * Turns a provider-independent history into Chat Completions `messages`. The history may have been
  * written by any adapter (Anthropic, Gemini, a FallbackModel crossing providers), so nothing here assumes
- * it came from OpenAI: foreign tool call ids are made acceptable, foreign thinking is dropped.
+ * it came from OpenAI: foreign tool call ids are made acceptable, foreign thinking is dropped, and the
+ * host's own thinking goes back only in the form its profile names (see profile.ts).
  */
 import { createHash } from 'node:crypto';
 import { UserError } from '../../errors/index.ts';
@@ -10,10 +11,18 @@ import {
   type ModelMessage,
   type ModelRequestPart,
   type ModelResponse,
+  type ModelResponsePart,
   toolCallArgsJson,
   type UserContentItem,
 } from '../../messages.ts';
-import type { ChatContentPart, ChatMessage, ChatToolCall } from './api.ts';
+import type {
+  AssistantChatMessage,
+  AssistantContentChunk,
+  ChatContentPart,
+  ChatMessage,
+  ChatToolCall,
+} from './api.ts';
+import type { ThinkingReplay } from './profile.ts';
 
 /**
  * How a host restricts tool call ids. `openai`: letters, digits, `_` and `-`, at most 40 characters.
@@ -23,6 +32,13 @@ export type ToolCallIdStyle = 'openai' | 'mistral';
 
 export interface ConvertOptions {
   toolCallIdStyle?: ToolCallIdStyle;
+  /** How the host takes its own thinking back; `drop` (the default) sends none. */
+  thinkingReplay?: ThinkingReplay;
+  /**
+   * The provider the request goes to: only thinking parts it produced itself are replayed. Another
+   * provider's reasoning would be put in this model's mouth, and its signature means nothing here.
+   */
+  providerName?: string;
 }
 
 /**
@@ -39,7 +55,7 @@ export function convertMessages(messages: ModelMessage[], options: ConvertOption
     if (message.kind === 'request') {
       for (const part of message.parts) out.push(convertRequestPart(part, style));
     } else {
-      const assistant = convertResponse(message, style);
+      const assistant = convertResponse(message, options);
       if (assistant) pushAssistant(out, assistant);
     }
   }
@@ -73,41 +89,86 @@ function convertRequestPart(part: ModelRequestPart, style: ToolCallIdStyle): Cha
   }
 }
 
-type AssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;
-
-function convertResponse(response: ModelResponse, style: ToolCallIdStyle): AssistantMessage | undefined {
+function convertResponse(response: ModelResponse, options: ConvertOptions): AssistantChatMessage | undefined {
+  const style = options.toolCallIdStyle ?? 'openai';
+  const replay = options.thinkingReplay ?? 'drop';
+  // Text and, for Mistral, thinking chunks in the order the model produced them.
+  const chunks: AssistantContentChunk[] = [];
   let text = '';
   let hasText = false;
+  let reasoning = '';
   const toolCalls: ChatToolCall[] = [];
   for (const part of response.parts) {
     if (part.partKind === 'text') {
       text += part.content;
       hasText = true;
+      const last = chunks.at(-1);
+      if (last?.type === 'text') last.text += part.content;
+      else chunks.push({ type: 'text', text: part.content });
     } else if (part.partKind === 'tool-call') {
       toolCalls.push({
         id: wireToolCallId(part.toolCallId, style),
         type: 'function',
         function: { name: part.toolName, arguments: toolCallArgsJson(part) },
       });
+    } else if (isOwnThinking(part, options.providerName) && replay !== 'drop') {
+      chunks.push({ type: 'thinking', thinking: [{ type: 'text', text: part.content }] });
+      reasoning += part.content;
     }
-    // Thinking is not sent back: Chat Completions has no field for it (DeepSeek rejects
-    // `reasoning_content` in input), and another provider's signature means nothing here.
+    // Any other thinking is not sent back: OpenAI's Chat Completions has no field for it, and another
+    // provider's reasoning (or signature) means nothing to this one.
   }
+  // A turn of thinking alone (an answer cut short) is not replayed: hosts refuse an assistant message
+  // with neither content nor tool calls.
   if (!hasText && toolCalls.length === 0) return undefined;
-  const assistant: AssistantMessage = { role: 'assistant', content: hasText ? text : null };
+  const replaysChunks = replay === 'mistral-chunks' && chunks.some((chunk) => chunk.type === 'thinking');
+  const assistant: AssistantChatMessage = {
+    role: 'assistant',
+    content: replaysChunks ? chunks : hasText ? text : null,
+  };
   if (toolCalls.length > 0) assistant.tool_calls = toolCalls;
+  if (replay === 'reasoning-content' && reasoning) assistant.reasoning_content = reasoning;
   return assistant;
 }
 
+function isOwnThinking(part: ModelResponsePart, providerName: string | undefined): boolean {
+  return (
+    part.partKind === 'thinking' &&
+    !part.redacted &&
+    part.content !== '' &&
+    providerName !== undefined &&
+    part.providerName === providerName
+  );
+}
+
 /** Two responses in a row (a history spliced by a fallback) become one turn, which strict hosts require. */
-function pushAssistant(out: ChatMessage[], next: AssistantMessage): void {
+function pushAssistant(out: ChatMessage[], next: AssistantChatMessage): void {
   const previous = out.at(-1);
   if (previous?.role !== 'assistant') {
     out.push(next);
     return;
   }
-  if (next.content !== null) previous.content = (previous.content ?? '') + next.content;
+  previous.content = joinContent(previous.content, next.content);
   if (next.tool_calls) previous.tool_calls = [...(previous.tool_calls ?? []), ...next.tool_calls];
+  if (next.reasoning_content) {
+    previous.reasoning_content = (previous.reasoning_content ?? '') + next.reasoning_content;
+  }
+}
+
+/** Strings join as strings; once either side is chunks, both become chunks so no thinking is lost. */
+function joinContent(
+  first: AssistantChatMessage['content'],
+  second: AssistantChatMessage['content'],
+): AssistantChatMessage['content'] {
+  if (second === null) return first;
+  if (first === null) return second;
+  if (typeof first === 'string' && typeof second === 'string') return first + second;
+  return [...asChunks(first), ...asChunks(second)];
+}
+
+function asChunks(content: string | AssistantContentChunk[]): AssistantContentChunk[] {
+  if (typeof content !== 'string') return content;
+  return content === '' ? [] : [{ type: 'text', text: content }];
 }
 
 function convertUserContent(item: UserContentItem): ChatContentPart {

@@ -1,6 +1,6 @@
 /**
  * Mistral's reasoning models (Magistral, and mistral-small/medium with `reasoning_effort`) answer with
- * `content` as typed chunks, whole and streamed.
+ * `content` as typed chunks, whole and streamed, and take their thinking back as chunks in the next turn.
  * Bodies are written by hand from Mistral's documentation — the reasoning guide
  * (https://docs.mistral.ai/capabilities/reasoning/), its chunk schemas (ThinkChunk, TextChunk,
  * ReferenceChunk in https://docs.mistral.ai/api/) and the SDK's reasoning_with_streaming example, whose
@@ -128,6 +128,44 @@ describe('reading Magistral answers', () => {
 
     server.reply(overloaded, { sse: magistralStream });
     expect((await streamed(fallback)).parts).toEqual(thinkingAndText);
+  });
+});
+
+describe('sending Magistral thinking back', () => {
+  const followUp = userPrompt('And how old will he be in 5 years?');
+
+  test("the next turn's assistant message is a thinking chunk and a text chunk, as Mistral documents", async () => {
+    server.reply({ json: magistralAnswer }, { json: completion([{ type: 'text', text: '27.' }]) });
+    const model = magistral();
+    const first = await model.request(ask);
+    await model.request([...ask, first, { kind: 'request', parts: [followUp] }]);
+    const body = server.requests.at(-1) as { messages: unknown[] };
+    expect(body.messages).toEqual([
+      { role: 'user', content: QUESTION },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking: [{ type: 'text', text: THINKING }] },
+          { type: 'text', text: ANSWER },
+        ],
+      },
+      { role: 'user', content: followUp.content },
+    ]);
+  });
+
+  test("after a fallback from Mistral to OpenAI, OpenAI gets the answer as a string and none of Mistral's thinking", async () => {
+    server.reply({ json: magistralAnswer });
+    const first = await magistral().request(ask);
+    server.reply({
+      json: {
+        ...completion([]),
+        choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '27.' } }],
+      },
+    });
+    await gpt().request([...ask, first, { kind: 'request', parts: [followUp] }]);
+    const body = server.requests.at(-1) as { messages: unknown[] };
+    expect(body.messages[1]).toEqual({ role: 'assistant', content: ANSWER });
+    expect(JSON.stringify(body)).not.toContain('thinking');
   });
 });
 

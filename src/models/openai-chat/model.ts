@@ -17,6 +17,7 @@ import {
 import { ResponseBuilder } from '../response-builder.ts';
 import { chatCompletionSchema } from './api.ts';
 import { inBandError } from './errors.ts';
+import { type ChatProfile, chatProfile } from './profile.ts';
 import { buildRequestBody } from './request-body.ts';
 import { applyDelta, applyEnvelope, applyFinishReason, mapUsage, newDeltaState } from './response-parts.ts';
 import { isChatCompletion } from './shape-check.ts';
@@ -34,9 +35,6 @@ export interface OpenAIChatModelOptions {
   settings?: ModelSettings;
 }
 
-// Hosts that want OpenAI's current `max_completion_tokens`; the rest of the ecosystem reads `max_tokens`.
-const MAX_COMPLETION_TOKENS_HOSTS = new Set(['openai', 'openai-chat', 'azure']);
-
 /**
  * A model served over the Chat Completions protocol.
  *
@@ -50,6 +48,7 @@ export class OpenAIChatModel implements Model {
   readonly system: string;
   readonly settings: ModelSettings | undefined;
   private readonly provider: Provider;
+  private readonly profile: ChatProfile;
 
   get breakerKey(): string {
     return upstreamBreakerKey(this.provider.name, this.modelName, this.provider.baseUrl);
@@ -58,6 +57,7 @@ export class OpenAIChatModel implements Model {
   constructor(modelName: string, options: OpenAIChatModelOptions) {
     this.modelName = modelName;
     this.provider = options.provider;
+    this.profile = chatProfile(options.provider.name);
     this.system = options.provider.name;
     this.settings = options.settings;
   }
@@ -106,10 +106,8 @@ export class OpenAIChatModel implements Model {
           settings,
           params: params ?? defaultRequestParameters(),
           stream,
-          maxTokensField: MAX_COMPLETION_TOKENS_HOSTS.has(this.provider.name)
-            ? 'max_completion_tokens'
-            : 'max_tokens',
-          toolCallIdStyle: this.provider.name === 'mistral' ? 'mistral' : 'openai',
+          providerName: this.provider.name,
+          profile: this.profile,
         });
         const accept = stream ? 'text/event-stream' : 'application/json';
         return {

@@ -6,7 +6,8 @@ import type { ModelMessage } from '../../messages.ts';
 import type { ModelSettings } from '../../settings.ts';
 import type { ModelRequestParameters, ToolDefinition } from '../model.ts';
 import type { ChatRequestBody, ChatTool } from './api.ts';
-import { convertMessages, type ToolCallIdStyle } from './convert-messages.ts';
+import { convertMessages } from './convert-messages.ts';
+import type { ChatProfile } from './profile.ts';
 
 export interface RequestBodyInput {
   modelName: string;
@@ -14,12 +15,9 @@ export interface RequestBodyInput {
   settings: ModelSettings;
   params: ModelRequestParameters;
   stream: boolean;
-  /**
-   * `max_completion_tokens` is OpenAI's current name (its reasoning models reject `max_tokens`); most
-   * OpenAI-compatible hosts only know `max_tokens`.
-   */
-  maxTokensField: 'max_tokens' | 'max_completion_tokens';
-  toolCallIdStyle: ToolCallIdStyle;
+  /** The provider the body goes to: its own thinking may go back to it (see `ChatProfile.thinkingReplay`). */
+  providerName: string;
+  profile: ChatProfile;
 }
 
 /**
@@ -27,13 +25,17 @@ export interface RequestBodyInput {
  *
  * @example
  * buildRequestBody({ modelName: 'gpt-4o', messages, settings: { maxTokens: 50 }, params: defaultRequestParameters(),
- *   stream: false, maxTokensField: 'max_completion_tokens', toolCallIdStyle: 'openai' });
+ *   stream: false, providerName: 'openai', profile: chatProfile('openai') });
  */
 export function buildRequestBody(input: RequestBodyInput): ChatRequestBody {
-  const { settings, params } = input;
+  const { settings, params, profile } = input;
   const body: ChatRequestBody = {
     model: input.modelName,
-    messages: convertMessages(input.messages, { toolCallIdStyle: input.toolCallIdStyle }),
+    messages: convertMessages(input.messages, {
+      toolCallIdStyle: profile.toolCallIdStyle,
+      thinkingReplay: profile.thinkingReplay,
+      providerName: input.providerName,
+    }),
     stream: input.stream,
   };
   if (input.stream) body.stream_options = { include_usage: true };
@@ -46,7 +48,7 @@ export function buildRequestBody(input: RequestBodyInput): ChatRequestBody {
     if (settings.parallelToolCalls !== undefined) body.parallel_tool_calls = settings.parallelToolCalls;
   }
 
-  if (settings.maxTokens !== undefined) body[input.maxTokensField] = settings.maxTokens;
+  if (settings.maxTokens !== undefined) body[profile.maxTokensField] = settings.maxTokens;
   if (settings.temperature !== undefined) body.temperature = settings.temperature;
   if (settings.topP !== undefined) body.top_p = settings.topP;
   if (settings.seed !== undefined) body.seed = settings.seed;
