@@ -118,6 +118,12 @@ export type AttemptOutcome = 'ok' | 'error' | 'rejected' | 'skipped' | 'cancelle
 export interface Attempt {
   modelName: string;
   providerName: string;
+  /**
+   * The circuit breaker the attempt answered to (see `breakerKeyOf`): the same upstream whatever name its
+   * answer gave, and the `key` that /health, /metrics and the status page report. Absent only on attempts
+   * not made by a FallbackModel.
+   */
+  breakerKey?: string;
   outcome: AttemptOutcome;
   errorKind?: string;
   statusCode?: number;

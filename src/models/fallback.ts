@@ -19,9 +19,9 @@ import {
   AttemptEngine,
   type AttemptEngineOptions,
   type AttemptRunner,
-  breakerKeyOf,
   type ChainOutcome,
 } from '../resilience/attempt-engine.ts';
+import { breakerKeyOf } from '../resilience/breaker-key.ts';
 import { type BreakerChange, CircuitBreaker } from '../resilience/circuit-breaker.ts';
 import { classifyError } from '../resilience/classify.ts';
 import { untilAborted } from '../resilience/deadline.ts';

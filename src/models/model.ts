@@ -11,10 +11,8 @@ import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../m
 import type { ModelSettings } from '../settings.ts';
 import type { RequestUsage } from '../usage.ts';
 
-/** The breaker key of an HTTP model: `provider:model@baseUrl`. */
-export function upstreamBreakerKey(providerName: string, modelName: string, baseUrl: string): string {
-  return `${providerName}:${modelName}@${baseUrl}`;
-}
+// Breaker identity lives with the breaker; the adapters name their key through it.
+export { upstreamBreakerKey } from '../resilience/breaker-key.ts';
 
 /** A tool the model may call: its name, what it is for, and its arguments as a JSON schema. */
 export interface ToolDefinition {
@@ -48,7 +46,8 @@ export interface Model {
   readonly settings?: ModelSettings | undefined;
   /**
    * Identifies the upstream for circuit breaking: provider, model and base URL, so the same model name
-   * at two endpoints has two breakers. Models without one are keyed by `system:modelName`.
+   * at two endpoints has two breakers. Models without one are keyed by `system:modelName`; read it with
+   * `breakerKeyOf`, never by hand. Wrappers forward their wrapped model's.
    */
   readonly breakerKey?: string;
   request(

@@ -13,6 +13,7 @@ import type { Attempt, AttemptOutcome, ModelResponse } from '../messages.ts';
 import type { Model } from '../models/model.ts';
 import { withCost } from '../pricing/price.ts';
 import { type ModelSettings, mergeSettings } from '../settings.ts';
+import { breakerKeyOf } from './breaker-key.ts';
 import { ChainState, makeAttempt } from './chain-state.ts';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
 import { classifyError, type ErrorClass, retryAfterOf, statusCodeOf } from './classify.ts';
@@ -91,11 +92,6 @@ export interface ChainOutcome<T> {
   deadline: AttemptDeadline;
   /** Cost of responses rejected by response handlers, to add to the served response's cost. */
   rejectedCost: number | undefined;
-}
-
-/** The breaker key of a model: its own `breakerKey` when it has one, else `system:modelName`. */
-export function breakerKeyOf(model: Model): string {
-  return model.breakerKey ?? `${model.system}:${model.modelName}`;
 }
 
 /** What one model's turn in the chain came to. */

@@ -8,6 +8,7 @@
  */
 import type { Attempt, AttemptOutcome } from '../messages.ts';
 import type { Model } from '../models/model.ts';
+import { breakerKeyOf } from './breaker-key.ts';
 import type { CallDeadline } from './deadline.ts';
 
 /** The mutable state of one call's chain. */
@@ -41,6 +42,7 @@ export function makeAttempt(
   const attempt: Attempt = {
     modelName: model.modelName,
     providerName: model.system,
+    breakerKey: breakerKeyOf(model),
     outcome,
     startedAt,
     durationMs: now - startedAt,

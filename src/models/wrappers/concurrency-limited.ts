@@ -12,6 +12,7 @@
  */
 import { ModelAPIError, UserError } from '../../errors/index.ts';
 import type { ModelMessage, ModelResponse } from '../../messages.ts';
+import { breakerKeyOf } from '../../resilience/breaker-key.ts';
 import type { ModelSettings } from '../../settings.ts';
 import type { Model, ModelRequestParameters, StreamedResponse } from '../model.ts';
 import { ObservedStream } from './observed-stream.ts';
@@ -134,6 +135,11 @@ export class ConcurrencyLimitedModel implements Model {
 
   get system(): string {
     return this.wrapped.system;
+  }
+
+  /** The wrapped model's: wrapping a model does not make it another upstream, nor another breaker. */
+  get breakerKey(): string {
+    return breakerKeyOf(this.wrapped);
   }
 
   get settings(): ModelSettings | undefined {

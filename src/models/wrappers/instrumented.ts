@@ -18,6 +18,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { Attempt, ModelMessage, ModelResponse } from '../../messages.ts';
+import { breakerKeyOf } from '../../resilience/breaker-key.ts';
 import type { ModelSettings } from '../../settings.ts';
 import type { Model, ModelRequestParameters, StreamedResponse } from '../model.ts';
 import { ObservedStream } from './observed-stream.ts';
@@ -48,6 +49,11 @@ export class InstrumentedModel implements Model {
 
   get system(): string {
     return this.wrapped.system;
+  }
+
+  /** The wrapped model's: wrapping a model does not make it another upstream, nor another breaker. */
+  get breakerKey(): string {
+    return breakerKeyOf(this.wrapped);
   }
 
   get settings(): ModelSettings | undefined {

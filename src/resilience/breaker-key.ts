@@ -1,0 +1,47 @@
+/**
+ * The one identity of a circuit breaker. The engine opens and skips breakers by this key, the HealthStore
+ * (in memory, or Redis shared by a fleet) stores them under it, and every view — /health, /metrics, the
+ * status page, response headers, logs — names them by it. A view that re-derived its own key (from a
+ * `provider:model` id, say) would read a breaker nobody writes and call it closed.
+ *
+ * @example
+ * breakerKeyOf(model); // 'openai:gpt-4o@https://api.openai.com/v1'
+ */
+import type { Model } from '../models/model.ts';
+
+/**
+ * The key of an HTTP model's breaker: `provider:model@baseUrl`, so the same model name at two endpoints
+ * has two breakers. Credentials written into the base URL (`https://user:secret@host/…`, `?key=…`) are
+ * left out: the key is shown on /metrics, /health and the status page, and they do not make another
+ * upstream.
+ *
+ * @example
+ * upstreamBreakerKey('openai', 'gpt-4o', 'https://api.openai.com/v1'); // 'openai:gpt-4o@https://api.openai.com/v1'
+ */
+export function upstreamBreakerKey(providerName: string, modelName: string, baseUrl: string): string {
+  return `${providerName}:${modelName}@${withoutCredentials(baseUrl)}`;
+}
+
+/**
+ * The breaker key of any model: its own `breakerKey` when it has one (HTTP models, and wrappers, which
+ * forward their wrapped model's), else `system:modelName` (local models such as FunctionModel).
+ */
+export function breakerKeyOf(model: Model): string {
+  return model.breakerKey ?? `${model.system}:${model.modelName}`;
+}
+
+function withoutCredentials(baseUrl: string): string {
+  const beforeQuery = baseUrl.split(/[?#]/)[0]!;
+  // The usual base URL has neither: no parsing on the request path.
+  if (beforeQuery === baseUrl && !baseUrl.includes('@')) return baseUrl;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    // Not a URL we can take apart (providers check their own): keep what comes before any query.
+    return beforeQuery;
+  }
+  const bare = `${url.protocol}//${url.host}${url.pathname}`;
+  // URL gives a bare origin the path `/`; keep the base URL's own (providers trim a trailing slash).
+  return beforeQuery.endsWith('/') ? bare : bare.replace(/\/$/, '');
+}
