@@ -7,7 +7,7 @@ import { limitModelConcurrency } from '../models/wrappers/concurrency-limited.ts
 import { instrument } from '../models/wrappers/instrumented.ts';
 import { inferModel } from '../providers/infer-model.ts';
 import { breakerKeyOf, upstreamBreakerKey } from './breaker-key.ts';
-import type { BreakerChange } from './circuit-breaker.ts';
+import { type BreakerChange, CircuitBreaker } from './circuit-breaker.ts';
 
 const messages = [{ kind: 'request' as const, parts: [userPrompt('hi')] }];
 
@@ -78,3 +78,15 @@ describe('one key from breaker to trace', () => {
   });
 });
 
+describe('CircuitBreaker.withOptions', () => {
+  test('judges the same store by its own thresholds and reports to the same listener', async () => {
+    const changes: BreakerChange[] = [];
+    const gatewayWide = new CircuitBreaker({ onChange: (change) => changes.push(change) });
+    const route = gatewayWide.withOptions({ failureThreshold: 1, cooldownMs: 60_000 });
+    expect(route.store).toBe(gatewayWide.store);
+    await route.onFailure('k', 'server');
+    expect(changes).toEqual([{ key: 'k', from: 'closed', to: 'open' }]);
+    // The gateway-wide breaker (threshold 5) sees the route's verdict: one record per key.
+    expect(await gatewayWide.admit('k')).toBe('skip');
+  });
+});

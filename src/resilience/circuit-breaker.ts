@@ -61,6 +61,17 @@ export class CircuitBreaker {
     this.onChange = options.onChange;
   }
 
+  /**
+   * A breaker with other thresholds over this one's store, clock and change listener. A route with its
+   * own breaker options still judges the one record per breaker key that every view reads, and its
+   * changes are reported like any other; a breaker built apart would move state nobody hears about.
+   */
+  withOptions(thresholds: Omit<CircuitBreakerOptions, 'store' | 'clock' | 'onChange'>): CircuitBreaker {
+    const options: CircuitBreakerOptions = { ...thresholds, store: this.store, clock: this.clock };
+    if (this.onChange) options.onChange = this.onChange;
+    return new CircuitBreaker(options);
+  }
+
   /** Whether a call to this model may go ahead now; takes the probe's lease when it is the probe. */
   async admit(key: string): Promise<Admission> {
     const record = await this.store.get(key);

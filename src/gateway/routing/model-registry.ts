@@ -12,7 +12,7 @@ import { UserError } from '../../errors/index.ts';
 import { FallbackModel, type FallbackModelOptions } from '../../models/fallback.ts';
 import type { Model } from '../../models/model.ts';
 import { createProvider, inferModel, modelForProvider, type Provider } from '../../providers/index.ts';
-import { CircuitBreaker } from '../../resilience/circuit-breaker.ts';
+import type { CircuitBreaker } from '../../resilience/circuit-breaker.ts';
 import type { ModelSettings } from '../../settings.ts';
 import type { GatewayConfig, RouteConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
@@ -152,8 +152,7 @@ export class ModelRegistry {
     else if (route.breaker) {
       let breaker = this.routeBreakers.get(label);
       if (!breaker) {
-        const shared = this.options.breaker;
-        breaker = new CircuitBreaker({ ...route.breaker, store: shared.store });
+        breaker = this.options.breaker.withOptions(route.breaker);
         this.routeBreakers.set(label, breaker);
       }
       options.breaker = breaker;
