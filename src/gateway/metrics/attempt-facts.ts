@@ -1,6 +1,6 @@
 /**
- * Facts the observers (metrics, status page) read the same way from a request's attempts, so the two
- * never disagree on what a fallback is.
+ * Facts the observers (metrics, status page, response headers) read the same way from a request's
+ * attempts, so they never disagree on what a fallback is.
  */
 import type { Attempt } from '../../messages.ts';
 
@@ -18,7 +18,20 @@ export function attemptModelId(attempt: Attempt): string {
 }
 
 /**
- * How many times a request moved on to another model: each attempt on a different model than the one
+ * Which upstream an attempt went to: its breaker key. Not its `provider:model` id, which for a served
+ * attempt is the name the answer gave (`gpt-4o-2024-08-06` for a call to `gpt-4o`), so a retry that
+ * succeeded would look like a move to another model. Attempts made outside a FallbackModel carry no
+ * key; their id stands in.
+ *
+ * @example
+ * attemptUpstream({ breakerKey: 'openai:gpt-4o@https://api.openai.com/v1', ... }); // the key
+ */
+export function attemptUpstream(attempt: Attempt): string {
+  return attempt.breakerKey ?? attemptModelId(attempt);
+}
+
+/**
+ * How many times a request moved on to another model: each attempt on a different upstream than the one
  * before it (retries of the same model are not fallbacks; skipped models count, as the route moved past them).
  *
  * @example
@@ -27,10 +40,17 @@ export function attemptModelId(attempt: Attempt): string {
 export function countFallbacks(attempts: readonly Attempt[]): number {
   let fallbacks = 0;
   for (let i = 1; i < attempts.length; i++) {
-    const previous = attempts[i - 1] as Attempt;
-    const current = attempts[i] as Attempt;
-    if (current.modelName !== previous.modelName || current.providerName !== previous.providerName)
-      fallbacks++;
+    if (attemptUpstream(attempts[i]!) !== attemptUpstream(attempts[i - 1]!)) fallbacks++;
   }
   return fallbacks;
+}
+
+/**
+ * How many upstreams a request left behind: the distinct upstreams it tried, less the one it ended on.
+ *
+ * @example
+ * modelsLeftBehind([a, a, b]); // 1
+ */
+export function modelsLeftBehind(attempts: readonly Attempt[]): number {
+  return Math.max(0, new Set(attempts.map(attemptUpstream)).size - 1);
 }

@@ -59,7 +59,9 @@ export function createGatewayMetrics(
   const models = new BoundedLabel(options.maxModels ?? 200);
   const routes = new BoundedLabel(options.maxRoutes ?? 100);
   const errorKinds = new BoundedLabel(32, 40);
-  const breakers = new BoundedLabel(options.maxModels ?? 200);
+  // A breaker key holds the base URL, often past the 120 characters a model id gets; cut, it would no
+  // longer match the key /health and the status page show.
+  const breakers = new BoundedLabel(options.maxModels ?? 200, 1024);
   const registers = [registry];
 
   const requests = new Counter({

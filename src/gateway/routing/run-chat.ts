@@ -17,6 +17,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import { safeHeaderValue, scrubSecrets } from '../errors/scrub.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { RequestFinished } from '../events.ts';
+import { attemptModelId, modelsLeftBehind } from '../metrics/attempt-facts.ts';
 import type { GatewayContext } from '../server/context.ts';
 import type { GatewayRequest, GatewayResponse } from '../server/http-types.ts';
 import { CLIENT_DISCONNECTED, clientDisconnected } from '../server/in-flight.ts';
@@ -241,7 +242,9 @@ function finishRecord(
 
 /**
  * `x-understudy-model` (who served), `x-understudy-attempts` (how many tries), `x-understudy-fallbacks`
- * (how many models were left behind) and `x-understudy-trace` (each attempt: `model=outcome`).
+ * (how many models were left behind), `x-understudy-trace` (each attempt: `model=outcome`) and, when the
+ * request skipped models, `x-understudy-breakers-open`: the keys of their open breakers, as /health and
+ * /metrics name them.
  */
 function attemptHeaders(
   base: Record<string, string>,
@@ -251,14 +254,15 @@ function attemptHeaders(
   const headers = { ...base };
   headers['x-understudy-model'] = safeHeaderValue(modelId);
   headers['x-understudy-attempts'] = String(Math.max(1, attempts.length));
-  const models = new Set<string>();
+  headers['x-understudy-fallbacks'] = String(modelsLeftBehind(attempts));
   let trace = '';
+  const open = new Set<string>();
   for (const attempt of attempts) {
-    const id = `${attempt.providerName}:${attempt.modelName}`;
-    models.add(id);
-    trace += `${trace === '' ? '' : ', '}${id}=${attempt.outcome === 'ok' ? 'ok' : (attempt.errorKind ?? attempt.outcome)}${attempt.statusCode ? `/${attempt.statusCode}` : ''}`;
+    trace += `${trace === '' ? '' : ', '}${attemptModelId(attempt)}=${attempt.outcome === 'ok' ? 'ok' : (attempt.errorKind ?? attempt.outcome)}${attempt.statusCode ? `/${attempt.statusCode}` : ''}`;
+    if (attempt.outcome === 'skipped' && attempt.breakerKey !== undefined) open.add(attempt.breakerKey);
   }
-  headers['x-understudy-fallbacks'] = String(Math.max(0, models.size - 1));
   if (trace !== '') headers['x-understudy-trace'] = safeHeaderValue(trace.slice(0, 1000));
+  if (open.size > 0)
+    headers['x-understudy-breakers-open'] = safeHeaderValue([...open].join(', ').slice(0, 1000));
   return headers;
 }

@@ -112,7 +112,7 @@ function corsHeaders(context: GatewayContext, origin: string | undefined): Recor
 }
 
 const EXPOSED =
-  'x-understudy-model, x-understudy-attempts, x-understudy-fallbacks, x-understudy-trace, retry-after';
+  'x-understudy-model, x-understudy-attempts, x-understudy-fallbacks, x-understudy-trace, x-understudy-breakers-open, retry-after';
 
 function preflight(res: GatewayResponse, base: Record<string, string>): void {
   const headers: Record<string, string> = { ...base };

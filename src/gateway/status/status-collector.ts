@@ -6,12 +6,14 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { BreakerChanged, GatewayEventMap, RequestFinished } from '../events.ts';
-import { attemptModelId, countFallbacks } from '../metrics/attempt-facts.ts';
-import { BoundedLabel } from '../metrics/bounded-label.ts';
+import { attemptModelId, attemptUpstream, countFallbacks } from '../metrics/attempt-facts.ts';
+import { BoundedLabel, OTHER_LABEL } from '../metrics/bounded-label.ts';
 import { RollingStats, type RowStats } from './rolling-stats.ts';
 
-/** A model's row: its stats (over its attempts) and its breaker state. */
+/** A model's row: its stats (over its attempts), and the key and state of the breaker that judges it. */
 export interface ModelStats extends RowStats {
+  /** The breaker's key, as in `breakers`, /health and /metrics' `key` label. */
+  breakerKey: string;
   breaker: string;
 }
 
@@ -58,6 +60,8 @@ export class StatusCollector {
   readonly #routeNames: BoundedLabel;
   readonly #modelNames: BoundedLabel;
   readonly #breakers = new Map<string, { state: string; since: number }>();
+  /** Each model row's breaker key, as its attempts carried it: rows are named by model id, breakers not. */
+  readonly #rowBreakerKeys = new Map<string, string>();
   readonly #maxRows: number;
 
   constructor(events: EventEmitter<GatewayEventMap>, options: StatusCollectorOptions = {}) {
@@ -86,7 +90,14 @@ export class StatusCollector {
       perSecond: this.#totals.perSecond(now),
       routes: [...this.#routes.values()].map((row) => row.snapshot(now)).sort(byName),
       models: [...this.#models.values()]
-        .map((row) => ({ ...row.snapshot(now), breaker: this.#breakers.get(row.name)?.state ?? 'closed' }))
+        .map((row) => {
+          const breakerKey = this.#rowBreakerKeys.get(row.name) ?? row.name;
+          return {
+            ...row.snapshot(now),
+            breakerKey,
+            breaker: this.#breakers.get(breakerKey)?.state ?? 'closed',
+          };
+        })
         .sort(byName),
       breakers: [...this.#breakers]
         .map(([key, { state, since }]) => ({ key, state, since }))
@@ -110,14 +121,16 @@ export class StatusCollector {
     for (let i = 0; i < event.attempts.length; i++) {
       const attempt = event.attempts[i];
       if (!attempt || attempt.outcome === 'skipped' || attempt.outcome === 'cancelled') continue;
-      const row = this.#row(this.#models, this.#modelNames.of(attemptModelId(attempt)));
+      const name = this.#modelNames.of(attemptModelId(attempt));
+      const row = this.#row(this.#models, name);
+      if (name !== OTHER_LABEL) this.#rowBreakerKeys.set(name, attemptUpstream(attempt));
       // The engine may price only the request; then the served attempt carries the request's cost.
       const served = attempt.outcome === 'ok' && attemptModelId(attempt) === event.servedModel;
       const cost = attempt.cost ?? (served ? event.cost : undefined);
       row.add(now, { ok: attempt.outcome === 'ok', latencyMs: attempt.durationMs, cost });
       // The route moved away from this model: count it on the model it left.
       const next = event.attempts[i + 1];
-      if (next && attemptModelId(next) !== attemptModelId(attempt)) row.addFallback(now);
+      if (next && attemptUpstream(next) !== attemptUpstream(attempt)) row.addFallback(now);
     }
   };
 

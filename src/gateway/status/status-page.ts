@@ -64,7 +64,7 @@ function rows(tbody, items, kind, columns) {
     const name = cell(row.name); name.title = row.name; tr.append(name);
     if (kind === 'model') {
       const td = document.createElement('td'); const pill = document.createElement('span');
-      pill.className = 'pill ' + row.breaker; pill.textContent = row.breaker; pill.dataset.field = 'breaker';
+      pill.className = 'pill ' + row.breaker; pill.textContent = row.breaker; pill.dataset.field = 'breaker'; pill.title = row.breakerKey;
       td.append(pill); tr.append(td);
     }
     const fields = [['requestsPerMinute', fmt.int(row.requestsPerMinute)], ['successRate', fmt.rate(row.successRate), rateClass(row.successRate)],

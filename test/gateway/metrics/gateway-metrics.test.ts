@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { GatewayEventMap } from '../../../src/gateway/events.ts';
-import { countFallbacks } from '../../../src/gateway/metrics/attempt-facts.ts';
+import { countFallbacks, modelsLeftBehind } from '../../../src/gateway/metrics/attempt-facts.ts';
 import { BoundedLabel } from '../../../src/gateway/metrics/bounded-label.ts';
 import { createGatewayMetrics } from '../../../src/gateway/metrics/gateway-metrics.ts';
 import { inject } from '../../../src/gateway/server/inject.ts';
@@ -130,6 +130,33 @@ describe('countFallbacks and BoundedLabel', () => {
         attempt('c:z', 'ok'),
       ]),
     ).toBe(2);
+  });
+
+  it('tells upstreams apart by breaker key, not by the name an answer gave', () => {
+    const key = 'openai:gpt-4o@https://api.openai.com/v1';
+    const retried = [
+      { ...attempt('openai:gpt-4o', 'error', 'server'), breakerKey: key },
+      { ...attempt('openai:gpt-4o-2024-08-06', 'ok'), breakerKey: key },
+    ];
+    expect(countFallbacks(retried)).toBe(0);
+    expect(modelsLeftBehind(retried)).toBe(0);
+    // Same model name at two endpoints: two upstreams.
+    const moved = [
+      { ...attempt('a:m', 'error', 'server'), breakerKey: 'a:m@http://one/v1' },
+      { ...attempt('a:m', 'ok'), breakerKey: 'a:m@http://two/v1' },
+    ];
+    expect(countFallbacks(moved)).toBe(1);
+    expect(modelsLeftBehind([...moved, ...moved])).toBe(1);
+  });
+
+  it('keeps a long breaker key whole, so it matches the key /health shows', async () => {
+    const events = new EventEmitter<GatewayEventMap>();
+    const metrics = createGatewayMetrics(events, { processMetrics: false });
+    const key = `azure:gpt-4o@https://${'a'.repeat(150)}.openai.azure.com/openai`;
+    events.emit('breaker-changed', { key, from: 'closed', to: 'open' });
+    expect(lines(await metrics.registry.metrics(), 'understudy_breaker_state')).toEqual([
+      `understudy_breaker_state{key="${key}"} 2`,
+    ]);
   });
 
   it('passes the first values, trims long ones and folds the rest into other', () => {

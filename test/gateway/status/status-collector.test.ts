@@ -122,6 +122,7 @@ describe('StatusCollector', () => {
     expect(snapshot.models).toEqual([
       {
         name: 'anthropic:claude',
+        breakerKey: 'anthropic:claude',
         breaker: 'closed',
         requests: 1,
         requestsPerMinute: 1,
@@ -133,6 +134,7 @@ describe('StatusCollector', () => {
       },
       {
         name: 'openai:gpt-4o',
+        breakerKey: 'openai:gpt-4o',
         breaker: 'open',
         requests: 3,
         requestsPerMinute: 3,
@@ -150,6 +152,27 @@ describe('StatusCollector', () => {
     expect(snapshot.perSecond.slice(-4)).toEqual([3, 0, 0, 0]);
     collector.close();
     expect(events.listenerCount('request-finished')).toBe(0);
+  });
+
+  it("reads a model row's breaker by the key its attempts carried, and a retry is no fallback", () => {
+    const events = new EventEmitter<GatewayEventMap>();
+    const collector = new StatusCollector(events);
+    const key = 'openai:gpt-4o@https://api.openai.com/v1';
+    // A retry that succeeded: the served attempt bears the name the answer gave, the same upstream.
+    const failed = { ...attempt('openai:gpt-4o', 'error', 'server'), breakerKey: key };
+    const served = { ...attempt('openai:gpt-4o-2024-08-06', 'ok'), breakerKey: key };
+    events.emit(
+      'request-finished',
+      finished({ servedModel: 'openai:gpt-4o-2024-08-06', attempts: [failed, served] }),
+    );
+    events.emit('breaker-changed', { key, from: 'closed', to: 'open' });
+    const snapshot = collector.snapshot();
+    expect(snapshot.models.map((row) => [row.name, row.breakerKey, row.breaker, row.fallbacks])).toEqual([
+      ['openai:gpt-4o', key, 'open', 0],
+      ['openai:gpt-4o-2024-08-06', key, 'open', 0],
+    ]);
+    expect(snapshot.totals.fallbacks).toBe(0);
+    expect(snapshot.breakers.map(({ key, state }) => [key, state])).toEqual([[key, 'open']]);
   });
 
   it('folds names past the row cap into other', () => {

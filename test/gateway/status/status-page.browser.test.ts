@@ -99,6 +99,8 @@ describe('status page in headless Chromium', () => {
     expect(await smart.locator('[data-field="cost"]').textContent()).toBe('$0.25');
     const gpt = page.locator('tr[data-model="openai:gpt-4o"]');
     expect(await gpt.locator('[data-field="breaker"]').textContent()).toBe('open');
+    // The pill names the breaker by its key, as /health and /metrics do.
+    expect(await gpt.locator('[data-field="breaker"]').getAttribute('title')).toBe('openai:gpt-4o');
     expect(await gpt.locator('[data-field="successRate"]').textContent()).toBe('90%');
     expect(await page.textContent('#total-rpm')).toBe('10');
     expect(await page.textContent('#breakers')).toBe('1 breaker not closed');
