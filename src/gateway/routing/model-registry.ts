@@ -12,6 +12,7 @@ import { UserError } from '../../errors/index.ts';
 import { FallbackModel, type FallbackModelOptions } from '../../models/fallback.ts';
 import type { Model } from '../../models/model.ts';
 import { createProvider, inferModel, modelForProvider, type Provider } from '../../providers/index.ts';
+import { breakerKeyOf } from '../../resilience/breaker-key.ts';
 import type { CircuitBreaker } from '../../resilience/circuit-breaker.ts';
 import type { ModelSettings } from '../../settings.ts';
 import type { GatewayConfig, RouteConfig } from '../config/schema.ts';
@@ -88,6 +89,36 @@ export class ModelRegistry {
       for (const entry of route.models) ids.add(typeof entry === 'string' ? entry : entry.model);
     }
     return [...ids];
+  }
+
+  /**
+   * Each model id the gateway knows (see `knownModelIds`) with the key of the breaker that judges it and
+   * the routes that name it: how /health shows an operator which breaker, by the key /metrics and the
+   * status page use, stands behind a route's model. An id the registry cannot build (a route naming a
+   * provider the config lacks) is left out: its requests fail before any breaker is asked.
+   */
+  modelBreakers(): Array<{ modelId: string; breakerKey: string; routes: string[] }> {
+    const routesOf = new Map<string, string[]>();
+    for (const [route, { models }] of Object.entries(this.config.routes ?? {})) {
+      for (const entry of models) {
+        const id = typeof entry === 'string' ? entry : entry.model;
+        const routes = routesOf.get(id) ?? [];
+        if (!routes.includes(route)) routes.push(route);
+        routesOf.set(id, routes);
+      }
+    }
+    const found: Array<{ modelId: string; breakerKey: string; routes: string[] }> = [];
+    for (const modelId of this.knownModelIds()) {
+      let breakerKey: string;
+      try {
+        breakerKey = breakerKeyOf(this.model(modelId, undefined));
+      } catch (error) {
+        if (error instanceof GatewayError) continue;
+        throw error;
+      }
+      found.push({ modelId, breakerKey, routes: routesOf.get(modelId) ?? [] });
+    }
+    return found;
   }
 
   /** The chain for the ids a request named; throws a 404 GatewayError naming an unknown one. */

@@ -143,9 +143,16 @@ describe('health', () => {
   it('reports liveness and each model breaker state without a key', async () => {
     const res = await inject(fixture.gateway.handler, { method: 'GET', url: '/health' });
     expect(res.status).toBe(200);
-    const body = res.json() as { status: string; models: Record<string, { breaker: string }> };
+    const body = res.json() as {
+      status: string;
+      models: Record<string, { breakerKey: string; breaker: string }>;
+    };
     expect(body.status).toBe('ok');
-    expect(body.models['a:gpt-4o']).toEqual({ breaker: 'closed', consecutiveFailures: 0 });
+    expect(body.models['a:gpt-4o']).toEqual({
+      breakerKey: `a:gpt-4o@${fixture.openaiUpstream.url}`,
+      breaker: 'closed',
+      consecutiveFailures: 0,
+    });
   });
 });
 
