@@ -1,19 +1,26 @@
 /**
- * Builds a Provider from a prefix of the table: base URL from options, `<PREFIX>_BASE_URL` or the real
- * service; key from options or the environment. A missing key is reported at the first request, not
+ * Builds a Provider from a prefix of the table: base URL from options, `<PREFIX>_BASE_URL` (and the
+ * provider's own variables) or the real service, read as the provider's official SDK reads it (see
+ * resolve-base-url.ts); key from options or the environment. A missing key is reported at the first request, not
  * here, so a FallbackModel can be built before keys exist.
  *
  * @example
  * const groq = createProvider('groq');                       // GROQ_API_KEY, https://api.groq.com/openai/v1
+ * const claude = createProvider('anthropic', { baseUrl: 'http://127.0.0.1:8787' }); // POST …:8787/v1/messages
  * const local = createProvider('openai', { baseUrl: 'http://127.0.0.1:9001/v1' }); // key: api-key-not-set
  */
 import { UserError } from '../errors/index.ts';
 import type { HttpTimeouts } from '../http/client.ts';
 import type { Provider } from './provider.ts';
+import { resolveBaseUrl } from './resolve-base-url.ts';
 import { ALIASES, type AuthScheme, envStem, PROVIDERS, type ProviderRecord, UNSUPPORTED } from './table.ts';
 
 export interface ProviderOptions {
-  /** Overrides the environment and the real service's URL. */
+  /**
+   * Overrides the environment and the real service's URL. It takes the form the provider's official SDK
+   * takes (`http://127.0.0.1:8787` for Anthropic, `http://127.0.0.1:9001/v1` for OpenAI); a URL ending in
+   * an API version (`…/v1`) is also taken as the API root itself, never doubled.
+   */
   baseUrl?: string;
   /** Overrides the environment. */
   apiKey?: string;
@@ -61,29 +68,16 @@ export function createProvider(prefix: string, options: ProviderOptions = {}): P
     );
   }
   const env = options.env ?? process.env;
-  const stem = envStem(name);
-  const baseUrlEnvNames = [`${stem}_BASE_URL`, ...(record.baseUrlEnv ?? [])];
-  const baseUrlFromEnv = firstSet(env, baseUrlEnvNames);
-  const keyEnvNames = record.onlyKeyEnv ? record.keyEnv : [`${stem}_API_KEY`, ...record.keyEnv];
-  const explicitBase = options.baseUrl ?? baseUrlFromEnv?.value;
-
-  let baseUrl: string;
-  if (name === 'google-vertex') baseUrl = explicitBase ?? vertexBaseUrl(options, env);
-  else if (name === 'bedrock') baseUrl = explicitBase ?? bedrockBaseUrl(options, env);
-  else if (name === 'azure') {
-    if (!explicitBase) {
-      throw new UserError('Azure needs its endpoint: set AZURE_OPENAI_ENDPOINT or pass `baseUrl`.');
-    }
-    baseUrl = `${trimSlash(explicitBase)}/openai`;
-  } else baseUrl = explicitBase ?? record.baseUrl!;
-  baseUrl = trimSlash(baseUrl);
+  const resolved = resolveBaseUrl(name, record, options, env);
+  const baseUrl = resolved.apiRoot;
+  const keyEnvNames = record.onlyKeyEnv ? record.keyEnv : [`${envStem(name)}_API_KEY`, ...record.keyEnv];
 
   const resolveKey = async (): Promise<string> => {
     if (options.apiKey) return options.apiKey;
     if (options.accessToken) return options.accessToken();
     const fromEnv = firstSet(env, keyEnvNames);
     if (fromEnv) return fromEnv.value;
-    if (explicitBase || record.keyOptional) return PLACEHOLDER_API_KEY;
+    if (resolved.configured || record.keyOptional) return PLACEHOLDER_API_KEY;
     throw new UserError(
       `No API key for provider '${name}': set the ${keyEnvNames.join(' or ')} environment variable, or pass \`apiKey\`.`,
     );
@@ -96,7 +90,7 @@ export function createProvider(prefix: string, options: ProviderOptions = {}): P
     baseUrl,
     timeouts: options.timeouts,
     url(path: string, modelName: string): string {
-      if (name === 'azure') {
+      if (name === 'azure' && !resolved.azureV1) {
         return `${baseUrl}/deployments/${encodeURIComponent(modelName)}${path}?api-version=${encodeURIComponent(apiVersion)}`;
       }
       return baseUrl + path;
@@ -121,22 +115,6 @@ function authHeaders(record: ProviderRecord, key: string): Record<string, string
   return headers;
 }
 
-function vertexBaseUrl(options: ProviderOptions, env: Record<string, string | undefined>): string {
-  const project = options.project ?? env.GOOGLE_CLOUD_PROJECT;
-  if (!project) {
-    throw new UserError('Vertex AI needs a project: set GOOGLE_CLOUD_PROJECT or pass `project`.');
-  }
-  const location = options.location ?? env.GOOGLE_CLOUD_LOCATION ?? 'global';
-  const host = location === 'global' ? 'aiplatform.googleapis.com' : `${location}-aiplatform.googleapis.com`;
-  return `https://${host}/v1/projects/${project}/locations/${location}/publishers/google`;
-}
-
-/** `https://bedrock-runtime.{region}.amazonaws.com`, the region from `location`, AWS_REGION or AWS_DEFAULT_REGION. */
-function bedrockBaseUrl(options: ProviderOptions, env: Record<string, string | undefined>): string {
-  const region = options.location ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  return `https://bedrock-runtime.${region}.amazonaws.com`;
-}
-
 function firstSet(
   env: Record<string, string | undefined>,
   names: string[],
@@ -146,8 +124,4 @@ function firstSet(
     if (value) return { name, value };
   }
   return undefined;
-}
-
-function trimSlash(url: string): string {
-  return url.endsWith('/') ? url.slice(0, -1) : url;
 }

@@ -4,8 +4,9 @@
  *
  * @example
  * const model = inferModel('anthropic:claude-sonnet-4-5');
- * const viaGateway = inferModel('gateway/openai:gpt-4o'); // GATEWAY_BASE_URL + GATEWAY_API_KEY
+ * const viaGateway = inferModel('gateway/openai:gpt-4o'); // an Understudy gateway: GATEWAY_BASE_URL + GATEWAY_API_KEY
  * const local = inferModel('openai:llama3', { baseUrl: 'http://127.0.0.1:11434/v1' });
+ * const claude = inferModel('anthropic:claude-sonnet-4-5', { baseUrl: 'http://127.0.0.1:8787' }); // as @anthropic-ai/sdk
  */
 import { UserError } from '../errors/index.ts';
 import { AnthropicModel } from '../models/anthropic/model.ts';
@@ -18,6 +19,7 @@ import { OpenAIResponsesModel } from '../models/openai-responses/model.ts';
 import { TestModel } from '../models/test.ts';
 import type { ModelSettings } from '../settings.ts';
 import { createProvider, knownPrefixes, type ProviderOptions } from './create-provider.ts';
+import { gatewayTarget } from './gateway-provider.ts';
 import type { Provider } from './provider.ts';
 
 export interface InferModelOptions extends ProviderOptions {
@@ -54,12 +56,11 @@ export function inferModel(id: string, options: InferModelOptions = {}): Model {
   }
   if (modelName === '') throw new UserError(`Model id '${id}' has no model name after the ':'.`);
 
-  let provider: Provider;
   if (prefix.startsWith('gateway/')) {
-    provider = gatewayProvider(prefix.slice('gateway/'.length), options);
-  } else {
-    provider = createProvider(prefix, options);
+    const target = gatewayTarget(prefix.slice('gateway/'.length), modelName, options);
+    return modelForProvider(target.modelName, target.provider, options.settings);
   }
+  const provider = createProvider(prefix, options);
   if (provider.protocol === 'bedrock') {
     return new BedrockConverseModel(modelName, {
       provider,
@@ -85,36 +86,4 @@ export function modelForProvider(modelName: string, provider: Provider, settings
     case 'bedrock':
       return new BedrockConverseModel(modelName, { provider, settings });
   }
-}
-
-/**
- * `gateway/<prefix>` sends the prefix's protocol to `GATEWAY_BASE_URL/<prefix>` with `GATEWAY_API_KEY`
- * (an Understudy gateway, or any gateway laid out the same way).
- */
-function gatewayProvider(upstreamPrefix: string, options: ProviderOptions): Provider {
-  const env = options.env ?? process.env;
-  const gatewayBase = options.baseUrl ?? env.GATEWAY_BASE_URL;
-  if (!gatewayBase) {
-    throw new UserError(
-      `'gateway/${upstreamPrefix}:' needs the gateway's URL: set GATEWAY_BASE_URL or pass \`baseUrl\`.`,
-    );
-  }
-  const key = options.apiKey ?? env.GATEWAY_API_KEY;
-  const inner = createProvider(upstreamPrefix, {
-    ...options,
-    baseUrl: `${gatewayBase.replace(/\/$/, '')}/${upstreamPrefix}`,
-    apiKey: key ?? '',
-  });
-  return {
-    ...inner,
-    name: `gateway/${inner.name}`,
-    url: inner.url,
-    headers() {
-      if (!key)
-        throw new UserError(
-          'No API key for the gateway: set the GATEWAY_API_KEY environment variable, or pass `apiKey`.',
-        );
-      return inner.headers();
-    },
-  };
 }

@@ -8,8 +8,17 @@ export type AuthScheme = 'bearer' | 'x-api-key' | 'x-goog-api-key' | 'api-key';
 
 export interface ProviderRecord {
   protocol: Protocol;
-  /** The real service's base URL; `undefined` when it must come from the environment or options. */
+  /**
+   * The real service's base URL in the form its official SDK holds it (`https://api.anthropic.com`);
+   * `undefined` when it must come from the environment or options.
+   */
   baseUrl: string | undefined;
+  /**
+   * The path the official SDK appends to its base URL (`/v1` for Anthropic, `/openai/v1` for Groq), for
+   * providers whose `*_BASE_URL` holds the host only. Absent for the OpenAI convention, where the variable
+   * already ends in `/v1`. See `apiRoot`.
+   */
+  sdkPath?: string;
   /** Environment variables holding the key, the first set one wins. `<PREFIX>_API_KEY` is always tried first. */
   keyEnv: string[];
   /** Extra environment variables for the base URL, after `<PREFIX>_BASE_URL`. */
@@ -43,24 +52,31 @@ export const PROVIDERS: Record<string, ProviderRecord> = {
   },
   // The base URL is built from the region (see bedrockBaseUrl). Requests are SigV4-signed with the AWS
   // credentials unless a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) is set, so no key is required here.
+  // The AWS SDKs' endpoint variables are honoured after BEDROCK_BASE_URL: the service-specific one, then
+  // the global one (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true).
   bedrock: {
     protocol: 'bedrock',
     baseUrl: undefined,
+    baseUrlEnv: ['AWS_ENDPOINT_URL_BEDROCK_RUNTIME', 'AWS_ENDPOINT_URL'],
     keyEnv: ['AWS_BEARER_TOKEN_BEDROCK'],
     auth: 'bearer',
     keyOptional: true,
   },
   anthropic: {
     protocol: 'anthropic',
-    baseUrl: 'https://api.anthropic.com/v1',
+    // @anthropic-ai/sdk and Claude Code: ANTHROPIC_BASE_URL is the host, the SDK adds /v1/messages.
+    baseUrl: 'https://api.anthropic.com',
+    sdkPath: '/v1',
     keyEnv: [],
     auth: 'x-api-key',
   },
   'google-gla': {
     protocol: 'google',
-    baseUrl: 'https://generativelanguage.googleapis.com/v1beta',
+    // @google/genai and Gemini CLI: GOOGLE_GEMINI_BASE_URL is the host, the SDK adds the API version.
+    baseUrl: 'https://generativelanguage.googleapis.com',
+    sdkPath: '/v1beta',
     keyEnv: ['GOOGLE_API_KEY', 'GEMINI_API_KEY'],
-    baseUrlEnv: ['GOOGLE_BASE_URL', 'GEMINI_BASE_URL'],
+    baseUrlEnv: ['GOOGLE_GEMINI_BASE_URL', 'GOOGLE_BASE_URL', 'GEMINI_BASE_URL'],
     auth: 'x-goog-api-key',
   },
   // Vertex's base URL is built from project and location (see vertexBaseUrl); its key is an OAuth token.
@@ -71,7 +87,8 @@ export const PROVIDERS: Record<string, ProviderRecord> = {
     onlyKeyEnv: true,
     auth: 'bearer',
   },
-  groq: openaiCompatible('https://api.groq.com/openai/v1'),
+  // groq-sdk: GROQ_BASE_URL is the host, the SDK adds /openai/v1.
+  groq: { ...openaiCompatible('https://api.groq.com'), sdkPath: '/openai/v1' },
   mistral: openaiCompatible('https://api.mistral.ai/v1'),
   cohere: openaiCompatible('https://api.cohere.ai/compatibility/v1', 'CO_API_KEY'),
   xai: openaiCompatible('https://api.x.ai/v1'),
@@ -90,12 +107,15 @@ export const PROVIDERS: Record<string, ProviderRecord> = {
     baseUrlEnv: ['AZURE_OPENAI_ENDPOINT'],
     auth: 'api-key',
   },
-  cerebras: openaiCompatible('https://api.cerebras.ai/v1'),
+  // @cerebras/cerebras_cloud_sdk: CEREBRAS_BASE_URL is the host, the SDK adds /v1.
+  cerebras: { ...openaiCompatible('https://api.cerebras.ai'), sdkPath: '/v1' },
   moonshotai: openaiCompatible('https://api.moonshot.ai/v1', 'MOONSHOT_API_KEY'),
   fireworks: openaiCompatible('https://api.fireworks.ai/inference/v1'),
   together: openaiCompatible('https://api.together.xyz/v1'),
+  // Heroku's INFERENCE_URL config var (HEROKU_INFERENCE_URL in pydantic-ai) is the host; /v1 is added.
   heroku: {
-    ...openaiCompatible('https://us.inference.heroku.com/v1', 'HEROKU_INFERENCE_KEY'),
+    ...openaiCompatible('https://us.inference.heroku.com', 'HEROKU_INFERENCE_KEY'),
+    sdkPath: '/v1',
     baseUrlEnv: ['HEROKU_INFERENCE_URL'],
   },
   huggingface: openaiCompatible('https://router.huggingface.co/v1', 'HF_TOKEN'),

@@ -47,8 +47,11 @@ describe('provider table', () => {
   test('every base URL can be overridden by <PREFIX>_BASE_URL, then by options', async () => {
     const env = { GROQ_BASE_URL: 'http://127.0.0.1:9/v1/', GOOGLE_GLA_BASE_URL: 'http://127.0.0.1:8' };
     expect(createProvider('groq', { env }).baseUrl).toBe('http://127.0.0.1:9/v1');
-    expect(createProvider('google-gla', { env }).baseUrl).toBe('http://127.0.0.1:8');
-    expect(createProvider('groq', { env, baseUrl: 'http://127.0.0.1:7' }).baseUrl).toBe('http://127.0.0.1:7');
+    expect(createProvider('google-gla', { env }).baseUrl).toBe('http://127.0.0.1:8/v1beta');
+    // GROQ_BASE_URL and the option take groq-sdk's form, the host: the SDK's /openai/v1 is added.
+    expect(createProvider('groq', { env, baseUrl: 'http://127.0.0.1:7' }).baseUrl).toBe(
+      'http://127.0.0.1:7/openai/v1',
+    );
     expect(createProvider('openai', { env: { OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' } }).baseUrl).toBe(
       'http://127.0.0.1:1/v1',
     );
