@@ -69,8 +69,10 @@ export interface ChaosServerOptions {
 /** A running chaos upstream. */
 export interface ChaosServer {
   /**
-   * The base URL a client or adapter is given: `http://127.0.0.1:PORT/v1` (`/v1beta` for gemini; the bare
-   * origin for bedrock, whose adapter appends `/model/{modelId}/converse` itself).
+   * The base URL the provider's official SDK takes, and so what `inferModel`'s `baseUrl` and the
+   * `*_BASE_URL` variables take: `http://127.0.0.1:PORT/v1` for openai and openai-responses
+   * (`new OpenAI({ baseURL })`), the bare origin for anthropic (`new Anthropic({ baseURL })`), gemini
+   * (`@google/genai`'s `httpOptions.baseUrl`) and bedrock (the AWS SDK's `endpoint`).
    */
   url: string;
   port: number;
@@ -132,7 +134,7 @@ export async function startChaosServer(options: ChaosServerOptions): Promise<Cha
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${host}:${address.port}${protocol.basePath}`,
+    url: `http://${host}:${address.port}${protocol.sdkBasePath}`,
     port: address.port,
     protocol: options.protocol,
     stats,

@@ -25,7 +25,7 @@ const cityTool = {
 beforeAll(async () => {
   chaos = await startChaosServer({ protocol: 'anthropic', hangCapMs: 2_000 });
   client = new Anthropic({
-    baseURL: chaos.url.replace(/\/v1$/, ''),
+    baseURL: chaos.url,
     apiKey: 'sk-ant-test',
     maxRetries: 0,
     timeout: 2_000,
@@ -221,7 +221,7 @@ describe('transport and stream faults', () => {
   });
 
   it('requires the anthropic-version header, as the real API does', async () => {
-    const response = await fetch(`${chaos.url}/messages`, {
+    const response = await fetch(`${chaos.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(base),

@@ -18,8 +18,8 @@ describe('understudy chaos', () => {
         url = listening;
       },
     });
-    await expect.poll(() => url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1beta$/);
-    const response = await fetch(`${url}/models/gemini-2.5-flash:generateContent`, {
+    await expect.poll(() => url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${url}/v1beta/models/gemini-2.5-flash:generateContent`, {
       method: 'POST',
       body: JSON.stringify({ contents: [{ parts: [{ text: 'hi' }] }] }),
     });

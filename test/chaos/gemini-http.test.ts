@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => chaos.close());
 
 function post(method: string, payload: unknown, fault?: string, query = '') {
-  return fetch(`${chaos.url}/models/gemini-2.5-flash:${method}${query}`, {
+  return fetch(`${chaos.url}/v1beta/models/gemini-2.5-flash:${method}${query}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -208,7 +208,7 @@ describe('faults', () => {
 
   it('hang sends nothing until the client gives up', async () => {
     const started = Date.now();
-    const aborted = fetch(`${chaos.url}/models/g:generateContent`, {
+    const aborted = fetch(`${chaos.url}/v1beta/models/g:generateContent`, {
       method: 'POST',
       headers: { 'x-chaos': 'hang' },
       body: JSON.stringify(body),
@@ -219,7 +219,7 @@ describe('faults', () => {
   });
 
   it('an unknown route is a 404 in Google error shape', async () => {
-    const response = await fetch(`${chaos.url}/models/x:countTokens`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${chaos.url}/v1beta/models/x:countTokens`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(404);
     expect(((await response.json()) as GeminiJson).error.status).toBe('NOT_FOUND');
   });

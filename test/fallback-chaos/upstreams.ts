@@ -107,7 +107,8 @@ export async function startTap(upstream: ChaosServer): Promise<Tap> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const tap: Tap = {
-    url: upstream.url.replace(`:${upstream.port}/`, `:${port}/`),
+    // The chaos url is an origin (anthropic, gemini) or an origin and /v1 (openai): swap the port only.
+    url: upstream.url.replace(`:${upstream.port}`, `:${port}`),
     opened: 0,
     closed: 0,
     allClosed: () =>

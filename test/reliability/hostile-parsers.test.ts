@@ -118,7 +118,8 @@ describe('adapters fed mutated recorded traffic', () => {
 
   for (const source of SOURCES) {
     test(`${source.prefix} ${source.stream ? 'stream' : 'JSON'}: success or a typed error`, async () => {
-      const baseUrl = source.prefix === 'google-gla' ? `${url}/v1beta` : `${url}/v1`;
+      // Each base URL in its official SDK's form: OpenAI's includes /v1, Anthropic's and Gemini's are the host.
+      const baseUrl = source.prefix === 'openai' ? `${url}/v1` : url;
       const model = inferModel(`${source.prefix}:fuzzed`, {
         baseUrl,
         apiKey: 'sk-test',

@@ -147,7 +147,7 @@ function event(name: string, data: string): string {
 /** The Anthropic Messages emulator. */
 export const anthropicProtocol: ProtocolEmulator = {
   name: 'anthropic',
-  basePath: '/v1',
+  sdkBasePath: '',
   jsonHeaders: JSON_HEADERS,
   streamHeaders: () => SSE_HEADERS,
 

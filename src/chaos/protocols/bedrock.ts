@@ -145,7 +145,7 @@ const latencyMs = (answer: Answer) => 120 + answer.outputTokens * 8;
 export const bedrockProtocol: ProtocolEmulator = {
   name: 'bedrock',
   // The adapter's base URL is the origin: it appends `/model/{modelId}/converse` itself.
-  basePath: '',
+  sdkBasePath: '',
   streamEncoding: 'latin1',
   get jsonHeaders() {
     return ['content-type', 'application/json', 'x-amzn-requestid', randomUUID()];

@@ -181,7 +181,7 @@ function usageOf(request: ChaosRequest, outputTokens: number | undefined) {
 /** The Gemini generateContent emulator. */
 export const geminiProtocol: ProtocolEmulator = {
   name: 'gemini',
-  basePath: '/v1beta',
+  sdkBasePath: '',
   jsonHeaders: JSON_HEADERS,
   streamHeaders: (request) => (request.sse ? SSE_HEADERS : JSON_HEADERS),
 

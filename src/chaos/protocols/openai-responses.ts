@@ -175,7 +175,7 @@ function eventWriter() {
 /** The OpenAI Responses emulator. */
 export const openaiResponsesProtocol: ProtocolEmulator = {
   name: 'openai-responses',
-  basePath: '/v1',
+  sdkBasePath: '/v1',
   jsonHeaders: JSON_HEADERS,
   streamHeaders: () => SSE_HEADERS,
 

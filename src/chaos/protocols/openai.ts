@@ -203,7 +203,7 @@ function usageOf(request: ChaosRequest, answer: Answer) {
 /** The OpenAI Chat Completions emulator. */
 export const openaiProtocol: ProtocolEmulator = {
   name: 'openai',
-  basePath: '/v1',
+  sdkBasePath: '/v1',
   jsonHeaders: ['content-type', 'application/json', 'openai-version', '2020-10-01'],
   streamHeaders: () => SSE_HEADERS,
 

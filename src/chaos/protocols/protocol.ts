@@ -53,8 +53,12 @@ export interface StreamScript {
 /** One protocol's wire knowledge. */
 export interface ProtocolEmulator {
   readonly name: ChaosProtocol;
-  /** The prefix of every route, and of the `url` the server reports (`/v1`, `/v1beta`). */
-  readonly basePath: string;
+  /**
+   * What the server's `url` ends with, so that `url` is exactly the base URL the provider's official SDK
+   * takes: `/v1` for OpenAI (`new OpenAI({ baseURL })`), nothing for Anthropic, Gemini and Bedrock, whose
+   * SDKs add the version themselves (`new Anthropic({ baseURL })`, `httpOptions.baseUrl`, `endpoint`).
+   */
+  readonly sdkBasePath: string;
   readonly jsonHeaders: string[];
   /**
    * How the stream's strings become bytes: `utf8` (SSE, JSON) unless set. A binary protocol (Bedrock's

@@ -43,13 +43,13 @@ beforeAll(async () => {
   for (const route of Object.keys(CASSETTES) as Route[]) {
     const [cassette, index] = CASSETTES[route];
     upstreams[route] = await serveCassette(loadCassette('test_anthropic', cassette).slice(index, index + 1));
-    providers[route] = { type: 'anthropic', baseUrl: `${upstreams[route].url}/v1` };
+    providers[route] = { type: 'anthropic', baseUrl: upstreams[route].url };
     routes[route] = { models: [`${route}:claude-sonnet-4-0`], breaker: false };
   }
   // Both recorded turns, from a provider named `anthropic`: the name whose signatures reasoning_details
   // carry back as Claude's own (format anthropic-claude-v1).
   signedUpstream = await serveCassette(loadCassette('test_anthropic', 'test_anthropic_model_thinking_part'));
-  providers.anthropic = { type: 'anthropic', baseUrl: `${signedUpstream.url}/v1` };
+  providers.anthropic = { type: 'anthropic', baseUrl: signedUpstream.url };
   routes.signed = { models: ['anthropic:claude-sonnet-4-0'], breaker: false };
   gateway = await startGateway({ config: { providers, routes }, port: 0, env: {}, log: () => {} });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
