@@ -14,7 +14,10 @@ export interface Provider {
   /** The provider's prefix, e.g. `openai`, `groq`, `google-vertex`; reported as `providerName`. */
   readonly name: string;
   readonly protocol: Protocol;
-  /** Base URL without a trailing slash, e.g. `https://api.openai.com/v1`. */
+  /**
+   * The API root endpoint paths are appended to, without a trailing slash: `https://api.openai.com/v1`,
+   * `https://api.anthropic.com/v1`. A configured base URL becomes this as its official SDK reads it.
+   */
   readonly baseUrl: string;
   /**
    * The full URL for an endpoint path of the protocol (`/chat/completions`, `/messages`,
