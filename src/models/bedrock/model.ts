@@ -27,8 +27,9 @@ import { converseStreamEvents } from './stream.ts';
 
 /**
  * Options of a BedrockConverseModel. Everything is optional: by default the provider is
- * `createProvider('bedrock')` (region from AWS_REGION / AWS_DEFAULT_REGION, BEDROCK_BASE_URL, AWS_ENDPOINT_URL_BEDROCK_RUNTIME or AWS_ENDPOINT_URL to override)
- * and credentials come from the AWS environment variables.
+ * `createProvider('bedrock')` (region from AWS_REGION / AWS_DEFAULT_REGION; BEDROCK_BASE_URL,
+ * AWS_ENDPOINT_URL_BEDROCK_RUNTIME or AWS_ENDPOINT_URL to override) and credentials come from the AWS
+ * environment variables.
  *
  * @example
  * const options: BedrockConverseModelOptions = { region: 'eu-west-3', credentials: { accessKeyId, secretAccessKey } };
