@@ -46,12 +46,14 @@ export {
   type DeltaThinking,
   type DeltaToolCall,
   type DeltaToolCalls,
+  type DeltaUsage,
   type FunctionInfo,
   FunctionModel,
   type FunctionModelOptions,
   type FunctionResponse,
   type ModelFunction,
   type StreamFunction,
+  type StreamItem,
 } from './models/function.ts';
 export { GoogleModel, type GoogleModelOptions } from './models/google/model.ts';
 // The Model interface and models
@@ -104,4 +106,4 @@ export {
 export { DEFAULT_POLICY, type PolicyAction, type ResiliencePolicy } from './resilience/policy.ts';
 export type { RetryOptions } from './resilience/retry.ts';
 export { type ModelSettings, mergeSettings, type ThinkingLevel } from './settings.ts';
-export { addUsage, emptyUsage, type RequestUsage } from './usage.ts';
+export { addUsage, emptyUsage, normalizeUsage, type RequestUsage, type UsageInput } from './usage.ts';

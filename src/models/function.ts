@@ -11,6 +11,14 @@ import type { ModelMessage, ModelResponse, ModelResponsePart } from '../messages
 import { toolCallArgsJson } from '../messages.ts';
 import type { ModelSettings } from '../settings.ts';
 import type { RequestUsage } from '../usage.ts';
+import { describeValue } from '../user-input.ts';
+import {
+  type FunctionResponse,
+  finishReasonOf,
+  normalizeAnswer,
+  normalizeStreamItem,
+  type StreamItem,
+} from './function-answer.ts';
 import {
   defaultRequestParameters,
   type Model,
@@ -20,6 +28,15 @@ import {
 import { ResponseBuilder } from './response-builder.ts';
 import { ResponseStream } from './response-stream.ts';
 
+export type {
+  DeltaThinking,
+  DeltaToolCall,
+  DeltaToolCalls,
+  DeltaUsage,
+  FunctionResponse,
+  StreamItem,
+} from './function-answer.ts';
+
 /** What a model function learns about the call besides the conversation. */
 export interface FunctionInfo {
   settings: ModelSettings;
@@ -27,44 +44,17 @@ export interface FunctionInfo {
   model: FunctionModel;
 }
 
-/**
- * What a model function returns: at least `parts`; `usage`, `modelName`, `providerName`, `timestamp` and
- * `kind` are filled in when absent (usage estimated from the text).
- */
-export type FunctionResponse = Partial<Omit<ModelResponse, 'parts'>> & { parts: ModelResponsePart[] };
-
 /** Answers a whole request. */
 export type ModelFunction = (
   messages: ModelMessage[],
   info: FunctionInfo,
 ) => FunctionResponse | Promise<FunctionResponse>;
 
-/** One tool call's piece of a stream, keyed by the caller's own index in `DeltaToolCalls.calls`. */
-export interface DeltaToolCall {
-  /** The tool's name (or the next piece of it). */
-  name?: string;
-  /** The next piece of the arguments' JSON text. */
-  argsJson?: string;
-  toolCallId?: string;
-}
-
-/** Tool-call deltas a stream function yields, e.g. `{ kind: 'tool-calls', calls: { 0: { name: 'f' } } }`. */
-export interface DeltaToolCalls {
-  kind: 'tool-calls';
-  calls: Record<number, DeltaToolCall>;
-}
-
-/** Thinking deltas a stream function yields, e.g. `{ kind: 'thinking', parts: { 0: { content: 'hm' } } }`. */
-export interface DeltaThinking {
-  kind: 'thinking';
-  parts: Record<number, { content?: string; signature?: string }>;
-}
-
-/** Streams an answer: plain strings are text deltas. */
+/** Streams an answer: plain strings are text deltas (a plain iterable, such as an array, works too). */
 export type StreamFunction = (
   messages: ModelMessage[],
   info: FunctionInfo,
-) => AsyncIterable<string | DeltaToolCalls | DeltaThinking>;
+) => AsyncIterable<StreamItem> | Iterable<StreamItem>;
 
 export interface FunctionModelOptions {
   stream?: StreamFunction;
@@ -115,7 +105,12 @@ export class FunctionModel implements Model {
       Promise.resolve().then(() => fn(messages, info)),
       signal,
     );
-    return this.complete(answer, messages);
+    return normalizeAnswer(answer, {
+      modelName: this.modelName,
+      providerName: this.system,
+      estimateUsage: (parts) => estimateUsage(messages, parts),
+      where: this.#where,
+    });
   }
 
   async requestStream(
@@ -136,11 +131,8 @@ export class FunctionModel implements Model {
     const signal = callerSignal ? AbortSignal.any([callerSignal, abort.signal]) : abort.signal;
     info.settings = { ...info.settings, signal };
     const builder = new ResponseBuilder(this.modelName, this.system);
-    return new ResponseStream(
-      builder,
-      streamEvents(streamFn(messages, info), builder, messages, signal),
-      abort,
-    );
+    const source = asyncIterableOf(streamFn(messages, info), this.#where);
+    return new ResponseStream(builder, streamEvents(source, builder, messages, signal, this.#where), abort);
   }
 
   private info(
@@ -154,32 +146,42 @@ export class FunctionModel implements Model {
     };
   }
 
-  private complete(answer: FunctionResponse, messages: ModelMessage[]): ModelResponse {
-    const response: ModelResponse = {
-      ...answer,
-      kind: 'response',
-      parts: answer.parts,
-      usage: answer.usage ?? estimateUsage(messages, answer.parts),
-      modelName: answer.modelName ?? this.modelName,
-      providerName: answer.providerName ?? this.system,
-      timestamp: answer.timestamp ?? new Date(),
-    };
-    return response;
+  /** Names this model in the errors its functions' answers can cause. */
+  get #where(): string {
+    return `FunctionModel ${this.modelName}`;
   }
 }
 
+/** A stream function's result as an async iterable; anything else is a mistake worth naming. */
+function asyncIterableOf(source: unknown, where: string): AsyncIterable<unknown> {
+  if (typeof source === 'object' && source !== null) {
+    if (Symbol.asyncIterator in source) return source as AsyncIterable<unknown>;
+    if (Symbol.iterator in source) {
+      const items = source as Iterable<unknown>;
+      return (async function* () {
+        yield* items;
+      })();
+    }
+  }
+  throw new UserError(
+    `${where}: the stream function returned ${describeValue(source)}; write it as an async generator (async function* () { yield 'Hello'; }).`,
+  );
+}
+
 async function* streamEvents(
-  source: AsyncIterable<string | DeltaToolCalls | DeltaThinking>,
+  source: AsyncIterable<unknown>,
   builder: ResponseBuilder,
   messages: ModelMessage[],
   signal: AbortSignal,
+  where: string,
 ) {
   const iterator = source[Symbol.asyncIterator]();
+  let usage: RequestUsage | undefined;
   try {
     while (true) {
       const next = await raceAbort(iterator.next(), signal);
       if (next.done) break;
-      const item = next.value;
+      const item = normalizeStreamItem(next.value, where);
       if (typeof item === 'string') {
         yield* builder.textDelta('text', item);
       } else if (item.kind === 'tool-calls') {
@@ -190,18 +192,20 @@ async function* streamEvents(
             argsDelta: call.argsJson,
           });
         }
-      } else {
+      } else if (item.kind === 'thinking') {
         for (const [index, part] of Object.entries(item.parts)) {
           yield* builder.thinkingDelta(`thinking:${index}`, part);
         }
+      } else {
+        usage = item.usage;
       }
     }
   } finally {
     // Stop the user's generator too when the consumer or an abort ends the stream early.
     void iterator.return?.()?.catch?.(() => {});
   }
-  builder.usage = estimateUsage(messages, builder.parts);
-  builder.finishReason = builder.parts.some((part) => part.partKind === 'tool-call') ? 'tool_call' : 'stop';
+  builder.usage = usage ?? estimateUsage(messages, builder.parts);
+  builder.finishReason = finishReasonOf(undefined, builder.parts, where);
   yield* builder.endAll();
 }
 
