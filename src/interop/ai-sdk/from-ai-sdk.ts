@@ -8,7 +8,7 @@
  * const model = new FallbackModel(viaSdk, 'anthropic:claude-sonnet-4-5');
  */
 import type { LanguageModelV4, LanguageModelV4Content, LanguageModelV4StreamPart } from '@ai-sdk/provider';
-import { kindOfStreamError, UnexpectedModelBehavior } from '../../errors/index.ts';
+import { kindOfStreamError, UnexpectedModelBehavior, UserError } from '../../errors/index.ts';
 import type {
   ModelMessage,
   ModelResponse,
@@ -24,6 +24,7 @@ import {
 import { ResponseBuilder } from '../../models/response-builder.ts';
 import { ResponseStream } from '../../models/response-stream.ts';
 import { type ModelSettings, mergeSettings } from '../../settings.ts';
+import { describeValue, isRecord, optionalString } from '../../user-input.ts';
 import { toAISDKPrompt } from './convert-prompt.ts';
 import { fromAISDKError } from './errors.ts';
 import { toAISDKCallOptions } from './map-call-options.ts';
@@ -65,18 +66,28 @@ export class AISDKModel implements Model {
     } catch (error) {
       throw fromAISDKError(error, this.modelName);
     }
+    if (!isRecord(result)) {
+      throw new UserError(
+        `${this.#where}: doGenerate returned ${describeValue(result)}, not a result object.`,
+      );
+    }
+    const content = result.content ?? [];
+    if (!Array.isArray(content)) {
+      throw new UserError(
+        `${this.#where}: doGenerate's content must be an array; got ${describeValue(content)}.`,
+      );
+    }
     const response: ModelResponse = {
       kind: 'response',
-      parts: result.content.flatMap((content) => this.#part(content)),
-      usage: fromAISDKUsage(result.usage),
+      parts: content.flatMap((item, index) => this.#part(item, `${this.#where} content[${index}]`)),
+      usage: fromAISDKUsage(result.usage, this.#where),
       modelName: result.response?.modelId ?? this.modelName,
       providerName: this.system,
       timestamp: result.response?.timestamp ?? new Date(),
     };
-    const finishReason = fromAISDKFinishReason(result.finishReason);
+    const { finishReason, rawFinishReason } = fromAISDKFinishReason(result.finishReason);
     if (finishReason !== undefined) response.finishReason = finishReason;
-    const raw = result.finishReason.raw ?? result.finishReason.unified;
-    response.rawFinishReason = raw;
+    if (rawFinishReason !== undefined) response.rawFinishReason = rawFinishReason;
     if (result.response?.id !== undefined) response.providerResponseId = result.response.id;
     return response;
   }
@@ -112,12 +123,21 @@ export class AISDKModel implements Model {
     );
   }
 
-  #part(content: LanguageModelV4Content): ModelResponsePart[] {
+  /** Names this model in the errors a malformed result causes. */
+  get #where(): string {
+    return `AI SDK model ${this.languageModel.provider}:${this.modelName}`;
+  }
+
+  #part(content: LanguageModelV4Content, where: string): ModelResponsePart[] {
+    if (!isRecord(content))
+      throw new UserError(`${where} must be a content object; got ${describeValue(content)}.`);
     switch (content.type) {
       case 'text':
-        return [{ partKind: 'text', content: content.text }];
+        return [{ partKind: 'text', content: textOf(content.text, 'text', where) }];
       case 'reasoning':
-        return [{ partKind: 'thinking', content: content.text, providerName: this.system }];
+        return [
+          { partKind: 'thinking', content: textOf(content.text, 'text', where), providerName: this.system },
+        ];
       case 'tool-call':
         // A tool the provider ran itself (web search...) is not ours to call.
         return content.providerExecuted
@@ -125,9 +145,9 @@ export class AISDKModel implements Model {
           : [
               {
                 partKind: 'tool-call',
-                toolName: content.toolName,
-                toolCallId: content.toolCallId,
-                args: content.input,
+                toolName: requiredText(content.toolName, 'toolName', where),
+                toolCallId: requiredText(content.toolCallId, 'toolCallId', where),
+                args: textOf(content.input, 'input', where),
               },
             ];
       default:
@@ -152,15 +172,23 @@ export class AISDKModel implements Model {
         }
         if (next.done) break;
         const part = next.value;
+        if (!isRecord(part as unknown)) {
+          throw new UserError(
+            `${this.#where}: the stream gave ${describeValue(part)}, not a stream part object.`,
+          );
+        }
+        const where = `${this.#where} stream part '${part.type}'`;
         switch (part.type) {
           case 'text-delta':
-            yield* builder.textDelta(`text:${part.id}`, part.delta);
+            yield* builder.textDelta(`text:${part.id}`, textOf(part.delta, 'delta', where));
             break;
           case 'text-end':
             yield* builder.end(`text:${part.id}`);
             break;
           case 'reasoning-delta':
-            yield* builder.thinkingDelta(`reasoning:${part.id}`, { content: part.delta });
+            yield* builder.thinkingDelta(`reasoning:${part.id}`, {
+              content: textOf(part.delta, 'delta', where),
+            });
             break;
           case 'reasoning-end':
             yield* builder.end(`reasoning:${part.id}`);
@@ -168,10 +196,15 @@ export class AISDKModel implements Model {
           case 'tool-input-start':
             if (part.providerExecuted) break;
             streamedToolCalls.add(part.id);
-            yield* builder.toolCallDelta(`tool:${part.id}`, { toolName: part.toolName, toolCallId: part.id });
+            yield* builder.toolCallDelta(`tool:${part.id}`, {
+              toolName: requiredText(part.toolName, 'toolName', where),
+              toolCallId: requiredText(part.id, 'id', where),
+            });
             break;
           case 'tool-input-delta':
-            yield* builder.toolCallDelta(`tool:${part.id}`, { argsDelta: part.delta });
+            yield* builder.toolCallDelta(`tool:${part.id}`, {
+              argsDelta: textOf(part.delta, 'delta', where),
+            });
             break;
           case 'tool-input-end':
             yield* builder.end(`tool:${part.id}`);
@@ -179,9 +212,9 @@ export class AISDKModel implements Model {
           case 'tool-call':
             if (part.providerExecuted || streamedToolCalls.has(part.toolCallId)) break;
             yield* builder.toolCallDelta(`tool:${part.toolCallId}`, {
-              toolName: part.toolName,
-              toolCallId: part.toolCallId,
-              argsDelta: part.input,
+              toolName: requiredText(part.toolName, 'toolName', where),
+              toolCallId: requiredText(part.toolCallId, 'toolCallId', where),
+              argsDelta: textOf(part.input, 'input', where),
             });
             yield* builder.end(`tool:${part.toolCallId}`);
             break;
@@ -189,11 +222,13 @@ export class AISDKModel implements Model {
             if (part.modelId !== undefined) builder.modelName = part.modelId;
             if (part.id !== undefined) builder.providerResponseId = part.id;
             break;
-          case 'finish':
-            builder.usage = fromAISDKUsage(part.usage);
-            builder.finishReason = fromAISDKFinishReason(part.finishReason);
-            builder.rawFinishReason = part.finishReason.raw ?? part.finishReason.unified;
+          case 'finish': {
+            builder.usage = fromAISDKUsage(part.usage, this.#where);
+            const { finishReason, rawFinishReason } = fromAISDKFinishReason(part.finishReason);
+            builder.finishReason = finishReason;
+            builder.rawFinishReason = rawFinishReason;
             break;
+          }
           case 'error':
             throw errorPartError(part.error, this.modelName);
           default:
@@ -206,6 +241,19 @@ export class AISDKModel implements Model {
     }
     yield* builder.endAll();
   }
+}
+
+/** A piece of text a hand-written model may have left out (then empty) or given as the wrong type. */
+function textOf(value: unknown, field: string, where: string): string {
+  return optionalString(value, field, where) ?? '';
+}
+
+/** A name or id without which a tool call cannot be answered. */
+function requiredText(value: unknown, field: string, where: string): string {
+  const text = optionalString(value, field, where);
+  if (text === undefined || text === '')
+    throw new UserError(`${where}: ${field} is required for a tool call.`);
+  return text;
 }
 
 /** An in-band error part: an error object as the provider raised it, or the provider's error JSON. */

@@ -5,8 +5,10 @@
  * toAISDKFinishReason('tool_call', 'tool_calls'); // { unified: 'tool-calls', raw: 'tool_calls' }
  */
 import type { LanguageModelV4FinishReason, LanguageModelV4Usage } from '@ai-sdk/provider';
+import { UserError } from '../../errors/index.ts';
 import type { FinishReason } from '../../messages.ts';
-import type { RequestUsage } from '../../usage.ts';
+import { emptyUsage, type RequestUsage } from '../../usage.ts';
+import { describeValue, isRecord, wholeNumber } from '../../user-input.ts';
 
 const TO_UNIFIED: Record<FinishReason, LanguageModelV4FinishReason['unified']> = {
   stop: 'stop',
@@ -23,11 +25,21 @@ export function toAISDKFinishReason(
   return { unified: reason === undefined ? 'other' : TO_UNIFIED[reason], raw: raw ?? reason };
 }
 
-/** `other` and `interrupted` have no normalized equivalent; the raw value is kept beside it. */
-export function fromAISDKFinishReason(reason: LanguageModelV4FinishReason): FinishReason | undefined {
+/**
+ * The AI SDK's finish reason as ours plus the raw value. `other` and `interrupted` have no normalized
+ * equivalent; the raw value is kept beside it. A model written by hand may give a bare string (the v2
+ * spec's form) or nothing; both are read rather than crashing on `.unified`.
+ */
+export function fromAISDKFinishReason(reason: unknown): {
+  finishReason: FinishReason | undefined;
+  rawFinishReason: string | undefined;
+} {
+  const unified = typeof reason === 'string' ? reason : isRecord(reason) ? reason.unified : undefined;
+  const raw = isRecord(reason) && typeof reason.raw === 'string' ? reason.raw : undefined;
+  let finishReason: FinishReason | undefined;
   for (const [ours, theirs] of Object.entries(TO_UNIFIED))
-    if (theirs === reason.unified) return ours as FinishReason;
-  return undefined;
+    if (theirs === unified) finishReason = ours as FinishReason;
+  return { finishReason, rawFinishReason: raw ?? (typeof unified === 'string' ? unified : undefined) };
 }
 
 /** Our `inputTokens` include cached ones, as the AI SDK's `inputTokens.total` does. */
@@ -42,20 +54,56 @@ export function toAISDKUsage(usage: RequestUsage): LanguageModelV4Usage {
     },
     outputTokens: {
       total: usage.outputTokens,
-      text: reasoning === undefined ? undefined : usage.outputTokens - reasoning,
+      // Clamped like `noCache`: a hand-written usage may count more reasoning than output.
+      text: reasoning === undefined ? undefined : Math.max(0, usage.outputTokens - reasoning),
       reasoning,
     },
   };
 }
 
-export function fromAISDKUsage(usage: LanguageModelV4Usage): RequestUsage {
+/**
+ * The AI SDK's usage as ours, the entry point for usage from any AI SDK model, a hand-written mock
+ * included: a missing group or count is 0 (a missing `total` is the sum of its parts), a bare number in
+ * place of a group is its total (the v2 spec's flat form), and a count that is not a whole number ≥ 0
+ * throws a `UserError` naming it.
+ */
+export function fromAISDKUsage(usage: unknown, where: string): RequestUsage {
+  if (usage === undefined || usage === null) return emptyUsage();
+  const context = `${where} usage`;
+  if (!isRecord(usage)) {
+    throw new UserError(
+      `${context} must be an object { inputTokens, outputTokens }; got ${describeValue(usage)}.`,
+    );
+  }
+  const input = tokenGroup(usage.inputTokens, 'inputTokens', context);
+  const output = tokenGroup(usage.outputTokens, 'outputTokens', context);
+  const cacheRead = wholeNumber(input.cacheRead, 'inputTokens.cacheRead', context);
+  const cacheWrite = wholeNumber(input.cacheWrite, 'inputTokens.cacheWrite', context);
+  const reasoning = optionalCount(output.reasoning, 'outputTokens.reasoning', context);
   const details: Record<string, number> = {};
-  if (usage.outputTokens.reasoning !== undefined) details.reasoning_tokens = usage.outputTokens.reasoning;
+  if (reasoning !== undefined) details.reasoning_tokens = reasoning;
   return {
-    inputTokens: usage.inputTokens.total ?? 0,
-    outputTokens: usage.outputTokens.total ?? 0,
-    cacheReadTokens: usage.inputTokens.cacheRead ?? 0,
-    cacheWriteTokens: usage.inputTokens.cacheWrite ?? 0,
+    inputTokens:
+      optionalCount(input.total, 'inputTokens.total', context) ??
+      wholeNumber(input.noCache, 'inputTokens.noCache', context) + cacheRead + cacheWrite,
+    outputTokens:
+      optionalCount(output.total, 'outputTokens.total', context) ??
+      wholeNumber(output.text, 'outputTokens.text', context) + (reasoning ?? 0),
+    cacheReadTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
     details,
   };
+}
+
+function tokenGroup(value: unknown, field: string, context: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value === 'number') return { total: value };
+  if (isRecord(value)) return value;
+  throw new UserError(
+    `${context}: ${field} must be an object such as { total: 10 }; got ${describeValue(value)}.`,
+  );
+}
+
+function optionalCount(value: unknown, field: string, context: string): number | undefined {
+  return value === undefined || value === null ? undefined : wholeNumber(value, field, context);
 }
