@@ -17,11 +17,12 @@ import type { ModelMessage, UserContentItem } from '../messages.ts';
 import type { Model } from '../models/model.ts';
 import { inferModel } from '../providers/infer-model.ts';
 import { type ModelSettings, mergeSettings } from '../settings.ts';
+import { describeValue, wholeNumber } from '../user-input.ts';
 import { OUTPUT_TOOL_NAME, type OutputMode, schemaOutput, textOutput } from './output.ts';
 import { type AgentRunResult, runLoop } from './run-loop.ts';
 import { AgentRunStream } from './run-stream.ts';
-import type { AnyTool } from './tools.ts';
-import { DEFAULT_USAGE_LIMITS, type UsageLimits } from './usage-limits.ts';
+import { type AnyTool, checkTool } from './tools.ts';
+import { checkUsageLimits, type UsageLimits } from './usage-limits.ts';
 
 export interface AgentOptions<Output> {
   /** Sent as the system prompt at the start of a conversation. */
@@ -69,13 +70,17 @@ export class Agent<Output = string> {
     this.#model = model;
     this.instructions = options.instructions;
     this.modelSettings = options.modelSettings;
-    this.retries = options.retries ?? 1;
-    this.outputRetries = options.outputRetries ?? this.retries;
+    this.retries = options.retries === undefined ? 1 : wholeNumber(options.retries, 'retries', 'Agent');
+    this.outputRetries =
+      options.outputRetries === undefined
+        ? this.retries
+        : wholeNumber(options.outputRetries, 'outputRetries', 'Agent');
     this.#output = options.output
       ? schemaOutput(options.output)
       : (textOutput() as unknown as OutputMode<Output>);
     const tools = new Map<string, AnyTool>();
-    for (const tool of options.tools ?? []) {
+    for (const [position, tool] of (options.tools ?? []).entries()) {
+      checkTool(tool, position);
       if (tools.has(tool.name))
         throw new UserError(`Two tools are named '${tool.name}'; tool names must be unique.`);
       if (options.output && tool.name === OUTPUT_TOOL_NAME) {
@@ -144,6 +149,11 @@ export class Agent<Output = string> {
   }
 
   #setup(prompt: string | UserContentItem[], options: AgentRunOptions, stream: boolean) {
+    if (typeof prompt !== 'string' && !Array.isArray(prompt)) {
+      throw new UserError(
+        `The prompt must be a string or a list of content items ([{ kind: 'text', text: '...' }]); got ${describeValue(prompt)}.`,
+      );
+    }
     const model =
       options.model === undefined
         ? this.model
@@ -163,7 +173,7 @@ export class Agent<Output = string> {
       tools: this.tools,
       output: this.#output,
       settings,
-      usageLimits: options.usageLimits ?? DEFAULT_USAGE_LIMITS,
+      usageLimits: checkUsageLimits(options.usageLimits),
       retries: this.retries,
       outputRetries: this.outputRetries,
       stream,

@@ -12,9 +12,11 @@
  * const agent = new Agent('openai:gpt-4o', { tools: [weather] });
  */
 import { z } from 'zod';
+import { UserError } from '../errors/index.ts';
 import type { ModelMessage, RetryPromptPart, ToolCallPart, ToolReturnPart } from '../messages.ts';
 import { toolCallArgs } from '../messages.ts';
 import type { ToolDefinition } from '../models/model.ts';
+import { describeValue, isRecord, wholeNumber } from '../user-input.ts';
 import { ModelRetry } from './errors.ts';
 import type { RunUsage } from './usage-limits.ts';
 
@@ -52,6 +54,29 @@ export function tool<Params extends z.ZodType, Result>(
   definition: Tool<Params, Result>,
 ): Tool<Params, Result> {
   return definition;
+}
+
+/**
+ * Throws a `UserError` unless `value` is a usable tool: checked when the Agent is built, so a tool
+ * written by hand without `parameters` or `execute` fails there and not on the model's first call.
+ */
+export function checkTool(value: unknown, position: number): asserts value is AnyTool {
+  const where = `tools[${position}]`;
+  if (!isRecord(value))
+    throw new UserError(`${where} must be a tool built with tool({...}); got ${describeValue(value)}.`);
+  const name = value.name;
+  if (typeof name !== 'string' || name === '') {
+    throw new UserError(`${where} needs a name (a non-empty string); got ${describeValue(name)}.`);
+  }
+  if (!(value.parameters instanceof z.ZodType)) {
+    throw new UserError(
+      `Tool '${name}': parameters must be a zod schema such as z.object({ city: z.string() }); got ${describeValue(value.parameters)}.`,
+    );
+  }
+  if (typeof value.execute !== 'function') {
+    throw new UserError(`Tool '${name}': execute must be a function; got ${describeValue(value.execute)}.`);
+  }
+  if (value.retries !== undefined) wholeNumber(value.retries, 'retries', `Tool '${name}'`);
 }
 
 /** Any tool, whatever its parameter and result types. */
@@ -120,10 +145,35 @@ export async function executeToolCall(
   const args = parseCallArgs(part, tool.parameters);
   if (!args.ok) return retryPrompt(args.message);
   try {
-    const content: unknown = await tool.execute(args.value, context);
+    const result: unknown = await tool.execute(args.value, context);
+    const content = toolReturnContent(result, part.toolName);
     return { partKind: 'tool-return', toolName: part.toolName, toolCallId: part.toolCallId, content };
   } catch (error) {
     if (error instanceof ModelRetry) return retryPrompt(error.message);
     throw error;
   }
+}
+
+/**
+ * A tool's result as the content sent back to the model, which every adapter sends as text or JSON.
+ * A tool that returns nothing sends `null` (JSON has no undefined; an undefined content crashed the word
+ * count and went out as a missing field); a result JSON cannot hold (a BigInt, a cycle, a function) is
+ * the tool's mistake, named here rather than as a TypeError inside whichever adapter serializes it.
+ */
+export function toolReturnContent(result: unknown, toolName: string): unknown {
+  if (result === undefined) return null;
+  if (typeof result === 'string') return result;
+  let json: string | undefined;
+  let problem = 'it has no JSON form';
+  try {
+    json = JSON.stringify(result);
+  } catch (error) {
+    problem = (error as Error).message;
+  }
+  if (json === undefined) {
+    throw new UserError(
+      `Tool '${toolName}' returned ${describeValue(result)}, which cannot be sent to the model as JSON (${problem}). Return a string or plain data.`,
+    );
+  }
+  return result;
 }

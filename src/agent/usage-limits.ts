@@ -6,8 +6,11 @@
  * @example
  * await agent.run('Plan my week', { usageLimits: { requestLimit: 5, totalTokensLimit: 20_000, costLimit: 0.05 } });
  */
+
+import { UserError } from '../errors/index.ts';
 import { addUsage, emptyUsage, type RequestUsage } from '../usage.ts';
-import { UsageLimitExceeded } from './errors.ts';
+import { describeValue, isRecord, optionalAmount } from '../user-input.ts';
+import { UsageLimitExceeded, type UsageLimitName } from './errors.ts';
 
 /** Token counts and cost summed over every response of a run, with the number of requests and tool calls. */
 export interface RunUsage extends RequestUsage {
@@ -38,6 +41,38 @@ export const DEFAULT_USAGE_LIMITS: UsageLimits = { requestLimit: 50 };
 export function emptyRunUsage(): RunUsage {
   return { ...emptyUsage(), requests: 0, toolCalls: 0 };
 }
+
+/**
+ * The limits a caller gave, checked once at the start of a run: a limit that is not a number ≥ 0 (a
+ * string, NaN) would make every comparison false and silently allow everything.
+ */
+export function checkUsageLimits(limits: unknown): UsageLimits {
+  if (limits === undefined || limits === null) return DEFAULT_USAGE_LIMITS;
+  if (!isRecord(limits)) {
+    throw new UserError(
+      `usageLimits must be an object such as { requestLimit: 5 }; got ${describeValue(limits)}.`,
+    );
+  }
+  const checked: UsageLimits = {};
+  for (const [name, value] of Object.entries(limits)) {
+    if (!(LIMIT_NAMES as readonly string[]).includes(name)) {
+      throw new UserError(`usageLimits has no '${name}'; the limits are ${LIMIT_NAMES.join(', ')}.`);
+    }
+    // A copy without the absent ones: a null limit left in would compare as a limit of 0.
+    const limit = optionalAmount(value, name, 'usageLimits');
+    if (limit !== undefined) checked[name as UsageLimitName] = limit;
+  }
+  return checked;
+}
+
+const LIMIT_NAMES: readonly UsageLimitName[] = [
+  'requestLimit',
+  'toolCallsLimit',
+  'inputTokensLimit',
+  'outputTokensLimit',
+  'totalTokensLimit',
+  'costLimit',
+];
 
 /** Adds one response's usage to the run's, counting it as one request. */
 export function addResponseUsage(run: RunUsage, response: RequestUsage): RunUsage {
