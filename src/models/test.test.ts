@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { UserError } from '../errors/index.ts';
 import type { ModelMessage } from '../messages.ts';
 import { userPrompt } from '../messages.ts';
 import type { ModelRequestParameters } from './model.ts';
@@ -101,5 +102,17 @@ describe('TestModel', () => {
         },
       }),
     ).toEqual({ color: 'red', tags: ['aa'], maybe: 1.5, fixed: 7 });
+  });
+});
+
+describe('TestModel options written by hand', () => {
+  test.each([
+    [{ callTools: 'weather' }, 'callTools must be \'all\' or a list of tool names; got "weather" (a string)'],
+    [{ callTools: [1] }, "callTools must be 'all' or a list of tool names"],
+    [{ customOutputText: 5 }, 'customOutputText must be a string; got 5'],
+    [{ customOutputArgs: 'x' }, 'customOutputArgs must be an object of arguments'],
+  ])('rejects %j when built', (options, message) => {
+    expect(() => new TestModel(options as never)).toThrow(UserError);
+    expect(() => new TestModel(options as never)).toThrow(`TestModel: ${message}`);
   });
 });

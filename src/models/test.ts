@@ -7,6 +7,8 @@
  * const model = new TestModel({ customOutputText: 'fine' });
  * const response = await model.request(messages); // text 'fine'
  */
+
+import { UserError } from '../errors/index.ts';
 import type {
   ModelMessage,
   ModelResponse,
@@ -16,6 +18,7 @@ import type {
 } from '../messages.ts';
 import { toolCallArgsJson } from '../messages.ts';
 import type { ModelSettings } from '../settings.ts';
+import { describeValue, isRecord, optionalString } from '../user-input.ts';
 import { estimateUsage } from './function.ts';
 import {
   defaultRequestParameters,
@@ -55,6 +58,7 @@ export class TestModel implements Model {
   private readonly options: TestModelOptions;
 
   constructor(options: TestModelOptions = {}) {
+    checkOptions(options);
     this.options = options;
     this.settings = options.settings;
   }
@@ -139,6 +143,27 @@ export class TestModel implements Model {
       args: argsFromSchema(tool.parametersJsonSchema),
       toolCallId: `test_call_${messages.length}_${index}`,
     };
+  }
+}
+
+/**
+ * Options are checked when the model is built: a `callTools: 'weather'` (a string, not a list) would
+ * otherwise match every tool whose name is a substring of it.
+ */
+function checkOptions(options: TestModelOptions): void {
+  const where = 'TestModel';
+  optionalString(options.customOutputText, 'customOutputText', where);
+  if (options.customOutputArgs !== undefined && !isRecord(options.customOutputArgs)) {
+    throw new UserError(
+      `${where}: customOutputArgs must be an object of arguments; got ${describeValue(options.customOutputArgs)}.`,
+    );
+  }
+  const callTools: unknown = options.callTools;
+  const isNameList = Array.isArray(callTools) && callTools.every((name) => typeof name === 'string');
+  if (callTools !== undefined && callTools !== 'all' && !isNameList) {
+    throw new UserError(
+      `${where}: callTools must be 'all' or a list of tool names; got ${describeValue(callTools)}.`,
+    );
   }
 }
 
