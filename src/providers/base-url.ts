@@ -43,15 +43,23 @@ export function checkedBaseUrl(configured: ConfiguredUrl): string {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new UserError(
-      `${configured.from} must be an http or https URL, not '${configured.value}'. Give the full base URL, e.g. 'https://api.example.com'.`,
+      `${configured.from} must be an http or https URL, not '${withoutSecrets(parsed)}'. Give the full base URL, e.g. 'https://api.example.com'.`,
     );
   }
   if (parsed.search || parsed.hash) {
     throw new UserError(
-      `${configured.from} must not carry a query or fragment: '${configured.value}'. Give only the base URL.`,
+      `${configured.from} must not carry a query or fragment: '${withoutSecrets(parsed)}'. Give only the base URL (a key goes in the API key option or variable).`,
     );
   }
   return configured.value.replace(/\/+$/, '');
+}
+
+/** The URL as an error may show it: a password or query can hold a key, and errors reach logs. */
+function withoutSecrets(url: URL): string {
+  const shown = new URL(url.href);
+  if (shown.password) shown.password = '***';
+  if (shown.search) shown.search = '?...';
+  return shown.href;
 }
 
 /**

@@ -37,7 +37,7 @@ describe('breakerKeyOf', () => {
 
   test('credentials written into a base URL stay out of the key that /metrics and /health show', () => {
     const model = inferModel('openai:gpt-4o', {
-      baseUrl: 'https://alice:s3cret@proxy.example/v1?key=abc123',
+      baseUrl: 'https://alice:s3cret@proxy.example/v1',
       apiKey: 'k',
       env: {},
     });

@@ -140,3 +140,15 @@ describe('precedence', () => {
     expect(model.breakerKey).toContain('https://bedrock-runtime.eu-west-1.amazonaws.com');
   });
 });
+
+test('a refused base URL is named in the error without the password or query it carried', () => {
+  const build = () =>
+    inferModel('openai:gpt-4o', {
+      env: { OPENAI_BASE_URL: 'https://alice:s3cret@proxy.example/v1?key=abc123' },
+      apiKey: 'k',
+    });
+  expect(build).toThrow(
+    "OPENAI_BASE_URL must not carry a query or fragment: 'https://alice:***@proxy.example/v1?...'",
+  );
+  expect(build).not.toThrow(/s3cret|abc123/);
+});
