@@ -1,13 +1,17 @@
 /**
- * Reads a request body as JSON within the gateway's limits: a byte limit checked against
- * `content-length` before reading and while reading (413), and a nesting-depth limit checked on the raw
- * text before parsing (400), so a hostile body costs neither memory nor a deep recursion.
+ * Reads a request body as JSON within the gateway's limits: a JSON Content-Type required before reading
+ * (415), a byte limit checked against `content-length` before reading and while reading (413), the bytes
+ * required to be UTF-8 (400), and a nesting-depth limit checked on the raw text before parsing (400), so
+ * a hostile body costs neither memory nor a deep recursion, and no body is read other than as sent.
  *
  * @example
  * const body = await readJsonBody(req, { maxBytes: 1 << 20, maxDepth: 64 });
  */
+import { isUtf8 } from 'node:buffer';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { GatewayRequest } from './http-types.ts';
+import { requireJsonContentType } from './json-content-type.ts';
+import { findUtf8Problem } from './utf8-problem.ts';
 
 export interface BodyLimits {
   maxBytes: number;
@@ -15,12 +19,17 @@ export interface BodyLimits {
 }
 
 export async function readJsonBody(req: GatewayRequest, limits: BodyLimits): Promise<unknown> {
+  requireJsonContentType(req.headers['content-type']);
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limits.maxBytes) throw tooLarge(limits.maxBytes);
   const chunks = isEmitter(req)
     ? await readWithEvents(req, limits.maxBytes)
     : await readWithIterator(req, limits.maxBytes);
-  const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  // toString() would replace each bad byte with U+FFFD and the altered prompt would be sent on (and
+  // billed): refuse instead. One native pass over the bytes already in memory, no copy.
+  if (!isUtf8(bytes)) throw notUtf8(bytes);
+  const text = bytes.toString('utf8');
   if (text.trim() === '')
     throw new GatewayError(400, 'invalid_json', 'The request body is empty; send a JSON object.');
   if (exceedsDepth(text, limits.maxDepth)) {
@@ -47,7 +56,6 @@ interface EmittingRequest extends GatewayRequest {
   on(event: string, listener: (...args: never[]) => void): unknown;
   off(event: string, listener: (...args: never[]) => void): unknown;
   destroy(): unknown;
-  readonly complete?: boolean;
 }
 
 function isEmitter(req: GatewayRequest): req is EmittingRequest {
@@ -116,6 +124,18 @@ async function readWithIterator(req: GatewayRequest, maxBytes: number): Promise<
     chunks.push(buffer);
   }
   return chunks;
+}
+
+function notUtf8(bytes: Buffer): GatewayError {
+  const problem = findUtf8Problem(bytes);
+  const where = problem
+    ? ` at byte offset ${problem.offset} (0x${problem.byte.toString(16).toUpperCase().padStart(2, '0')}: ${problem.reason})`
+    : '';
+  return new GatewayError(
+    400,
+    'invalid_json',
+    `The request body is not valid UTF-8${where}. Send the JSON encoded as UTF-8.`,
+  );
 }
 
 function tooLarge(maxBytes: number): GatewayError {
