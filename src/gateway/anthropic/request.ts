@@ -11,6 +11,7 @@ import type { ModelMessage, ModelRequestPart, ModelResponsePart, UserContentItem
 import type { ToolDefinition } from '../../models/model.ts';
 import type { ModelSettings } from '../../settings.ts';
 import { emptyUsage } from '../../usage.ts';
+import { safeName } from '../config/safe-name.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
 import type { ChatCall } from '../routing/chat-call.ts';
@@ -55,7 +56,8 @@ const message = z.object({
   content: z.union([z.string(), z.array(block)]),
 });
 
-const modelId = z.string().min(1).max(256);
+// Echoed into headers, logs and metrics (safe-name.ts), so no control characters.
+const modelId = safeName.max(256);
 
 export const messagesRequestSchema = z.object({
   model: modelId,

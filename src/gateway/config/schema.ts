@@ -21,6 +21,7 @@
  */
 import { z } from 'zod';
 import { ERROR_KINDS } from '../../errors/index.ts';
+import { safeName } from './safe-name.ts';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = z.string().regex(ENV_NAME, 'must be an environment variable name');
@@ -55,13 +56,10 @@ const settingsOverride = z.strictObject({
   extraBody: z.record(z.string(), z.unknown()).optional(),
 });
 
-const modelId = z
-  .string()
-  .min(1)
-  .refine(
-    (id) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(id),
-    'a model id names a provider and a model, never a URL',
-  );
+const modelId = safeName.refine(
+  (id) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(id),
+  'a model id names a provider and a model, never a URL',
+);
 
 const routeModel = z.union([
   modelId,
@@ -110,7 +108,7 @@ const limits = z.strictObject({
 
 export const clientSchema = z
   .strictObject({
-    name: z.string().min(1),
+    name: safeName,
     sha256: z
       .string()
       .regex(/^[0-9a-f]{64}$/i, 'must be the hex sha256 of the key (64 hex digits)')
@@ -118,7 +116,7 @@ export const clientSchema = z
     key: envReference.optional(),
     limits: limits.optional(),
     /** Route names this key may use; absent means every route and model id. */
-    routes: z.array(z.string().min(1)).optional(),
+    routes: z.array(safeName).optional(),
   })
   .refine((client) => (client.sha256 === undefined) !== (client.key === undefined), {
     message: "give exactly one of 'sha256' (the key's hash) or 'key' (an env reference)",
@@ -140,7 +138,7 @@ export const gatewayConfigSchema = z.strictObject({
       /** On shutdown, how long in-flight requests may take to finish before they are ended with an error. */
       drainTimeoutMs: z.number().int().min(0).max(600_000).optional(),
       /** Allowed origins for browsers; `'*'` for any. Absent: no CORS headers. */
-      cors: z.union([z.literal('*'), z.array(z.string().min(1))]).optional(),
+      cors: z.union([z.literal('*'), z.array(safeName)]).optional(),
       /**
        * At most this many connections to each upstream origin (api.openai.com, ...); requests beyond it
        * wait for a free one. Absent: no cap, as a gateway holding many open streams needs one each.
@@ -151,7 +149,7 @@ export const gatewayConfigSchema = z.strictObject({
   providers: z
     .record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'provider names are lower-case words'), providerSchema)
     .optional(),
-  routes: z.record(z.string().min(1), routeSchema).optional(),
+  routes: z.record(safeName, routeSchema).optional(),
   clients: z.array(clientSchema).optional(),
   /** Default limits for every client key that sets none. */
   limits: limits.optional(),

@@ -35,8 +35,24 @@ export function scrubSecrets(text: string): string {
   return result;
 }
 
-/** A header value safe to send: no CR/LF (response splitting) and no other control characters. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_RUN = /[\u0000-\u001f\u007f]+/g;
+const NON_ASCII_RUN = /[\u0080-\uffff]+/g;
+const NOT_PRINTABLE_ASCII = /[^\u0020-\u007e]/;
+
+/**
+ * A header value safe to send: no CR/LF (response splitting) and no other control characters, and
+ * anything beyond ASCII percent-encoded as UTF-8 (`gpt-ø` → `gpt-%C3%B8`). Node throws on a header
+ * character past U+00FF and sends U+0080..U+00FF as single Latin-1 bytes, so a model name a client may
+ * write in any script would otherwise fail the response after the upstream call was made and paid for.
+ */
 export function safeHeaderValue(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  if (!NOT_PRINTABLE_ASCII.test(value)) return value;
+  return value.replace(CONTROL_RUN, ' ').replace(NON_ASCII_RUN, (run) => {
+    // Buffer.from writes a lone surrogate as U+FFFD, where encodeURIComponent would throw.
+    let encoded = '';
+    for (const byte of Buffer.from(run, 'utf8'))
+      encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    return encoded;
+  });
 }

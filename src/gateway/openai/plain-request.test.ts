@@ -10,6 +10,7 @@ const anyLeaf = fc.oneof(
   fc.string({ maxLength: 3 }),
   fc.constant(''),
   fc.constant('x'.repeat(257)),
+  fc.constant('gpt\r\n4o\u0000'),
   fc.integer({ min: -2, max: 3 }),
   fc.constant(0.5),
   fc.constant(2.5),
@@ -137,6 +138,8 @@ describe('isPlainChatRequest agrees with the request schema', () => {
     expect(isPlainChatRequest({ ...plain, max_tokens: 0 })).toBe(false);
     expect(isPlainChatRequest({ ...plain, messages: [] })).toBe(false);
     expect(isPlainChatRequest({ ...plain, model: '' })).toBe(false);
+    expect(isPlainChatRequest({ ...plain, model: 'm\n' })).toBe(false);
+    expect(isPlainChatRequest({ ...plain, models: ['ok', 'm\u007f'] })).toBe(false);
   });
 
   test('a bad request still gets the schema-worded 400', () => {

@@ -5,6 +5,7 @@
  * field — goes to the schema, which also words the 400. Validating every request with zod cost more
  * than reading its body.
  */
+import { hasControlCharacter } from '../config/safe-name.ts';
 import type { ChatCompletionsRequest } from './request.ts';
 
 type Json = Record<string, unknown>;
@@ -15,9 +16,9 @@ function isObject(value: unknown): value is Json {
 
 const isNullish = (value: unknown) => value === undefined || value === null;
 
-/** `z.string().min(1).max(256)`: a model id. */
+/** `safeName.max(256)`: a model id (no control characters). */
 function isModelId(value: unknown): boolean {
-  return typeof value === 'string' && value.length >= 1 && value.length <= 256;
+  return typeof value === 'string' && value.length >= 1 && value.length <= 256 && !hasControlCharacter(value);
 }
 
 /** `z.number().min(lo).max(hi).nullish()`. */

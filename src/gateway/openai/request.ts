@@ -19,6 +19,7 @@ import type {
 import type { ModelRequestParameters, ToolDefinition } from '../../models/model.ts';
 import type { ModelSettings, ThinkingLevel } from '../../settings.ts';
 import { emptyUsage } from '../../usage.ts';
+import { safeName } from '../config/safe-name.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
 import type { ChatCall } from '../routing/chat-call.ts';
@@ -84,7 +85,8 @@ const responseFormat = z.discriminatedUnion('type', [
   }),
 ]);
 
-const modelId = z.string().min(1).max(256);
+// Echoed into headers, logs and metrics (safe-name.ts), so no control characters.
+const modelId = safeName.max(256);
 
 export const chatCompletionsRequestSchema = z.object({
   model: modelId,
