@@ -43,42 +43,42 @@ const json = '{"model":"main","messages":[{"role":"user","content":"hi"}]}';
 const MALFORMED: Array<[string, string]> = [
   [
     'Content-Length and Transfer-Encoding together (CL.TE smuggling)',
-    `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n`,
+    `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
   ],
   [
     'two different Content-Length headers',
-    `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}Content-Length: ${json.length}\r\nContent-Length: 3\r\n\r\n${json}`,
+    `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Content-Length: ${json.length}\r\nContent-Length: 3\r\n\r\n${json}`,
   ],
   [
     'an obfuscated Transfer-Encoding',
-    `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}Transfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n`,
+    `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Transfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n`,
   ],
   [
     'a chunk size that is not hex',
-    `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}Transfer-Encoding: chunked\r\n\r\nzz\r\n${json}\r\n0\r\n\r\n`,
+    `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Transfer-Encoding: chunked\r\n\r\nzz\r\n${json}\r\n0\r\n\r\n`,
   ],
   [
     'a chunk size far beyond the body limit',
-    `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}Transfer-Encoding: chunked\r\n\r\nfffffffffff\r\n${json}`,
+    `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Transfer-Encoding: chunked\r\n\r\nfffffffffff\r\n${json}`,
   ],
   [
     'a negative Content-Length',
-    `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}Content-Length: -1\r\n\r\n${json}`,
+    `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Content-Length: -1\r\n\r\n${json}`,
   ],
   [
     'a control character in a header value',
-    `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}X-Evil: a\u0001b\r\nContent-Length: ${json.length}\r\n\r\n${json}`,
+    `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}X-Evil: a\u0001b\r\nContent-Length: ${json.length}\r\n\r\n${json}`,
   ],
   [
     'a bare CR inside a header value (response splitting attempt)',
-    `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}X-Evil: a\rSet-Cookie: x=1\r\nContent-Length: ${json.length}\r\n\r\n${json}`,
+    `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}X-Evil: a\rSet-Cookie: x=1\r\nContent-Length: ${json.length}\r\n\r\n${json}`,
   ],
-  ['a header name with a space', `GET /health HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n`],
+  ['a header name with a space', `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Name: 1\r\n\r\n`],
   ['a request line that is not HTTP', 'HELLO THERE\r\n\r\n'],
-  ['64 KiB of headers', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`],
+  ['64 KiB of headers', `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`],
   [
     'a thousand headers',
-    `GET /health HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 1000 }, (_, i) => `X-H${i}: ${i}\r\n`).join('')}\r\n`,
+    `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n${Array.from({ length: 1000 }, (_, i) => `X-H${i}: ${i}\r\n`).join('')}\r\n`,
   ],
 ];
 
@@ -99,7 +99,7 @@ describe('malformed HTTP over a raw socket', () => {
   );
 
   test('a well-formed chunked request is served (the refusals above are not a blanket ban)', async () => {
-    const chunked = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${json.length.toString(16)}\r\n${json}\r\n0\r\n\r\n`;
+    const chunked = `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${json.length.toString(16)}\r\n${json}\r\n0\r\n\r\n`;
     const exchange = await rawExchange(target.port, chunked, 3000);
     responses.push(exchange.text);
     expect(exchange.status).toBe(200);
@@ -116,7 +116,7 @@ describe('slow and idle clients', () => {
     const closed = new Promise<number>((resolve) =>
       socket.once('close', () => resolve(performance.now() - started)),
     );
-    const header = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}X-Slow: ${'z'.repeat(200)}`;
+    const header = `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}X-Slow: ${'z'.repeat(200)}`;
     let sent = 0;
     // One byte every 20 ms: the request never completes, but the connection is never silent either.
     const drip = setInterval(() => {
@@ -150,7 +150,7 @@ describe('slow and idle clients', () => {
     );
     // Half of them start a request and stop mid-headers, the rest never send a byte.
     sockets.forEach((socket, i) => {
-      if (i % 2 === 0) socket.write('POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n');
+      if (i % 2 === 0) socket.write('POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     });
     const started = performance.now();
     const served = await target.normalRequest();

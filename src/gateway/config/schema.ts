@@ -122,6 +122,14 @@ export const clientSchema = z
     message: "give exactly one of 'sha256' (the key's hash) or 'key' (an env reference)",
   });
 
+const allowedHost = z
+  .string()
+  .regex(
+    /^(\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])$/i,
+    "must be a host name such as 'gateway.internal' or '.example.test' (no scheme, no port)",
+  )
+  .transform((host) => host.toLowerCase());
+
 const byteSize = z.union([
   z.number().int().positive(),
   z
@@ -139,6 +147,15 @@ export const gatewayConfigSchema = z.strictObject({
       drainTimeoutMs: z.number().int().min(0).max(600_000).optional(),
       /** Allowed origins for browsers; `'*'` for any. Absent: no CORS headers. */
       cors: z.union([z.literal('*'), z.array(safeName)]).optional(),
+      /**
+       * Host names a gateway listening on a loopback address answers to besides its own (localhost,
+       * `*.localhost`, 127.0.0.0/8, `[::1]`), as dev servers do (Vite's `server.allowedHosts`): a name
+       * that starts with a dot allows its subdomains too (`.example.test`), `'*'` allows any. Requests
+       * naming another host get a 403, which stops DNS rebinding: a web page whose domain now resolves
+       * to 127.0.0.1 would otherwise reach the gateway as its own origin and read the answers. A gateway
+       * listening on any other address does not check.
+       */
+      allowedHosts: z.union([z.literal('*'), z.array(allowedHost)]).optional(),
       /**
        * At most this many connections to each upstream origin (api.openai.com, ...); requests beyond it
        * wait for a free one. Absent: no cap, as a gateway holding many open streams needs one each.

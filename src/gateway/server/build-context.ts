@@ -12,6 +12,7 @@ import type { GatewayEventMap } from '../events.ts';
 import { ModelRegistry } from '../routing/model-registry.ts';
 import type { RateLimitStore } from '../state/rate-limit-store.ts';
 import type { GatewayContext } from './context.ts';
+import { createHostCheck } from './host-check.ts';
 import type { ExtraRoute } from './http-types.ts';
 import type { InFlightCalls } from './in-flight.ts';
 
@@ -28,6 +29,8 @@ export interface SharedParts {
   extraRoutes: readonly ExtraRoute[];
   log: (line: string) => void;
   inFlight: InFlightCalls;
+  /** The address the server listens on, which decides whether the Host check applies. */
+  boundTo: string;
 }
 
 export function buildContext(config: GatewayConfig, shared: SharedParts): GatewayContext {
@@ -39,6 +42,7 @@ export function buildContext(config: GatewayConfig, shared: SharedParts): Gatewa
       maxDepth: config.server?.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
     },
     cors: config.server?.cors,
+    hostCheck: createHostCheck({ boundTo: shared.boundTo, allowedHosts: config.server?.allowedHosts }),
     rateLimitStore: shared.rateLimitStore,
     healthStore: shared.healthStore,
     events: shared.events,

@@ -10,6 +10,7 @@ import type { ClientKeys } from '../auth/client-keys.ts';
 import type { GatewayEventMap } from '../events.ts';
 import type { ModelRegistry } from '../routing/model-registry.ts';
 import type { RateLimitStore } from '../state/rate-limit-store.ts';
+import type { HostCheck } from './host-check.ts';
 import type { ExtraRoute } from './http-types.ts';
 import type { InFlightCalls } from './in-flight.ts';
 import type { BodyLimits } from './read-body.ts';
@@ -20,6 +21,8 @@ export interface GatewayContext {
   bodyLimits: BodyLimits;
   /** Allowed browser origins, `'*'` for any; undefined sends no CORS headers. */
   cors: '*' | readonly string[] | undefined;
+  /** Which `Host` headers may be served (the DNS-rebinding guard); undefined serves any. */
+  hostCheck: HostCheck | undefined;
   rateLimitStore: RateLimitStore;
   healthStore: HealthStore;
   events: EventEmitter<GatewayEventMap>;

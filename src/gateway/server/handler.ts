@@ -10,18 +10,17 @@
  */
 import { performance } from 'node:perf_hooks';
 import { anthropicMessagesProtocol } from '../anthropic/protocol.ts';
-import type { ClientIdentity } from '../auth/client-keys.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { renderOpenAIError } from '../errors/render-error.ts';
 import { scrubSecrets } from '../errors/scrub.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
-import type { RequestFinished } from '../events.ts';
 import { openAIChatProtocol } from '../openai/protocol.ts';
 import { handleHealth } from '../routes/health.ts';
 import { handleModels } from '../routes/models.ts';
 import type { ChatProtocol } from '../routing/chat-protocol.ts';
 import { newRequestRecord, runChat } from '../routing/run-chat.ts';
 import type { GatewayContext } from './context.ts';
+import { hostNotAllowed } from './host-check.ts';
 import type { GatewayRequest, GatewayResponse } from './http-types.ts';
 
 export type GatewayHandler = (req: GatewayRequest, res: GatewayResponse) => Promise<void>;
@@ -41,22 +40,23 @@ export function createGatewayHandler(current: () => GatewayContext): GatewayHand
     const method = req.method ?? 'GET';
     const baseHeaders = corsHeaders(context, req.headers.origin);
     const protocol = CHAT_ROUTES[path];
-    if (method === 'OPTIONS') return preflight(res, baseHeaders);
-
-    let client: ClientIdentity | undefined;
-    let record: RequestFinished | undefined;
     const startedAt = performance.now();
+    // Every POST to a chat route is counted, refusals (Host, key, body) included, as a 400 always was.
+    const record = protocol && method === 'POST' ? newRequestRecord(protocol.api, undefined) : undefined;
     try {
+      // First, before any route (the status page, /metrics and /health too) and before a preflight.
+      const hostCheck = context.hostCheck;
+      if (hostCheck && !hostCheck(req.headers.host)) throw hostNotAllowed(req.headers.host);
+      if (method === 'OPTIONS') return preflight(res, baseHeaders);
       if (protocol) {
-        if (method !== 'POST') throw new GatewayError(405, 'method_not_allowed', `${path} takes POST.`);
-        client = context.clients.authenticate(req.headers);
-        record = newRequestRecord(protocol.api, client);
+        if (!record) throw new GatewayError(405, 'method_not_allowed', `${path} takes POST.`);
+        const client = context.clients.authenticate(req.headers);
+        record.clientKeyId = client?.keyId;
         await runChat(protocol, req, res, context, client, record, baseHeaders, startedAt);
       } else if (method === 'GET' && path === '/health') {
         await handleHealth(res, context, baseHeaders);
       } else if (method === 'GET' && (path === '/v1/models' || path === '/models')) {
-        client = context.clients.authenticate(req.headers);
-        handleModels(res, context, client, baseHeaders);
+        handleModels(res, context, context.clients.authenticate(req.headers), baseHeaders);
       } else {
         const extra = context.extraRoutes.find((route) => route.method === method && route.path === path);
         if (!extra) throw new GatewayError(404, 'not_found', `No route for ${method} ${path}.`);
@@ -70,7 +70,7 @@ export function createGatewayHandler(current: () => GatewayContext): GatewayHand
         record.status = failure.status;
         record.errorKind ??= failure.attempts?.at(-1)?.kind ?? failure.code;
       }
-      sendError(res, protocol ?? openAIChatProtocol, failure, baseHeaders);
+      sendError(req, res, protocol ?? openAIChatProtocol, failure, baseHeaders);
     } finally {
       if (record) {
         record.latencyMs = performance.now() - startedAt;
@@ -81,6 +81,7 @@ export function createGatewayHandler(current: () => GatewayContext): GatewayHand
 }
 
 function sendError(
+  req: GatewayRequest,
   res: GatewayResponse,
   protocol: ChatProtocol,
   error: GatewayError,
@@ -98,7 +99,10 @@ function sendError(
     'content-length': String(Buffer.byteLength(text)),
   };
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
-  if (error.status === 413) headers.connection = 'close';
+  // A refusal made before the body arrived in full (too large, or refused on its headers alone: Host,
+  // key, Content-Type): close, rather than let node read and discard a body of any size to keep the
+  // connection alive.
+  if (error.status === 413 || req.complete === false) headers.connection = 'close';
   res.writeHead(error.status, headers);
   res.end(text);
 }

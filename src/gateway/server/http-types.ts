@@ -9,6 +9,8 @@ export interface GatewayRequest extends AsyncIterable<Uint8Array | string> {
   readonly method?: string | undefined;
   readonly url?: string | undefined;
   readonly headers: IncomingHttpHeaders;
+  /** False while the body is still arriving (node's `IncomingMessage`); absent in memory. */
+  readonly complete?: boolean;
 }
 
 export interface GatewayResponse {

@@ -38,7 +38,8 @@ export async function inject(handler: Handler, options: InjectOptions): Promise<
       : typeof options.body === 'string'
         ? options.body
         : JSON.stringify(options.body);
-  const headers: IncomingHttpHeaders = { 'content-type': 'application/json' };
+  // What a local client sends; a test of the Host check or the Content-Type check overrides them.
+  const headers: IncomingHttpHeaders = { host: 'localhost', 'content-type': 'application/json' };
   for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
   if (text !== '') headers['content-length'] = String(Buffer.byteLength(text));
   const req: GatewayRequest = {

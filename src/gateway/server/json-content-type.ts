@@ -12,8 +12,8 @@ import { GatewayError } from '../errors/gateway-error.ts';
 
 /** Throws a 415 unless `header` is `application/json`, with parameters allowed (a charset only UTF-8). */
 export function requireJsonContentType(header: string | undefined): void {
-  // The official SDKs send exactly this: skip the parsing.
-  if (header === 'application/json') return;
+  // What the official SDKs and most HTTP clients send, exactly: skip the parsing (~180 ns).
+  if (header !== undefined && COMMON_JSON_TYPES.has(header)) return;
   if (header === undefined || header.trim() === '') throw unsupported('no Content-Type was sent');
   const [mediaType = '', ...parameters] = header.split(';');
   if (mediaType.trim().toLowerCase() !== 'application/json')
@@ -31,6 +31,14 @@ export function requireJsonContentType(header: string | undefined): void {
       throw unsupported(`the Content-Type named charset '${shown(charset)}'; JSON is read as UTF-8`);
   }
 }
+
+const COMMON_JSON_TYPES = new Set([
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json;charset=utf-8',
+  'application/json; charset=UTF-8',
+  'application/json;charset=UTF-8',
+]);
 
 function unsupported(what: string): GatewayError {
   return new GatewayError(

@@ -25,6 +25,7 @@ import { createObservability } from '../status/observability.ts';
 import { buildContext, type SharedParts } from './build-context.ts';
 import type { GatewayContext } from './context.ts';
 import { createGatewayHandler, type GatewayHandler } from './handler.ts';
+import { isLoopbackAddress } from './host-check.ts';
 import type { ExtraRoute } from './http-types.ts';
 import { InFlightCalls } from './in-flight.ts';
 
@@ -142,6 +143,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     extraRoutes: [...observability.routes, ...(options.extraRoutes ?? [])],
     log,
     inFlight: new InFlightCalls(),
+    // Until the server listens, assume loopback: the Host check on is the safe side to start from.
+    boundTo: '127.0.0.1',
   };
   if (!options.rateLimitStore) closers.push(() => shared.rateLimitStore.close());
 
@@ -179,6 +182,10 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  shared.boundTo = address.address;
+  // Bound elsewhere than loopback (0.0.0.0, a LAN address): the context without the Host check. This runs
+  // before the server can take its first request (one microtask after 'listening').
+  if (!isLoopbackAddress(address.address)) context = buildContext(config, shared);
 
   const reload = async (next?: GatewayConfigInput): Promise<void> => {
     const fresh = next ? gatewayConfigSchema.parse(next) : path ? await loadConfigFile(path) : undefined;
