@@ -117,7 +117,8 @@ async function expectEveryViewOpen(gateway: Gateway, triedHere: boolean): Promis
   expect(Date.parse(notClosed[0]!.retryAt!)).toBeGreaterThan(Date.now());
   expect(health.models['a:down']).toMatchObject({ breakerKey: key, breaker: 'open' });
   expect(health.models['b:claude-sonnet-4-5']).toMatchObject({
-    breakerKey: `b:claude-sonnet-4-5@${anthropic.url}`,
+    // The key names the API root the model calls: the emulator's origin (the SDK's base URL) plus /v1.
+    breakerKey: `b:claude-sonnet-4-5@${anthropic.url}/v1`,
     breaker: 'closed',
   });
 
