@@ -3,41 +3,31 @@
  * one question through a FallbackModel, the answer on stdout and, with -v, the attempt trace on stderr.
  * Keys and base URLs come from the environment, as for `inferModel`.
  */
-import { parseArgs } from 'node:util';
 import { UserError } from '../errors/index.ts';
 import { closeUpstreamConnections } from '../http/client.ts';
 import { type Attempt, type ModelResponse, responseText, systemPrompt, userPrompt } from '../messages.ts';
 import { FallbackModel } from '../models/fallback.ts';
+import { parseCommandLine } from './command-line/parse.ts';
+import { positiveNumber, wholeNumber } from './command-line/values.ts';
+import { ASK_COMMAND } from './specs/ask.ts';
 
+/** Runs the ask command line (options in specs/ask.ts); resolves to the exit code. */
 export async function runAskCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      model: { type: 'string', short: 'm' },
-      fallback: { type: 'string', short: 'f', multiple: true },
-      system: { type: 'string', short: 's' },
-      stream: { type: 'boolean', default: false },
-      verbose: { type: 'boolean', short: 'v', default: false },
-      'max-tokens': { type: 'string' },
-      timeout: { type: 'string' },
-    },
-  });
+  const line = parseCommandLine(ASK_COMMAND, argv);
+  if (line.kind === 'help') {
+    process.stdout.write(line.text);
+    return 0;
+  }
+  const { values, positionals } = line;
   const prompt = positionals.join(' ').trim();
-  if (!prompt)
-    throw new UserError(
-      'ask needs a prompt: understudy ask "What is a circuit breaker?" --model openai:gpt-4o',
-    );
-  if (!values.model) throw new UserError("ask needs --model 'provider:model', e.g. --model openai:gpt-4o");
-
-  const model = new FallbackModel(values.model, ...(values.fallback ?? []), {
-    timeoutMs: values.timeout ? positiveNumber(values.timeout, '--timeout') : undefined,
-  });
+  const timeoutMs = values.timeout === undefined ? undefined : positiveNumber(values.timeout, '--timeout');
   const parts = values.system ? [systemPrompt(values.system), userPrompt(prompt)] : [userPrompt(prompt)];
   const messages = [{ kind: 'request' as const, parts }];
   const settings = values['max-tokens']
-    ? { maxTokens: positiveNumber(values['max-tokens'], '--max-tokens') }
+    ? { maxTokens: wholeNumber(values['max-tokens'], '--max-tokens', { min: 1 }) }
     : {};
+  // Built after every option is checked: building it resolves providers and keys, which can fail too.
+  const model = new FallbackModel(values.model, ...(values.fallback ?? []), { timeoutMs });
 
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort(new UserError('interrupted'));
@@ -90,11 +80,4 @@ function attemptLines(attempts: Attempt[]): string {
       return `  ${i + 1}. ${a.providerName}:${a.modelName} ${a.outcome}${detail} ${Math.round(a.durationMs)} ms\n`;
     })
     .join('');
-}
-
-function positiveNumber(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new UserError(`${flag} takes a number above 0, got '${text}'.`);
-  return value;
 }

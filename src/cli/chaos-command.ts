@@ -5,27 +5,13 @@
  * understudy chaos --protocol anthropic --port 9002 --scenario examples/chaos/flaky.yaml
  * understudy chaos --protocol openai --fault 'status:429;retry-after=2'
  */
-import { parseArgs } from 'node:util';
-import { FAULT_SYNTAX } from '../chaos/fault-spec.ts';
-import type { ChaosProtocol } from '../chaos/protocols/protocol.ts';
-import { loadScenarioFile, parseScenario, type Scenario } from '../chaos/scenario.ts';
+import type { Scenario } from '../chaos/scenario.ts';
+import { loadScenarioFile, parseScenario } from '../chaos/scenario.ts';
 import { startChaosServer } from '../chaos/server.ts';
-
-const HELP = `understudy chaos — a local OpenAI / Anthropic / Gemini / Bedrock API that fails on command
-
-Options:
-  --protocol <openai|openai-responses|anthropic|gemini|bedrock>
-                                         the wire protocol (default openai)
-  --port <n>                             port to listen on (default 0: any free port)
-  --host <addr>                          address to listen on (default 127.0.0.1)
-  --scenario <file.yaml>                 faults, answers and latency (see examples/chaos/)
-  --fault <spec>                         one fault for every request (overrides the scenario's)
-
-Per request, the header 'x-chaos: <spec>' picks the fault. Fault specs:
-  ${FAULT_SYNTAX.join('\n  ')}
-`;
-
-const PROTOCOLS: readonly ChaosProtocol[] = ['openai', 'openai-responses', 'anthropic', 'gemini', 'bedrock'];
+import { parseCommandLine } from './command-line/parse.ts';
+import { UsageError } from './command-line/usage-error.ts';
+import { portNumber } from './command-line/values.ts';
+import { CHAOS_COMMAND } from './specs/chaos.ts';
 
 /** Where the command writes and what stops it; tests pass their own. */
 export interface ChaosCommandIO {
@@ -44,31 +30,19 @@ export interface ChaosCommandIO {
  */
 export async function runChaosCommand(argv: string[], io: ChaosCommandIO = {}): Promise<number> {
   const write = io.write ?? ((text: string) => process.stdout.write(text));
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      protocol: { type: 'string', default: 'openai' },
-      port: { type: 'string', default: '0' },
-      host: { type: 'string', default: '127.0.0.1' },
-      scenario: { type: 'string' },
-      fault: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    write(HELP);
+  const line = parseCommandLine(CHAOS_COMMAND, argv);
+  if (line.kind === 'help') {
+    write(line.text);
     return 0;
   }
-  const protocol = values.protocol as ChaosProtocol;
-  if (!PROTOCOLS.includes(protocol)) throw new Error(`--protocol must be one of ${PROTOCOLS.join(', ')}`);
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error('--port must be a port number');
+  const { values } = line;
+  const { protocol } = values;
+  const port = portNumber(values.port);
 
   let scenario: Scenario = values.scenario
     ? await loadScenarioFile(values.scenario)
     : parseScenario(undefined);
-  if (values.fault !== undefined) scenario = parseScenario({ ...scenario, fault: values.fault }, '--fault');
+  if (values.fault !== undefined) scenario = withFault(scenario, values.fault);
 
   const server = await startChaosServer({ protocol, port, host: values.host, scenario });
   write(`chaos ${protocol} upstream listening on ${server.url}\n`);
@@ -94,4 +68,13 @@ export async function runChaosCommand(argv: string[], io: ChaosCommandIO = {}): 
     .join(' ');
   write(`chaos stopped after ${server.stats.requests} requests${faults ? ` (faults: ${faults})` : ''}\n`);
   return 0;
+}
+
+/** The scenario with `--fault` in place of its own; a fault that does not parse is a usage error. */
+function withFault(scenario: Scenario, fault: string): Scenario {
+  try {
+    return parseScenario({ ...scenario, fault }, '--fault');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

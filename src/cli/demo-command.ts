@@ -3,13 +3,15 @@
  * OpenAI, an overloaded Anthropic and a healthy Gemini — behind one FallbackModel, with a stream of
  * requests shown live. No keys, no network; it stops by itself, or cleanly on Ctrl-C.
  */
-import { parseArgs } from 'node:util';
 import { type ChaosServer, startChaosServer } from '../chaos/index.ts';
 import { closeUpstreamConnections } from '../http/client.ts';
 import { type Attempt, userPrompt } from '../messages.ts';
 import { FallbackModel } from '../models/fallback.ts';
 import { inferModel } from '../providers/index.ts';
+import { parseCommandLine } from './command-line/parse.ts';
+import { wholeNumber } from './command-line/values.ts';
 import { breakerLine, type ModelTally, paint, percentile, requestLine, summaryTable } from './demo/render.ts';
+import { DEMO_COMMAND } from './specs/demo.ts';
 
 const PROMPTS = [
   'What is a circuit breaker?',
@@ -18,18 +20,18 @@ const PROMPTS = [
   'Why retry with jitter?',
 ];
 
+/** Runs the demo command line (options in specs/demo.ts); resolves to the exit code once done. */
 export async function runDemoCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      requests: { type: 'string', default: '30' },
-      concurrency: { type: 'string', default: '3' },
-      'interval-ms': { type: 'string', default: '250' },
-    },
-  });
-  const total = positiveInt(values.requests, '--requests');
-  const concurrency = positiveInt(values.concurrency, '--concurrency');
-  const intervalMs = positiveInt(values['interval-ms'], '--interval-ms');
+  const line = parseCommandLine(DEMO_COMMAND, argv);
+  if (line.kind === 'help') {
+    process.stdout.write(line.text);
+    return 0;
+  }
+  const { values } = line;
+  const total = wholeNumber(values.requests, '--requests', { min: 1 });
+  const concurrency = wholeNumber(values.concurrency, '--concurrency', { min: 1 });
+  // 0 is a fair pause: send as fast as the upstreams answer.
+  const intervalMs = wholeNumber(values['interval-ms'], '--interval-ms', { min: 0 });
 
   const servers: ChaosServer[] = [];
   const stop = new AbortController();
@@ -167,13 +169,6 @@ function tally(tallies: Map<string, ModelTally>, attempts: Attempt[]): void {
       t.errors[kind] = (t.errors[kind] ?? 0) + 1;
     }
   }
-}
-
-function positiveInt(text: string | undefined, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${flag} takes a whole number above 0, got '${text}'.`);
-  return value;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -9,45 +9,34 @@
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { embeddedDefaultBanner, providerKeysInEnv } from '../gateway/config/embedded-default.ts';
 import { type Gateway, type StartGatewayOptions, startGateway } from '../gateway/index.ts';
 import type { ClusterWorkerState } from '../gateway/state/cluster.ts';
+import { parseCommandLine } from './command-line/parse.ts';
+import { portNumber, wholeNumber } from './command-line/values.ts';
 import { clientHint, sendDemoTraffic, showLiveRequests } from './serve-demo.ts';
+import { SERVE_COMMAND } from './specs/serve.ts';
 
 /** Requests the demo sends itself at start, so the live view has something to show at once. */
 const DEMO_REQUESTS = 12;
 
-const USAGE = `understudy serve [--config FILE] [--port 8787] [--host 127.0.0.1] [--workers N]`;
-
+/** Runs the serve command line (options in specs/serve.ts); resolves to the exit code once stopped. */
 export async function runServeCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string', short: 'c' },
-      port: { type: 'string', short: 'p' },
-      host: { type: 'string' },
-      workers: { type: 'string', short: 'w' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+  const line = parseCommandLine(SERVE_COMMAND, argv);
+  if (line.kind === 'help') {
+    process.stdout.write(line.text);
     return 0;
   }
-  const port = values.port === undefined ? 8787 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be a port number, not '${values.port}'`);
+  const { values } = line;
+  const port = portNumber(values.port);
   const config = values.config ?? (existsSync('understudy.yaml') ? 'understudy.yaml' : undefined);
   // One Node process uses one core: by default, one worker per core — except for the demo (no config,
   // no keys), whose chaos upstreams live inside the process and whose live view wants one process.
   const demo = config === undefined && providerKeysInEnv(process.env).length === 0;
   const defaultWorkers = demo ? 1 : availableParallelism();
-  const workers = values.workers === undefined ? defaultWorkers : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1)
-    throw new Error(`--workers must be a positive whole number, not '${values.workers}'`);
-  const options: StartGatewayOptions = { config, port, host: values.host ?? '127.0.0.1' };
+  const workers =
+    values.workers === undefined ? defaultWorkers : wholeNumber(values.workers, '--workers', { min: 1 });
+  const options: StartGatewayOptions = { config, port, host: values.host };
 
   const serveOne = async (siblingState?: ClusterWorkerState): Promise<number> => {
     // A signal that arrives while the gateway is still starting must not be lost: remember it, and stop

@@ -54,11 +54,12 @@ describe('understudy ask', () => {
     expect(stdout).toBe('echo: Stream me\n');
   });
 
-  test('a missing model or prompt is a one-line error and exit code 1, no stack trace', async () => {
+  test('a missing model is a usage error (exit 2); a missing key fails the job (exit 1); no stack trace', async () => {
     const error = (await ask(['hi']).catch((e: unknown) => e)) as { code: number; stderr: string };
-    expect(error.code).toBe(1);
+    expect(error.code).toBe(2);
     expect(error.stderr).toBe(
-      "understudy ask: ask needs --model 'provider:model', e.g. --model openai:gpt-4o\n",
+      'understudy ask: missing --model <provider:model>, e.g. understudy ask "What is a circuit breaker?" --model openai:gpt-4o\n' +
+        "Try 'understudy ask --help' for its options.\n",
     );
     const noKey = (await run(process.execPath, [bin, 'ask', 'hi', '-m', 'groq:llama-3.3-70b'], {
       env: { PATH: process.env.PATH },
