@@ -8,9 +8,10 @@ import { closeUpstreamConnections } from '../http/client.ts';
 import { type Attempt, userPrompt } from '../messages.ts';
 import { FallbackModel } from '../models/fallback.ts';
 import { inferModel } from '../providers/index.ts';
+import { paint } from './colour.ts';
 import { parseCommandLine } from './command-line/parse.ts';
 import { wholeNumber } from './command-line/values.ts';
-import { breakerLine, type ModelTally, paint, percentile, requestLine, summaryTable } from './demo/render.ts';
+import { breakerLine, type ModelTally, percentile, requestLine, summaryTable } from './demo/render.ts';
 import { DEMO_COMMAND } from './specs/demo.ts';
 
 const PROMPTS = [

@@ -3,9 +3,9 @@
  * (which model answered, the attempt chain, latency), breaker changes as they happen, a short burst of
  * requests of its own so there is something to see at once, and how to point your own client at it.
  */
-import { styleText } from 'node:util';
 import type { BreakerChanged, RequestFinished } from '../gateway/events.ts';
 import type { Gateway } from '../gateway/index.ts';
+import { paint } from './colour.ts';
 import { breakerLine, requestLine } from './demo/render.ts';
 
 /** Prints each finished request and breaker change; returns a function that stops printing. */
@@ -48,10 +48,9 @@ export async function sendDemoTraffic(url: string, count: number, signal?: Abort
 
 /** How to reach the gateway from a client: curl, and the official openai client. */
 export function clientHint(url: string): string {
-  const bold = (text: string) => styleText('bold', text, { stream: process.stdout });
   return [
     '',
-    bold('Your turn — point any OpenAI or Anthropic client at the gateway:'),
+    paint('bold', 'Your turn — point any OpenAI or Anthropic client at the gateway:'),
     `  curl ${url}/v1/chat/completions -H 'content-type: application/json' \\`,
     `    -d '{"model":"demo","messages":[{"role":"user","content":"Hello"}]}'`,
     `  new OpenAI({ baseURL: '${url}/v1', apiKey: 'any' })   # or Anthropic({ baseURL: '${url}' })`,

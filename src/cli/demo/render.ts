@@ -1,14 +1,10 @@
 /**
  * How the demo shows what happened: one line per request with its attempt chain, breaker changes as
- * they happen, and a summary table at the end. Colour comes from node's own `styleText`, which honours
- * NO_COLOR and plain pipes.
+ * they happen, and a summary table at the end. Colour follows NO_COLOR, FORCE_COLOR and whether stdout is a
+ * terminal (see colour.ts).
  */
-import { styleText } from 'node:util';
 import type { Attempt } from '../../messages.ts';
-
-type Style = Parameters<typeof styleText>[0];
-
-const paint = (style: Style, text: string): string => styleText(style, text, { stream: process.stdout });
+import { paint, type Style } from '../colour.ts';
 
 const OUTCOME_MARK: Record<Attempt['outcome'], [string, Style]> = {
   ok: ['✔', 'green'],
@@ -91,5 +87,3 @@ export function summaryTable(tallies: Map<string, ModelTally>): string {
   const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}`;
   return [paint('bold', line(header)), ...rows.map(line)].join('\n');
 }
-
-export { paint };
