@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { embeddedDefaultBanner, providerKeysInEnv } from '../gateway/config/embedded-default.ts';
+import { loadConfigFile } from '../gateway/config/load-config.ts';
 import { type Gateway, type StartGatewayOptions, startGateway } from '../gateway/index.ts';
 import type { ClusterWorkerState } from '../gateway/state/cluster.ts';
 import { parseCommandLine } from './command-line/parse.ts';
@@ -90,6 +91,9 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     // The mode line opens the log once, from the primary, not once per worker after its start-up line.
     if (cluster.isPrimary && config === undefined)
       process.stderr.write(`${embeddedDefaultBanner(process.env)}\n`);
+    // A config that cannot be read or is invalid fails every worker the same way, and the primary would
+    // restart them forever: check it once before forking, so the command fails (exit 1) and says why.
+    if (cluster.isPrimary && config !== undefined) await loadConfigFile(config);
     options.logBanner = false;
     return startCluster({ workers, startWorker: serveOne });
   }

@@ -145,6 +145,15 @@ describe('a job that fails exits 1; a job done exits 0', { timeout: 60_000 }, ()
     }
   });
 
+  test('serve with several workers and an unreadable config exits 1, instead of restarting workers forever', async () => {
+    const result = await runBin(['serve', '--config', '/nonexistent/understudy.yaml', '--workers', '2']);
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'understudy serve: /nonexistent/understudy.yaml: cannot read the config file (ENOENT)\n',
+    });
+  });
+
   test('the demo runs to its summary and exits 0', async () => {
     const result = await runBin(['demo', '--requests', '2', '--interval-ms', '0']);
     expect(result.code).toBe(0);
