@@ -96,6 +96,17 @@ function usageError(command: string, message: string): number {
   return EXIT_USAGE;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await main(process.argv.slice(2));
+/**
+ * Ends the process with `code`. A command that failed has nothing left to do, so it exits at once rather
+ * than wait on whatever its failure left open (a gateway that failed to listen still holds its demo
+ * upstreams), which would leave a failed command running forever. Its message is already out: on Linux,
+ * stderr to a pipe, a file or a terminal is written synchronously.
+ */
+export function exitWith(code: number): void {
+  if (code !== EXIT_OK) process.exit(code);
+  process.exitCode = code;
 }
+
+// `node src/cli/main.ts ...`, as the npm scripts run it; the bin calls main and exitWith itself.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
+  exitWith(await main(process.argv.slice(2)));
