@@ -97,10 +97,24 @@ export interface Gateway {
 const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 
 export async function startGateway(options: StartGatewayOptions = {}): Promise<Gateway> {
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    return await openGateway(options, closers);
+  } catch (error) {
+    // A port in use, Redis unreachable, a config that builds no context: what was already opened (the
+    // demo's local upstreams, a Redis connection) would otherwise keep the process alive with no server.
+    for (const close of closers) await close().catch(() => {});
+    throw error;
+  }
+}
+
+async function openGateway(
+  options: StartGatewayOptions,
+  closers: Array<() => Promise<void>>,
+): Promise<Gateway> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const env = options.env ?? process.env;
   const path = typeof options.config === 'string' ? options.config : undefined;
-  const closers: Array<() => Promise<void>> = [];
 
   // Keys from the environment are masked by value in anything sent to a client or a log.
   maskSecretValues(providerKeysInEnv(env).map((name) => env[name]));
