@@ -55,6 +55,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
       process.off('SIGINT', early);
       process.off('SIGTERM', early);
     }
+    siblingState?.ready();
     const who = siblingState ? `understudy worker ${process.pid}` : 'understudy gateway';
     process.stderr.write(
       `${who} listening on ${gateway.url} (OpenAI: ${gateway.url}/v1, Anthropic: ${gateway.url})\n`,

@@ -128,22 +128,27 @@ describe('a job that fails exits 1; a job done exits 0', { timeout: 60_000 }, ()
     });
   });
 
-  test('serve on a port already taken says so and exits 1, instead of hanging on', async () => {
-    const taken = createServer().listen(0, '127.0.0.1');
-    await once(taken, 'listening');
-    const { port } = taken.address() as { port: number };
-    try {
-      // No config and no keys: the demo gateway, whose local upstreams start before the port is tried.
-      const result = await runBin(['serve', '--port', String(port), '--workers', '1']);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toContain(
-        `understudy serve: 127.0.0.1:${port} is already in use: stop what listens there, or pick another --port (0 picks a free one)\n`,
-      );
-      expect(result.stderr).not.toContain('    at ');
-    } finally {
-      taken.close();
-    }
-  });
+  test.each(['1', '2'])(
+    'serve --workers %s on a port already taken says so and exits 1, instead of hanging on or restarting workers forever',
+    async (workers) => {
+      const taken = createServer().listen(0, '127.0.0.1');
+      await once(taken, 'listening');
+      const { port } = taken.address() as { port: number };
+      try {
+        // No config and no keys: the demo gateway, whose local upstreams start before the port is tried.
+        const result = await runBin(['serve', '--port', String(port), '--workers', workers], {
+          timeoutMs: 20_000,
+        });
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain(
+          `understudy serve: 127.0.0.1:${port} is already in use: stop what listens there, or pick another --port (0 picks a free one)\n`,
+        );
+        expect(result.stderr).not.toContain('    at ');
+      } finally {
+        taken.close();
+      }
+    },
+  );
 
   test('serve with several workers and an unreadable config exits 1, instead of restarting workers forever', async () => {
     const result = await runBin(['serve', '--config', '/nonexistent/understudy.yaml', '--workers', '2']);

@@ -16,6 +16,11 @@ import type { RateLimitStore } from './rate-limit-store.ts';
 
 /** What each worker gets from the cluster: pass it to `startGateway`. */
 export interface ClusterWorkerState {
+  /**
+   * Call once the worker serves. Until one worker has, a worker's death is a failure to start (a port in
+   * use, a bad config file) that its successors would repeat forever, so the cluster stops instead.
+   */
+  ready(): void;
   /** Breaker state shared with the other workers through the primary. */
   healthStore: HealthStore;
   /** Rate-limit counters kept in the primary, so a key's limit holds for the whole cluster. */
@@ -60,7 +65,10 @@ async function runWorker(options: StartClusterOptions): Promise<number> {
   process.on('SIGINT', ignore);
   const healthStore = new IpcHealthStore();
   const rateLimitStore = new IpcRateLimitStore();
-  const result = await options.startWorker({ healthStore, rateLimitStore });
+  const ready = (): void => {
+    process.send?.({ understudyWorkerReady: true });
+  };
+  const result = await options.startWorker({ healthStore, rateLimitStore, ready });
   process.off('SIGTERM', ignore);
   process.off('SIGINT', ignore);
   await Promise.all([healthStore.close(), rateLimitStore.close()]);
@@ -80,6 +88,12 @@ function runPrimary(options: StartClusterOptions): Promise<number> {
   let stopping = false;
   let failedCode = 0;
   let restartDelayMs = 0;
+  // Set by the first worker's `ready()`: from then on a dead worker is restarted (see ClusterWorkerState).
+  // Not the cluster's 'listening' event, which also fires for servers a worker opens for itself.
+  let anyReady = false;
+  const onMessage = (_worker: Worker, message: unknown): void => {
+    if ((message as { understudyWorkerReady?: boolean } | null)?.understudyWorkerReady) anyReady = true;
+  };
 
   const fork = (): void => {
     const worker = cluster.fork();
@@ -98,6 +112,14 @@ function runPrimary(options: StartClusterOptions): Promise<number> {
         if (startedAt.size === 0) finish();
         return;
       }
+      if (!anyReady) {
+        failedCode = 1;
+        log(
+          `worker ${worker.process.pid} could not start (${signal ?? `code ${code}`}); stopping the cluster`,
+        );
+        stop('start failure');
+        return;
+      }
       // A worker that dies young is probably dying of something that will kill its successor too: wait
       // longer each time (up to 10 s) rather than fork in a tight loop.
       restartDelayMs = lived < 5000 ? Math.min(Math.max(100, restartDelayMs * 2), 10_000) : 0;
@@ -110,10 +132,10 @@ function runPrimary(options: StartClusterOptions): Promise<number> {
     };
 
     let killTimer: NodeJS.Timeout | undefined;
-    const stop = (signal: NodeJS.Signals): void => {
+    const stop = (reason: NodeJS.Signals | 'start failure'): void => {
       if (stopping) return;
       stopping = true;
-      log(`${signal}: draining ${startedAt.size} worker(s)`);
+      log(`${reason}: draining ${startedAt.size} worker(s)`);
       for (const worker of startedAt.keys()) worker.process.kill('SIGTERM');
       killTimer = setTimeout(() => {
         log(`workers still running after ${drainTimeoutMs} ms; killing them`);
@@ -128,12 +150,14 @@ function runPrimary(options: StartClusterOptions): Promise<number> {
     const finish = (): void => {
       clearTimeout(killTimer);
       cluster.off('exit', onExit);
+      cluster.off('message', onMessage);
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
       resolve(failedCode);
     };
 
     cluster.on('exit', onExit);
+    cluster.on('message', onMessage);
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
     log(`understudy cluster: primary ${process.pid} starting ${count} worker(s)`);

@@ -27,7 +27,7 @@ const code = await startCluster({
   workers: workers ?? 2,
   drainTimeoutMs: 5000,
   log: (line) => process.stdout.write(`log ${line}\n`),
-  async startWorker({ healthStore, rateLimitStore }) {
+  async startWorker({ healthStore, rateLimitStore, ready }) {
     const events = new EventEmitter<GatewayEventMap>();
     const metrics = createGatewayMetrics(events, { processMetrics: false });
     const breaker = new CircuitBreaker({
@@ -56,6 +56,7 @@ const code = await startCluster({
     });
     const controlPort = await listen(control, 0, true);
     await listen(shared, port ?? 0, false);
+    ready();
     process.stdout.write(`ready ${process.pid} ${controlPort}\n`);
     return new Promise<number>((resolve) => {
       process.once('SIGTERM', () => {
