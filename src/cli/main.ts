@@ -10,10 +10,10 @@
  * understudy chaos --protocol openai --port 9001 --scenario examples/chaos/flaky.yaml
  */
 import { pathToFileURL } from 'node:url';
+import { didYouMean } from '../errors/suggest.ts';
 import { commandHelp, overviewHelp } from './command-line/help.ts';
 import { parseCommandLine } from './command-line/parse.ts';
 import type { CommandSpec } from './command-line/spec.ts';
-import { didYouMean } from './command-line/suggest.ts';
 import { UsageError } from './command-line/usage-error.ts';
 import { COMMANDS, findCommand } from './commands.ts';
 import { failureMessage } from './failure-message.ts';

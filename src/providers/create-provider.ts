@@ -10,6 +10,7 @@
  * const local = createProvider('openai', { baseUrl: 'http://127.0.0.1:9001/v1' }); // key: api-key-not-set
  */
 import { UserError } from '../errors/index.ts';
+import { didYouMean } from '../errors/suggest.ts';
 import type { HttpTimeouts } from '../http/client.ts';
 import type { Provider } from './provider.ts';
 import { resolveBaseUrl } from './resolve-base-url.ts';
@@ -57,7 +58,7 @@ export function createProvider(prefix: string, options: ProviderOptions = {}): P
   const record = PROVIDERS[name];
   if (!record) {
     throw new UserError(
-      `Unknown provider prefix '${prefix}'. Known prefixes: ${knownPrefixes().join(', ')}.`,
+      `Unknown provider prefix '${prefix}'${didYouMean(prefix, knownPrefixes()) || '.'} Known prefixes: ${knownPrefixes().join(', ')}.`,
     );
   }
   if (record.deprecatedFor && !warnedDeprecations.has(name)) {

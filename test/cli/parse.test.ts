@@ -5,11 +5,11 @@
  */
 import { describe, expect, test } from 'vitest';
 import { parseCommandLine } from '../../src/cli/command-line/parse.ts';
-import { closestMatch } from '../../src/cli/command-line/suggest.ts';
 import { COMMANDS } from '../../src/cli/commands.ts';
 import { ASK_COMMAND } from '../../src/cli/specs/ask.ts';
 import { CHAOS_COMMAND } from '../../src/cli/specs/chaos.ts';
 import { SERVE_COMMAND } from '../../src/cli/specs/serve.ts';
+import { closestMatch } from '../../src/errors/suggest.ts';
 
 describe('one table per command', () => {
   for (const { spec } of COMMANDS) {

@@ -129,11 +129,12 @@ describe('provider table', () => {
     }
   });
 
-  test('an unknown prefix lists the known ones', () => {
+  test('an unknown prefix suggests the one meant when one is close, and lists the known ones', () => {
     expect(() => createProvider('opneai')).toThrow(UserError);
     expect(() => createProvider('opneai')).toThrow(
-      /Unknown provider prefix 'opneai'\. Known prefixes: .*anthropic.*openai/,
+      /Unknown provider prefix 'opneai' — did you mean 'openai'\? Known prefixes: .*anthropic.*openai/,
     );
+    expect(() => createProvider('zzqx')).toThrow(/Unknown provider prefix 'zzqx'\. Known prefixes: /);
     expect(knownPrefixes()).toContain('vertexai');
   });
 

@@ -6,9 +6,9 @@
  * for programmers ("To specify a positional argument starting with a '-', place it ... after '--'").
  */
 import { parseArgs } from 'node:util';
+import { didYouMean } from '../../errors/suggest.ts';
 import { commandHelp } from './help.ts';
 import { type CommandSpec, HELP_OPTION, type OptionSpec, type OptionTable, optionSyntax } from './spec.ts';
-import { didYouMean } from './suggest.ts';
 import { UsageError } from './usage-error.ts';
 
 type WithHelp<Options extends OptionTable> = Options & { help: typeof HELP_OPTION };
