@@ -19,8 +19,7 @@ export function attemptChain(attempts: Attempt[]): string {
   return attempts
     .map((attempt, i) => {
       const [mark, style] = OUTCOME_MARK[attempt.outcome];
-      const retry =
-        i > 0 && attempts[i - 1]!.modelName === attempt.modelName ? paint('yellow', ' (retry)') : '';
+      const retry = i > 0 && sameUpstream(attempts[i - 1]!, attempt) ? paint('yellow', ' (retry)') : '';
       let detail = '';
       if (attempt.outcome === 'error')
         detail = ` ${attempt.errorKind ?? 'error'}${attempt.statusCode ? ` ${attempt.statusCode}` : ''}`;
@@ -28,6 +27,16 @@ export function attemptChain(attempts: Attempt[]): string {
       return `${shortName(attempt.modelName)} ${paint(style, mark + detail)}${retry}`;
     })
     .join(paint('gray', ' → '));
+}
+
+/**
+ * A retry is a second attempt at the same upstream: compared by breaker key, because a served attempt
+ * carries the name the provider answered with (`gpt-4o-2024-08-06` for `gpt-4o`).
+ */
+function sameUpstream(previous: Attempt, attempt: Attempt): boolean {
+  if (previous.breakerKey !== undefined && attempt.breakerKey !== undefined)
+    return previous.breakerKey === attempt.breakerKey;
+  return previous.modelName === attempt.modelName;
 }
 
 export function requestLine(
