@@ -110,17 +110,20 @@ export interface OpenedStream {
 }
 
 /**
- * What an adapter's stream reader is given: the body `openStream` opened, where to assemble the answer,
- * and how to map a failure while reading.
+ * What an adapter's stream reader is given: the body `openStream` opened with its headers, where to
+ * assemble the answer, and how to map a failure while reading.
  *
  * @example
- * const input: StreamReaderInput = { body: opened.body, contentType: opened.headers['content-type'], builder,
+ * const input: StreamReaderInput = { body: opened.body, headers: opened.headers, builder,
  *   modelName: 'gpt-4o', mapReadFailure: opened.mapFailure };
  */
 export interface StreamReaderInput {
   body: AsyncIterable<Uint8Array | string>;
-  /** The response's content type: a JSON answer to a stream request is an error body, not a stream. */
-  contentType: string | undefined;
+  /**
+   * The response's lower-cased headers: a JSON content type on a stream request means an error body, and
+   * some protocols put the response id here (Bedrock's `x-amzn-requestid`).
+   */
+  headers: Record<string, string>;
   builder: ResponseBuilder;
   /** The model name as configured, for error messages (the builder's may be renamed by the host). */
   modelName: string;

@@ -326,6 +326,12 @@ describe('history written by other providers', () => {
 describe('request body', () => {
   const NO_TOOLS: ModelRequestParameters = { functionTools: [], outputTools: [], allowTextOutput: true };
   const HI: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hi')] }];
+  const bodyOf = (
+    modelName: string,
+    settings: ModelSettings,
+    params: ModelRequestParameters,
+    stream: boolean,
+  ) => buildRequestBody({ modelName, providerName: 'anthropic', messages: HI, settings, params, stream });
 
   test('max_tokens defaults per model family', () => {
     expect(defaultMaxTokens('claude-3-haiku-20240307')).toBe(4096);
@@ -342,7 +348,7 @@ describe('request body', () => {
 
   test('thinking levels set budgets and max_tokens always exceeds the budget', () => {
     const body = (model: string, settings: ModelSettings) => {
-      const { thinking, max_tokens } = buildRequestBody(model, HI, settings, NO_TOOLS, false, 'anthropic');
+      const { thinking, max_tokens } = bodyOf(model, settings, NO_TOOLS, false);
       return { thinking, max_tokens };
     };
     expect(body('claude-sonnet-4-5', { thinking: true })).toEqual({
@@ -373,11 +379,11 @@ describe('request body', () => {
       outputTools: [WEATHER_TOOL],
       allowTextOutput: false,
     };
-    expect(buildRequestBody('m', HI, {}, params, true, 'anthropic').tool_choice).toEqual({ type: 'any' });
-    expect(buildRequestBody('m', HI, { thinking: 'low' }, params, true, 'anthropic').tool_choice).toEqual({
+    expect(bodyOf('m', {}, params, true).tool_choice).toEqual({ type: 'any' });
+    expect(bodyOf('m', { thinking: 'low' }, params, true).tool_choice).toEqual({
       type: 'auto',
     });
-    expect(buildRequestBody('m', HI, {}, NO_TOOLS, true, 'anthropic').tool_choice).toBeUndefined();
+    expect(bodyOf('m', {}, NO_TOOLS, true).tool_choice).toBeUndefined();
   });
 
   test('model defaults and call settings merge key by key without changing either object', async () => {

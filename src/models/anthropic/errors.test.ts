@@ -9,7 +9,7 @@ import { localProvider } from '../../../test/support/local-provider.ts';
 import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../errors/index.ts';
 import type { ModelMessage, ModelResponseStreamEvent } from '../../messages.ts';
 import { userPrompt } from '../../messages.ts';
-import { anthropicInBandError } from './errors.ts';
+import { inBandError } from './errors.ts';
 import { AnthropicModel } from './model.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -350,11 +350,7 @@ describe('in-band stream failures', () => {
   });
 
   test('the in-band mapper names the provider message and classifies rate limits', () => {
-    const error = anthropicInBandError('m', {
-      kind: 'error-event',
-      type: 'rate_limit_error',
-      message: 'slow down',
-    });
+    const error = inBandError({ kind: 'error-event', type: 'rate_limit_error', message: 'slow down' }, 'm');
     expect(error.kind).toBe('rate_limit');
     expect(error.message).toBe('Anthropic reported an error (rate_limit_error): slow down');
   });

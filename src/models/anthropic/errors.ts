@@ -4,12 +4,12 @@
  * before `message_stop`. HTTP statuses are mapped by `postJson`, transport failures by `transportError`.
  *
  * @example
- * throw anthropicInBandError('claude-sonnet-4-5', { kind: 'error-event', type: 'overloaded_error', message: 'Overloaded' });
+ * throw inBandError({ kind: 'error-event', type: 'overloaded_error', message: 'Overloaded' }, 'claude-sonnet-4-5');
  * // ModelAPIError, kind 'overloaded'
  */
 import { kindOfStreamError, ModelAPIError, UnexpectedModelBehavior } from '../../errors/index.ts';
 
-export type AnthropicInBandFailure =
+export type InBandFailure =
   /** `{type: "error", error: {type, message}}` where an answer was expected. */
   | { kind: 'error-event'; type: string; message: string }
   /** Not JSON, or JSON of the wrong shape. `stream` says where: a frame of a stream or a whole body. */
@@ -17,7 +17,7 @@ export type AnthropicInBandFailure =
   /** The stream's body ended without `message_stop`. */
   | { kind: 'truncated' };
 
-export function anthropicInBandError(modelName: string, failure: AnthropicInBandFailure): ModelAPIError {
+export function inBandError(failure: InBandFailure, modelName: string): ModelAPIError {
   switch (failure.kind) {
     case 'error-event':
       return new ModelAPIError(

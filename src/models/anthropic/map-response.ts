@@ -11,7 +11,7 @@ import type { ModelResponseStreamEvent } from '../../messages.ts';
 import { emptyUsage, type RequestUsage } from '../../usage.ts';
 import type { ResponseBuilder } from '../response-builder.ts';
 import type { AnthropicContentBlock, AnthropicUsage } from './api.ts';
-import { anthropicInBandError } from './errors.ts';
+import { inBandError } from './errors.ts';
 
 /**
  * Opens the part for one content block. `whole` blocks (non-streamed answers) carry their full content;
@@ -61,11 +61,8 @@ export function* startBlock(
 function toolInput(modelName: string, input: unknown): Record<string, unknown> {
   if (input === undefined || input === null) return {};
   if (typeof input !== 'object' || Array.isArray(input)) {
-    throw anthropicInBandError(modelName, {
-      kind: 'malformed',
-      stream: false,
-      detail: `tool_use input is not an object: ${JSON.stringify(input).slice(0, 200)}`,
-    });
+    const detail = `tool_use input is not an object: ${JSON.stringify(input).slice(0, 200)}`;
+    throw inBandError({ kind: 'malformed', stream: false, detail }, modelName);
   }
   return input as Record<string, unknown>;
 }

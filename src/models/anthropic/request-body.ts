@@ -4,11 +4,12 @@
  * silently, since a fallback chain shares one settings object across protocols.
  *
  * @example
- * const body = buildRequestBody('claude-sonnet-4-5', history, { maxTokens: 500 }, params, false, 'anthropic');
+ * const body = buildRequestBody({ modelName: 'claude-sonnet-4-5', providerName: 'anthropic', messages: history,
+ *   settings: { maxTokens: 500 }, params, stream: false });
  */
-import type { ModelMessage } from '../../messages.ts';
 import type { ModelSettings, ThinkingLevel } from '../../settings.ts';
-import type { ModelRequestParameters, ToolDefinition } from '../model.ts';
+import type { RequestBodyInput } from '../http-model.ts';
+import type { ToolDefinition } from '../model.ts';
 import type { AnthropicMessagesRequest, AnthropicToolParam } from './api.ts';
 import { convertMessages } from './convert-messages.ts';
 
@@ -39,18 +40,12 @@ export function defaultMaxTokens(modelName: string): number {
 }
 
 /**
- * The body for one call. `ownProvider` is the provider name whose thinking signatures may be sent back.
+ * The body for one call. Thinking signatures go back only to `providerName`, which made them.
  * `extraBody` is merged last, so it can set any field the API has (`top_k`, `metadata`, `thinking`...).
  */
-export function buildRequestBody(
-  modelName: string,
-  history: ModelMessage[],
-  settings: ModelSettings,
-  params: ModelRequestParameters,
-  stream: boolean,
-  ownProvider: string,
-): AnthropicMessagesRequest {
-  const { system, messages } = convertMessages(history, ownProvider);
+export function buildRequestBody(input: RequestBodyInput): AnthropicMessagesRequest {
+  const { modelName, settings, params, stream } = input;
+  const { system, messages } = convertMessages(input.messages, input.providerName);
   const budget = thinkingBudget(settings.thinking);
   const body: AnthropicMessagesRequest = {
     model: modelName,

@@ -10,7 +10,7 @@ import type { ModelResponseStreamEvent } from '../../messages.ts';
 import { userPrompt } from '../../messages.ts';
 import { ResponseBuilder } from '../response-builder.ts';
 import { AnthropicModel } from './model.ts';
-import { anthropicStreamEvents } from './stream.ts';
+import { readStream } from './stream.ts';
 
 function sse(...frames: object[]): string {
   return frames
@@ -79,9 +79,9 @@ test('streamed tool calls assemble their JSON; server tool blocks are skipped', 
   for (const size of [7, 64, 100_000]) {
     const builder = new ResponseBuilder('claude-haiku-4-5', 'anthropic');
     const events: ModelResponseStreamEvent[] = [];
-    for await (const event of anthropicStreamEvents(chunked(TOOL_STREAM, size), builder, {
-      modelName: 'm',
-    })) {
+    const body = chunked(TOOL_STREAM, size);
+    const input = { body, headers: {}, builder, modelName: 'm', mapReadFailure: (error: unknown) => error };
+    for await (const event of readStream(input)) {
       events.push(event);
     }
     expect(events).toEqual([

@@ -5,39 +5,22 @@
  * early, or a broken connection. It never just stops.
  *
  * @example
- * const builder = new ResponseBuilder('claude-sonnet-4-5', 'anthropic');
- * for await (const event of anthropicStreamEvents(response.body, builder, { modelName, signal })) log(event);
+ * const events = readStream({ body: opened.body, headers: opened.headers, builder, modelName: 'claude-sonnet-4-5',
+ *   mapReadFailure: opened.mapFailure });
+ * return opened.respond(builder, events);
  */
-import { ModelAPIError } from '../../errors/index.ts';
-import { transportError } from '../../http/client.ts';
 import { finishAfterEndMarker, readSSE } from '../../http/sse.ts';
 import type { ModelResponseStreamEvent } from '../../messages.ts';
-import type { ResponseBuilder } from '../response-builder.ts';
+import type { StreamReaderInput } from '../http-call.ts';
 import { type AnthropicUsage, parseContentBlock, parseDelta, parseStreamEvent } from './api.ts';
-import { anthropicInBandError } from './errors.ts';
+import { inBandError } from './errors.ts';
 import { mapAnthropicFinishReason } from './map-finish-reason.ts';
 import { mapUsage, mergeRawUsage, startBlock } from './map-response.ts';
 
-export interface AnthropicStreamOptions {
-  /** Names the model in errors. */
-  modelName: string;
-  /** The call's signal: when it aborted, a broken body is reported as its reason, not as a failure. */
-  signal?: AbortSignal | undefined;
-}
-
-export async function* anthropicStreamEvents(
-  body: AsyncIterable<Uint8Array | string>,
-  builder: ResponseBuilder,
-  options: AnthropicStreamOptions,
-): AsyncGenerator<ModelResponseStreamEvent> {
-  const { modelName } = options;
-  const malformed = (detail: string, data?: string) =>
-    anthropicInBandError(modelName, {
-      kind: 'malformed',
-      stream: true,
-      detail,
-      ...(data === undefined ? {} : { body: data }),
-    });
+export async function* readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
+  const { body, builder, modelName } = input;
+  const malformed = (detail: string, data: string) =>
+    inBandError({ kind: 'malformed', stream: true, detail, body: data }, modelName);
   let rawUsage: AnthropicUsage | undefined;
   let stopReason: string | undefined;
   // Anthropic block indexes that became parts; deltas of other blocks (server tools) are skipped.
@@ -112,18 +95,16 @@ export async function* anthropicStreamEvents(
           yield* builder.endAll();
           return;
         case 'error':
-          throw anthropicInBandError(modelName, {
-            kind: 'error-event',
-            type: event.error.type,
-            message: event.error.message ?? '',
-          });
+          throw inBandError(
+            { kind: 'error-event', type: event.error.type, message: event.error.message ?? '' },
+            modelName,
+          );
         case 'other':
           break; // ping, and event types newer than this adapter
       }
     }
   } catch (error) {
-    if (error instanceof ModelAPIError) throw error;
-    throw transportError(error, modelName, options.signal);
+    throw input.mapReadFailure(error);
   }
-  throw anthropicInBandError(modelName, { kind: 'truncated' });
+  throw inBandError({ kind: 'truncated' }, modelName);
 }

@@ -6,6 +6,9 @@
 import { type ErrorKind, kindOfHttpFailure, ModelAPIError, ModelHTTPError } from '../../errors/index.ts';
 import { type MalformedAnswer, malformedAnswerError, truncatedStreamError } from '../in-band-errors.ts';
 
+/** Where Bedrock names the request, whole answer or stream; it is the response's id. */
+export const REQUEST_ID_HEADER = 'x-amzn-requestid';
+
 const KIND_BY_ERROR_TYPE: Record<string, ErrorKind> = {
   throttlingexception: 'rate_limit',
   servicequotaexceededexception: 'rate_limit',
@@ -82,8 +85,8 @@ export class BedrockHTTPError extends ModelHTTPError {
   }
 }
 
-/** What went wrong in-band; see `bedrockStreamError`. */
-export type BedrockFailure =
+/** What went wrong in-band; see `inBandError`. */
+export type InBandFailure =
   /** An `exception` (or `error`) message in the event stream. */
   | { kind: 'exception'; errorType: string; message: string }
   /** A body or event that is not what Converse sends. */
@@ -95,10 +98,10 @@ export type BedrockFailure =
  * Maps an in-band failure to a typed error.
  *
  * @example
- * bedrockStreamError({ kind: 'exception', errorType: 'throttlingException', message: 'Too many tokens' }, 'nova');
+ * inBandError({ kind: 'exception', errorType: 'throttlingException', message: 'Too many tokens' }, 'nova');
  * // ModelAPIError kind 'rate_limit'
  */
-export function bedrockStreamError(failure: BedrockFailure, modelName: string): ModelAPIError {
+export function inBandError(failure: InBandFailure, modelName: string): ModelAPIError {
   switch (failure.kind) {
     case 'exception':
       return new ModelAPIError(

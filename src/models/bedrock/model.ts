@@ -2,28 +2,20 @@
  * The AWS Bedrock Converse adapter: `POST /model/{modelId}/converse` and `/converse-stream` on
  * `bedrock-runtime.{region}.amazonaws.com`, one protocol for every model family Bedrock hosts (Claude,
  * Nova, Llama, Mistral, gpt-oss, ...). Requests are SigV4-signed, or carry a Bedrock API key as a bearer
- * token when AWS_BEARER_TOKEN_BEDROCK is set; streams are AWS's binary event stream.
+ * token when AWS_BEARER_TOKEN_BEDROCK is set; streams are AWS's binary event stream. Signing is the one
+ * thing this adapter adds to the shared HttpModel beside its protocol.
  */
 import { ModelHTTPError } from '../../errors/index.ts';
-import type { ModelMessage, ModelResponse } from '../../messages.ts';
 import { createProvider } from '../../providers/create-provider.ts';
 import type { Provider } from '../../providers/provider.ts';
-import { type ModelSettings, mergeSettings } from '../../settings.ts';
-import { type HttpCall, type OutgoingRequest, openStream, sendRequest } from '../http-call.ts';
-import {
-  defaultRequestParameters,
-  type Model,
-  type ModelRequestParameters,
-  type StreamedResponse,
-  upstreamBreakerKey,
-} from '../model.ts';
-import { ResponseBuilder } from '../response-builder.ts';
-import { converseResponseSchema } from './api.ts';
-import { BedrockHTTPError, bedrockStreamError } from './errors.ts';
+import type { ModelSettings } from '../../settings.ts';
+import type { OutgoingRequest } from '../http-call.ts';
+import { HttpModel, type RequestBodyInput, type WireProtocol } from '../http-model.ts';
+import { BedrockHTTPError } from './errors.ts';
 import { buildRequestBody } from './request-body.ts';
-import { applyStopReason, mapUsage, wholeBlock } from './response-parts.ts';
+import { readResponse } from './response.ts';
 import { type AwsCredentialSource, regionOfUrl, resolveCredentials, signRequest } from './signing.ts';
-import { converseStreamEvents } from './stream.ts';
+import { readStream } from './stream.ts';
 
 /**
  * Options of a BedrockConverseModel. Everything is optional: by default the provider is
@@ -46,6 +38,16 @@ export interface BedrockConverseModelOptions {
   now?: () => Date;
 }
 
+const converse: WireProtocol = {
+  path: (modelName, stream) =>
+    `/model/${encodeURIComponent(modelName)}/${stream ? 'converse-stream' : 'converse'}`,
+  accept: (stream) => (stream ? 'application/vnd.amazon.eventstream' : 'application/json'),
+  buildRequestBody,
+  readResponse,
+  readStream,
+  refineFailure: namedHttpError,
+};
+
 /**
  * A model served by AWS Bedrock through the Converse API.
  *
@@ -53,111 +55,44 @@ export interface BedrockConverseModelOptions {
  * const model = new BedrockConverseModel('us.anthropic.claude-sonnet-4-20250514-v1:0', { region: 'us-east-1' });
  * const response = await model.request([{ kind: 'request', parts: [userPrompt('Hi')] }], { thinking: 'low' });
  */
-export class BedrockConverseModel implements Model {
-  readonly modelName: string;
-  readonly system: string;
-  readonly settings: ModelSettings | undefined;
-  private readonly provider: Provider;
+export class BedrockConverseModel extends HttpModel {
   private readonly options: BedrockConverseModelOptions;
   private readonly env: Record<string, string | undefined>;
 
-  get breakerKey(): string {
-    return upstreamBreakerKey(this.provider.name, this.modelName, this.provider.baseUrl);
-  }
-
   constructor(modelName: string, options: BedrockConverseModelOptions = {}) {
-    this.modelName = modelName;
-    this.options = options;
-    this.env = options.env ?? process.env;
-    this.provider =
-      options.provider ??
-      createProvider('bedrock', {
-        env: this.env,
-        ...(options.region !== undefined ? { location: options.region } : {}),
-      });
-    this.system = this.provider.name;
-    this.settings = options.settings;
-  }
-
-  async request(
-    messages: ModelMessage[],
-    settings?: ModelSettings,
-    params?: ModelRequestParameters,
-  ): Promise<ModelResponse> {
-    const { text, headers } = await sendRequest(this.httpCall(messages, settings, params, false));
-    return this.parseResponse(text, headers['x-amzn-requestid']);
-  }
-
-  async requestStream(
-    messages: ModelMessage[],
-    settings?: ModelSettings,
-    params?: ModelRequestParameters,
-  ): Promise<StreamedResponse> {
-    const opened = await openStream(this.httpCall(messages, settings, params, true));
-    const builder = new ResponseBuilder(this.modelName, this.provider.name);
-    const requestId = opened.headers['x-amzn-requestid'];
-    if (requestId) builder.providerResponseId = requestId;
-    const events = converseStreamEvents({
-      body: opened.body,
-      builder,
-      modelName: this.modelName,
-      mapReadFailure: opened.mapFailure,
-    });
-    return opened.respond(builder, events);
-  }
-
-  private httpCall(
-    messages: ModelMessage[],
-    callSettings: ModelSettings | undefined,
-    params: ModelRequestParameters | undefined,
-    stream: boolean,
-  ): HttpCall {
-    const settings = mergeSettings(this.settings, callSettings);
-    return {
-      modelName: this.modelName,
-      settings,
-      timeouts: this.provider.timeouts,
-      refineFailure: namedHttpError,
-      // Missing credentials are a UserError from here, never an upstream failure.
-      build: () => this.signedRequest(messages, settings, params, stream),
-    };
-  }
-
-  private async signedRequest(
-    messages: ModelMessage[],
-    settings: ModelSettings,
-    params: ModelRequestParameters | undefined,
-    stream: boolean,
-  ): Promise<OutgoingRequest> {
-    const body = JSON.stringify(
-      buildRequestBody({
-        modelName: this.modelName,
-        providerName: this.provider.name,
-        messages,
-        settings,
-        params: params ?? defaultRequestParameters(),
-      }),
+    const env = options.env ?? process.env;
+    super(
+      modelName,
+      { provider: options.provider ?? defaultProvider(options, env), settings: options.settings },
+      converse,
     );
-    const path = `/model/${encodeURIComponent(this.modelName)}/${stream ? 'converse-stream' : 'converse'}`;
-    const url = this.provider.url(path, this.modelName);
+    this.options = options;
+    this.env = env;
+  }
+
+  /** Signed with SigV4 unless the provider authorizes the call itself (a Bedrock API key). */
+  protected override async outgoing(input: RequestBodyInput): Promise<OutgoingRequest> {
+    const body = this.requestBody(input);
+    const url = this.endpointUrl(input.stream);
     const auth = await this.provider.headers();
-    let headers: Record<string, string> = {
+    const headers: Record<string, string> = {
       'content-type': 'application/json',
-      accept: stream ? 'application/vnd.amazon.eventstream' : 'application/json',
+      accept: converse.accept(input.stream) ?? 'application/json',
       ...auth,
-      ...settings.extraHeaders,
+      ...input.settings.extraHeaders,
     };
-    if (!auth.authorization) {
-      headers = await signRequest({
-        url,
-        headers,
-        body,
-        region: this.region(),
-        credentials: await resolveCredentials(this.options.credentials, this.env),
-        signingDate: this.options.now?.(),
-      });
-    }
-    return { url, headers, body };
+    if (auth.authorization) return { url, headers, body };
+    // Missing credentials are a UserError from here, never an upstream failure.
+    const credentials = await resolveCredentials(this.options.credentials, this.env);
+    const signed = await signRequest({
+      url,
+      headers,
+      body,
+      region: this.region(),
+      credentials,
+      signingDate: this.options.now?.(),
+    });
+    return { url, headers: signed, body };
   }
 
   private region(): string {
@@ -169,31 +104,16 @@ export class BedrockConverseModel implements Model {
       'us-east-1'
     );
   }
+}
 
-  /** Parses a whole answer through the same steps a stream's events take. */
-  private parseResponse(text: string, requestId: string | undefined): ModelResponse {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (cause) {
-      throw bedrockStreamError({ kind: 'malformed', where: 'body', text, cause }, this.modelName);
-    }
-    const parsed = converseResponseSchema.safeParse(json);
-    if (!parsed.success) {
-      throw bedrockStreamError(
-        { kind: 'malformed', where: 'body', text, cause: parsed.error },
-        this.modelName,
-      );
-    }
-    const builder = new ResponseBuilder(this.modelName, this.provider.name);
-    if (requestId) builder.providerResponseId = requestId;
-    for (const [index, block] of (parsed.data.output.message?.content ?? []).entries()) {
-      for (const _ of wholeBlock(builder, index, block));
-    }
-    if (parsed.data.usage) builder.usage = mapUsage(parsed.data.usage);
-    applyStopReason(builder, parsed.data.stopReason);
-    return builder.snapshot();
-  }
+function defaultProvider(
+  options: BedrockConverseModelOptions,
+  env: Record<string, string | undefined>,
+): Provider {
+  return createProvider('bedrock', {
+    env,
+    ...(options.region !== undefined ? { location: options.region } : {}),
+  });
 }
 
 /** Bedrock names its HTTP errors: the shared client's `ModelHTTPError` is re-classified by that name. */

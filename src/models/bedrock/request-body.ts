@@ -4,20 +4,11 @@
  * `additionalModelRequestFields`: Anthropic models take `thinking` with a token budget, OpenAI's
  * open-weight models `reasoning_effort`; other families have no switch and get nothing.
  */
-import type { ModelMessage } from '../../messages.ts';
-import type { ModelSettings } from '../../settings.ts';
 import { THINKING_BUDGETS } from '../anthropic/request-body.ts';
-import type { ModelRequestParameters, ToolDefinition } from '../model.ts';
+import type { RequestBodyInput } from '../http-model.ts';
+import type { ToolDefinition } from '../model.ts';
 import type { BedrockConverseRequest, BedrockToolSpec } from './api.ts';
 import { convertMessages } from './convert-messages.ts';
-
-export interface RequestBodyInput {
-  modelName: string;
-  providerName: string;
-  messages: ModelMessage[];
-  settings: ModelSettings;
-  params: ModelRequestParameters;
-}
 
 /** Room left for the answer when a caller's `maxTokens` would leave none beside the thinking budget. */
 const ANSWER_ROOM = 4096;
@@ -27,7 +18,7 @@ const ANSWER_ROOM = 4096;
  *
  * @example
  * buildRequestBody({ modelName: 'us.anthropic.claude-sonnet-4-20250514-v1:0', providerName: 'bedrock', messages,
- *   settings: { thinking: 'minimal' }, params: defaultRequestParameters() });
+ *   settings: { thinking: 'minimal' }, params: defaultRequestParameters(), stream: false });
  * // { messages, system: [], inferenceConfig: {}, additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 1024 } } }
  */
 export function buildRequestBody(input: RequestBodyInput): BedrockConverseRequest {

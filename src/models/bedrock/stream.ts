@@ -6,7 +6,7 @@
 import type { ModelResponseStreamEvent } from '../../messages.ts';
 import type { StreamReaderInput } from '../http-call.ts';
 import { type BedrockStreamPayload, streamPayloadSchema } from './api.ts';
-import { bedrockStreamError } from './errors.ts';
+import { inBandError, REQUEST_ID_HEADER } from './errors.ts';
 import { EventStreamFormatError, type EventStreamFrame, readEventStream } from './event-stream.ts';
 import { applyStopReason, blockDelta, mapUsage, startBlock, stopBlock } from './response-parts.ts';
 
@@ -14,13 +14,14 @@ import { applyStopReason, blockDelta, mapUsage, startBlock, stopBlock } from './
  * Yields the events of one streamed Converse response.
  *
  * @example
- * const events = converseStreamEvents({ body: opened.body, builder, modelName, mapReadFailure: opened.mapFailure });
+ * const events = readStream({ body: opened.body, headers: opened.headers, builder, modelName,
+ *   mapReadFailure: opened.mapFailure });
  * return opened.respond(builder, events);
  */
-export async function* converseStreamEvents(
-  input: Omit<StreamReaderInput, 'contentType'>,
-): AsyncGenerator<ModelResponseStreamEvent> {
+export async function* readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
   const { builder, modelName } = input;
+  const requestId = input.headers[REQUEST_ID_HEADER];
+  if (requestId) builder.providerResponseId = requestId;
   let stopped = false;
   try {
     const frames = readEventStream(input.body);
@@ -31,10 +32,7 @@ export async function* converseStreamEvents(
       } catch (cause) {
         // The codec's own complaint (bad CRC, a frame cut short) is the provider's fault; a socket error is not.
         if (cause instanceof EventStreamFormatError) {
-          throw bedrockStreamError(
-            { kind: 'malformed', where: 'stream', text: cause.message, cause },
-            modelName,
-          );
+          throw inBandError({ kind: 'malformed', where: 'stream', text: cause.message, cause }, modelName);
         }
         throw cause;
       }
@@ -42,7 +40,7 @@ export async function* converseStreamEvents(
       const frame = next.value;
       if (frame.messageType !== 'event') {
         const message = frame.messageType === 'error' ? frame.body : messageOf(frame.body);
-        throw bedrockStreamError({ kind: 'exception', errorType: frame.type, message }, modelName);
+        throw inBandError({ kind: 'exception', errorType: frame.type, message }, modelName);
       }
       const payload = parsePayload(frame.body, modelName);
       const index = payload.contentBlockIndex ?? 0;
@@ -68,7 +66,7 @@ export async function* converseStreamEvents(
   } catch (error) {
     throw input.mapReadFailure(error);
   }
-  if (!stopped) throw bedrockStreamError({ kind: 'truncated' }, modelName);
+  if (!stopped) throw inBandError({ kind: 'truncated' }, modelName);
   yield* builder.endAll();
 }
 
@@ -77,11 +75,11 @@ function parsePayload(text: string, modelName: string): BedrockStreamPayload {
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw bedrockStreamError({ kind: 'malformed', where: 'stream', text, cause }, modelName);
+    throw inBandError({ kind: 'malformed', where: 'stream', text, cause }, modelName);
   }
   const parsed = streamPayloadSchema.safeParse(json);
   if (!parsed.success) {
-    throw bedrockStreamError({ kind: 'malformed', where: 'stream', text, cause: parsed.error }, modelName);
+    throw inBandError({ kind: 'malformed', where: 'stream', text, cause: parsed.error }, modelName);
   }
   return parsed.data;
 }

@@ -6,7 +6,7 @@
  */
 import { kindOfStreamError, ModelAPIError, UnexpectedModelBehavior } from '../../errors/index.ts';
 
-export type GoogleInBandFailure =
+export type InBandFailure =
   /** `{"error": {"code": 503, "message": "...", "status": "UNAVAILABLE"}}` sent inside a stream or 200 body. */
   | { kind: 'error-frame'; error: { code?: number | null; message?: string | null; status?: string | null } }
   /** Gemini refused the prompt (`promptFeedback.blockReason`) or withheld the whole answer (finish reason SAFETY, ...). */
@@ -22,10 +22,10 @@ export type GoogleInBandFailure =
  * model), `UnexpectedModelBehavior` for a body that breaks the protocol.
  *
  * @example
- * throw googleInBandError({ kind: 'error-frame', error: { code: 503, status: 'UNAVAILABLE', message: 'The model is overloaded.' } }, 'gemini-2.5-pro');
+ * throw inBandError({ kind: 'error-frame', error: { code: 503, status: 'UNAVAILABLE', message: 'The model is overloaded.' } }, 'gemini-2.5-pro');
  * // ModelAPIError, kind 'overloaded'
  */
-export function googleInBandError(failure: GoogleInBandFailure, modelName: string): ModelAPIError {
+export function inBandError(failure: InBandFailure, modelName: string): ModelAPIError {
   switch (failure.kind) {
     case 'error-frame': {
       const { code, status, message } = failure.error;

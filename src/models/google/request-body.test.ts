@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { type ModelMessage, type ModelResponse, systemPrompt, userPrompt } from '../../messages.ts';
+import type { ModelSettings } from '../../settings.ts';
 import { emptyUsage } from '../../usage.ts';
-import { defaultRequestParameters } from '../model.ts';
+import { defaultRequestParameters, type ModelRequestParameters } from '../model.ts';
 import { convertMessages, PLACEHOLDER_THOUGHT_SIGNATURE, sanitizeToolCallId } from './convert-messages.ts';
 import { mapFinishReason } from './map-finish-reason.ts';
 import { buildRequestBody, thinkingConfigFor } from './request-body.ts';
 
 const GLA = { providerName: 'google-gla', modelName: 'gemini-2.5-flash' };
+
+/** The body of a whole-answer call (Gemini's body is the same for a stream). */
+function bodyOf(
+  messages: ModelMessage[],
+  settings: ModelSettings,
+  params: ModelRequestParameters,
+  target: typeof GLA,
+) {
+  return buildRequestBody({ ...target, messages, settings, params, stream: false });
+}
 
 function answer(parts: ModelResponse['parts'], providerName = 'google-gla'): ModelResponse {
   return {
@@ -54,7 +65,7 @@ describe('buildRequestBody', () => {
         ],
       },
     ];
-    const body = buildRequestBody(
+    const body = bodyOf(
       messages,
       {
         maxTokens: 256,
@@ -141,7 +152,7 @@ describe('buildRequestBody', () => {
   });
 
   it('sends topP, seed and penalties; extraBody overrides a generated field', () => {
-    const body = buildRequestBody(
+    const body = bodyOf(
       [{ kind: 'request', parts: [userPrompt('Hi')] }],
       {
         topP: 0.9,
@@ -154,7 +165,7 @@ describe('buildRequestBody', () => {
       GLA,
     );
     expect(body.generationConfig).toEqual({ topK: 3 });
-    const plain = buildRequestBody(
+    const plain = bodyOf(
       [{ kind: 'request', parts: [userPrompt('Hi')] }],
       { topP: 0.9, seed: 7, presencePenalty: 0.5, frequencyPenalty: 0.25 },
       defaultRequestParameters(),
@@ -170,7 +181,7 @@ describe('buildRequestBody', () => {
 
   it('allowTextOutput false → mode ANY over every tool', () => {
     const schema = { type: 'object', properties: {} };
-    const body = buildRequestBody(
+    const body = bodyOf(
       [{ kind: 'request', parts: [userPrompt('Hi')] }],
       {},
       {

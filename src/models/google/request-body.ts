@@ -3,9 +3,9 @@
  * request parameters. Settings Gemini has no field for (`logitBias`, `parallelToolCalls`, `timeout`) are
  * left out silently; `extraBody` is merged last, over everything.
  */
-import type { ModelMessage } from '../../messages.ts';
 import type { ModelSettings, ThinkingLevel } from '../../settings.ts';
-import type { ModelRequestParameters, ToolDefinition } from '../model.ts';
+import type { RequestBodyInput } from '../http-model.ts';
+import type { ToolDefinition } from '../model.ts';
 import type {
   GeminiFunctionDeclaration,
   GeminiGenerationConfig,
@@ -14,30 +14,22 @@ import type {
 } from './api.ts';
 import { convertMessages } from './convert-messages.ts';
 
-export interface RequestBodyContext {
-  modelName: string;
-  providerName: string;
-}
-
 /**
  * The whole request body.
  *
  * @example
- * const body = buildRequestBody(messages, { maxTokens: 100, thinking: 'low' }, params,
- *   { modelName: 'gemini-2.5-flash', providerName: 'google-gla' });
+ * const body = buildRequestBody({ modelName: 'gemini-2.5-flash', providerName: 'google-gla', messages,
+ *   settings: { maxTokens: 100, thinking: 'low' }, params, stream: false });
  * // body.generationConfig: { maxOutputTokens: 100, thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } }
  */
-export function buildRequestBody(
-  messages: ModelMessage[],
-  settings: ModelSettings,
-  params: ModelRequestParameters,
-  context: RequestBodyContext,
-): GeminiRequestBody {
-  const { contents, systemInstruction } = convertMessages(messages, context);
+export function buildRequestBody(input: RequestBodyInput): GeminiRequestBody {
+  const { settings, params } = input;
+  // The body is the same for a stream: Gemini chooses by endpoint, not by a field.
+  const { contents, systemInstruction } = convertMessages(input.messages, input);
   const body: GeminiRequestBody = { contents };
   if (systemInstruction) body.systemInstruction = systemInstruction;
 
-  const generationConfig = buildGenerationConfig(settings, context.modelName);
+  const generationConfig = buildGenerationConfig(settings, input.modelName);
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
 
   const tools = [...params.functionTools, ...params.outputTools];

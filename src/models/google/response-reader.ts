@@ -16,7 +16,7 @@ import {
   type GenerateContentResponse,
   generateContentResponseSchema,
 } from './api.ts';
-import { googleInBandError } from './errors.ts';
+import { inBandError } from './errors.ts';
 import { isFilteredReason, mapFinishReason } from './map-finish-reason.ts';
 
 /**
@@ -116,14 +116,14 @@ export class GoogleResponseReader {
   withheldError(): Error | undefined {
     const builder = this.builder;
     if (this.blocked) {
-      return googleInBandError(
+      return inBandError(
         { kind: 'withheld', reason: this.blocked.reason, message: this.blocked.message, prompt: true },
         builder.modelName,
       );
     }
     const raw = builder.rawFinishReason;
     if (raw !== undefined && isFilteredReason(raw) && !builder.hasContent) {
-      return googleInBandError(
+      return inBandError(
         { kind: 'withheld', reason: raw, message: this.finishMessage, prompt: false },
         builder.modelName,
       );

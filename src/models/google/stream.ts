@@ -5,12 +5,12 @@
  * stops.
  */
 import { ModelAPIError } from '../../errors/index.ts';
-import { transportError } from '../../http/client.ts';
 import { readSSE } from '../../http/sse.ts';
 import type { ModelResponseStreamEvent } from '../../messages.ts';
+import type { StreamReaderInput } from '../http-call.ts';
 import { type GenerateContentResponse, generateContentResponseSchema } from './api.ts';
-import { googleInBandError } from './errors.ts';
-import type { GoogleResponseReader } from './response-reader.ts';
+import { inBandError } from './errors.ts';
+import { GoogleResponseReader } from './response-reader.ts';
 
 /**
  * Parses one JSON text (a whole body, or one frame's data) as a GenerateContentResponse, throwing
@@ -28,32 +28,29 @@ export function parseGenerateContent(
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw googleInBandError({ kind: 'malformed', body: text, stream, cause }, modelName);
+    throw inBandError({ kind: 'malformed', body: text, stream, cause }, modelName);
   }
   const parsed = generateContentResponseSchema.safeParse(json);
   if (!parsed.success) {
-    throw googleInBandError({ kind: 'malformed', body: text, stream, cause: parsed.error }, modelName);
+    throw inBandError({ kind: 'malformed', body: text, stream, cause: parsed.error }, modelName);
   }
-  if (parsed.data.error)
-    throw googleInBandError({ kind: 'error-frame', error: parsed.data.error }, modelName);
+  if (parsed.data.error) throw inBandError({ kind: 'error-frame', error: parsed.data.error }, modelName);
   return parsed.data;
 }
 
 /**
- * The event generator a GoogleModel stream wraps. Ends with `builder.endAll()` after the finish reason,
- * or throws.
+ * Yields the events of one streamed response. Ends with `builder.endAll()` after the finish reason, or
+ * throws.
  *
  * @example
- * const events = googleStreamEvents(response.body, reader, 'gemini-2.5-flash', signal);
+ * const events = readStream({ body: opened.body, headers: opened.headers, builder, modelName: 'gemini-2.5-flash',
+ *   mapReadFailure: opened.mapFailure });
  */
-export async function* googleStreamEvents(
-  body: AsyncIterable<Uint8Array | string>,
-  reader: GoogleResponseReader,
-  modelName: string,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<ModelResponseStreamEvent> {
+export async function* readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
+  const { modelName } = input;
+  const reader = new GoogleResponseReader(input.builder);
   try {
-    for await (const frame of readSSE(body)) {
+    for await (const frame of readSSE(input.body)) {
       if (reader.finished) {
         // Nothing may follow the finish reason but a late usage update; anything else there is ignored.
         reader.consumeTrailer(frame.data);
@@ -66,8 +63,8 @@ export async function* googleStreamEvents(
     }
   } catch (error) {
     // A connection lost after the finish reason took nothing from the answer; our own errors always count.
-    if (!reader.finished || error instanceof ModelAPIError) throw transportError(error, modelName, signal);
+    if (!reader.finished || error instanceof ModelAPIError) throw input.mapReadFailure(error);
   }
-  if (!reader.finished) throw googleInBandError({ kind: 'truncated' }, modelName);
+  if (!reader.finished) throw inBandError({ kind: 'truncated' }, modelName);
   yield* reader.builder.endAll();
 }

@@ -4,7 +4,6 @@ import { type ModelMessage, type ModelResponse, systemPrompt, userPrompt } from 
 import { emptyUsage } from '../../usage.ts';
 import { convertMessages, wireToolCallId } from './convert-messages.ts';
 import { mapFinishReason } from './map-finish-reason.ts';
-import { chatProfile } from './profile.ts';
 import { buildRequestBody } from './request-body.ts';
 
 function answer(parts: ModelResponse['parts'], providerName = 'openai'): ModelResponse {
@@ -72,7 +71,6 @@ describe('the whole request body', () => {
       },
       stream: true,
       providerName: 'openai',
-      profile: chatProfile('openai'),
     });
     expect(body).toEqual({
       model: 'gpt-5',
@@ -133,7 +131,6 @@ describe('the whole request body', () => {
       params: { functionTools: [], outputTools: [], allowTextOutput: true },
       stream: false,
       providerName: 'deepseek',
-      profile: chatProfile('deepseek'),
     });
     expect(body).toEqual({
       model: 'deepseek-chat',
@@ -161,7 +158,6 @@ describe('the whole request body', () => {
       },
       stream: false,
       providerName: 'openai',
-      profile: chatProfile('openai'),
     });
     expect(body).toEqual({
       model: 'gpt-4o',

@@ -26,11 +26,11 @@ export interface ChatProfile {
   thinkingReplay: ThinkingReplay;
 }
 
-const DEFAULT_PROFILE: ChatProfile = {
+const DEFAULT_PROFILE: ChatProfile = Object.freeze({
   maxTokensField: 'max_tokens',
   toolCallIdStyle: 'openai',
   thinkingReplay: 'drop',
-};
+});
 
 const OPENAI: Partial<ChatProfile> = { maxTokensField: 'max_completion_tokens' };
 
@@ -50,6 +50,14 @@ const PROFILES: Record<string, Partial<ChatProfile>> = {
  * chatProfile('mistral'); // { maxTokensField: 'max_tokens', toolCallIdStyle: 'mistral', thinkingReplay: 'mistral-chunks' }
  */
 export function chatProfile(providerName: string): ChatProfile {
-  const own = Object.hasOwn(PROFILES, providerName) ? PROFILES[providerName] : undefined;
-  return { ...DEFAULT_PROFILE, ...own };
+  if (!Object.hasOwn(PROFILES, providerName)) return DEFAULT_PROFILE;
+  // Built once per host: the body builder asks on every call.
+  let profile = RESOLVED.get(providerName);
+  if (!profile) {
+    profile = Object.freeze({ ...DEFAULT_PROFILE, ...PROFILES[providerName] });
+    RESOLVED.set(providerName, profile);
+  }
+  return profile;
 }
+
+const RESOLVED = new Map<string, ChatProfile>();

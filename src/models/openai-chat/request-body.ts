@@ -2,33 +2,25 @@
  * Builds the Chat Completions request body from a conversation, settings and tool definitions. Settings
  * the protocol has no field for (timeout, signal, extraHeaders) are left to the caller; none is an error.
  */
-import type { ModelMessage } from '../../messages.ts';
 import type { ModelSettings } from '../../settings.ts';
-import type { ModelRequestParameters, ToolDefinition } from '../model.ts';
+import type { RequestBodyInput } from '../http-model.ts';
+import type { ToolDefinition } from '../model.ts';
 import type { ChatRequestBody, ChatTool } from './api.ts';
 import { convertMessages } from './convert-messages.ts';
-import type { ChatProfile } from './profile.ts';
-
-export interface RequestBodyInput {
-  modelName: string;
-  messages: ModelMessage[];
-  settings: ModelSettings;
-  params: ModelRequestParameters;
-  stream: boolean;
-  /** The provider the body goes to: its own thinking may go back to it (see `ChatProfile.thinkingReplay`). */
-  providerName: string;
-  profile: ChatProfile;
-}
+import { chatProfile } from './profile.ts';
 
 /**
- * The JSON body of one call. `extraBody` is merged last, so it can add fields and override ours.
+ * The JSON body of one call. `extraBody` is merged last, so it can add fields and override ours. What
+ * differs between hosts (the max-tokens field, tool call ids, thinking sent back) comes from the
+ * provider's profile.
  *
  * @example
- * buildRequestBody({ modelName: 'gpt-4o', messages, settings: { maxTokens: 50 }, params: defaultRequestParameters(),
- *   stream: false, providerName: 'openai', profile: chatProfile('openai') });
+ * buildRequestBody({ modelName: 'gpt-4o', providerName: 'openai', messages, settings: { maxTokens: 50 },
+ *   params: defaultRequestParameters(), stream: false });
  */
 export function buildRequestBody(input: RequestBodyInput): ChatRequestBody {
-  const { settings, params, profile } = input;
+  const { settings, params } = input;
+  const profile = chatProfile(input.providerName);
   const body: ChatRequestBody = {
     model: input.modelName,
     messages: convertMessages(input.messages, {

@@ -15,15 +15,13 @@ import { isChatCompletionChunk } from './shape-check.ts';
  * Yields the events of one streamed response.
  *
  * @example
- * const events = chatCompletionEvents({ body: opened.body, contentType: opened.headers['content-type'], builder,
- *   modelName: 'gpt-4o', mapReadFailure: opened.mapFailure });
+ * const events = readStream({ body: opened.body, headers: opened.headers, builder, modelName: 'gpt-4o',
+ *   mapReadFailure: opened.mapFailure });
  * return opened.respond(builder, events);
  */
-export async function* chatCompletionEvents(
-  input: StreamReaderInput,
-): AsyncGenerator<ModelResponseStreamEvent> {
+export async function* readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
   const { builder, modelName } = input;
-  if (input.contentType?.startsWith('application/json')) {
+  if (input.headers['content-type']?.startsWith('application/json')) {
     throw await jsonInsteadOfStream(input);
   }
   const state = newDeltaState();

@@ -11,8 +11,8 @@ import {
   truncatedStreamError,
 } from '../in-band-errors.ts';
 
-/** What went wrong in-band; see `responsesError`. */
-export type ResponsesFailure =
+/** What went wrong in-band; see `inBandError`. */
+export type InBandFailure =
   /** `response.failed` (its `response.error`), an `error` event, or a 200 body whose status is `failed`. */
   | { kind: 'error-object'; error: unknown }
   /** A body or event that is not JSON, or not the shape of a response. */
@@ -25,10 +25,10 @@ export type ResponsesFailure =
  * (`rate_limit_exceeded`, `server_error`, `context_length_exceeded`, ...).
  *
  * @example
- * responsesError({ kind: 'error-object', error: { code: 'server_error', message: 'The server had an error' } }, 'gpt-5');
+ * inBandError({ kind: 'error-object', error: { code: 'server_error', message: 'The server had an error' } }, 'gpt-5');
  * // ModelAPIError kind 'server', message 'gpt-5: provider reported an error: The server had an error (server_error)'
  */
-export function responsesError(failure: ResponsesFailure, modelName: string): ModelAPIError {
+export function inBandError(failure: InBandFailure, modelName: string): ModelAPIError {
   switch (failure.kind) {
     case 'error-object':
       return errorObjectError(failure.error, modelName);

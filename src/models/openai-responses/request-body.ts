@@ -3,21 +3,11 @@
  * protocol has no field for (seed, penalties, logit bias, stop sequences) are not sent: the Responses API
  * rejects them, and none is worth failing a call over.
  */
-import type { ModelMessage } from '../../messages.ts';
 import type { ModelSettings } from '../../settings.ts';
-import type { ModelRequestParameters, ToolDefinition } from '../model.ts';
+import type { RequestBodyInput } from '../http-model.ts';
+import type { ToolDefinition } from '../model.ts';
 import type { ResponsesRequestBody, ResponsesTool } from './api.ts';
 import { convertInput } from './convert-input.ts';
-
-export interface RequestBodyInput {
-  modelName: string;
-  /** The provider's name: its own responses go back with ids and encrypted reasoning. */
-  providerName: string;
-  messages: ModelMessage[];
-  settings: ModelSettings;
-  params: ModelRequestParameters;
-  stream: boolean;
-}
 
 // Reasoning models, whose reasoning we ask back encrypted so a stateless history can carry it. Other
 // models reject `include: ['reasoning.encrypted_content']`.

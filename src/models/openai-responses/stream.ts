@@ -8,7 +8,7 @@ import { finishAfterEndMarker, readSSE } from '../../http/sse.ts';
 import type { ModelResponseStreamEvent } from '../../messages.ts';
 import type { StreamReaderInput } from '../http-call.ts';
 import { type ResponsesStreamEvent, streamEventSchema } from './api.ts';
-import { responsesError } from './errors.ts';
+import { inBandError } from './errors.ts';
 import {
   applyResponse,
   argumentsDelta,
@@ -23,16 +23,16 @@ import {
  * Yields the events of one streamed response.
  *
  * @example
- * const events = responsesEvents({ body: opened.body, contentType: opened.headers['content-type'], builder,
- *   modelName: 'gpt-5', mapReadFailure: opened.mapFailure });
+ * const events = readStream({ body: opened.body, headers: opened.headers, builder, modelName: 'gpt-5',
+ *   mapReadFailure: opened.mapFailure });
  * return opened.respond(builder, events);
  */
-export async function* responsesEvents(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
+export async function* readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
   const { builder, modelName } = input;
   const state = newItemState();
   let ended = false;
   try {
-    if (input.contentType?.startsWith('application/json')) {
+    if (input.headers['content-type']?.startsWith('application/json')) {
       throw jsonInsteadOfStream(await collect(input.body), modelName);
     }
     // Pulled by hand, not with `for await`: leaving that loop at the end event would destroy a body whose
@@ -69,10 +69,10 @@ export async function* responsesEvents(input: StreamReaderInput): AsyncGenerator
           ended = true;
           break;
         case 'response.failed':
-          throw responsesError({ kind: 'error-object', error: event.response?.error ?? event }, modelName);
+          throw inBandError({ kind: 'error-object', error: event.response?.error ?? event }, modelName);
         case 'error':
           // The event's own `type` is just `error`: the code and message say what happened.
-          throw responsesError(
+          throw inBandError(
             { kind: 'error-object', error: { code: event.code, message: event.message } },
             modelName,
           );
@@ -85,7 +85,7 @@ export async function* responsesEvents(input: StreamReaderInput): AsyncGenerator
   } catch (error) {
     throw input.mapReadFailure(error);
   }
-  if (!ended) throw responsesError({ kind: 'truncated' }, modelName);
+  if (!ended) throw inBandError({ kind: 'truncated' }, modelName);
   yield* builder.endAll();
 }
 
@@ -94,11 +94,11 @@ function parseEvent(data: string, modelName: string): ResponsesStreamEvent {
   try {
     json = JSON.parse(data);
   } catch (cause) {
-    throw responsesError({ kind: 'malformed', where: 'stream', text: data, cause }, modelName);
+    throw inBandError({ kind: 'malformed', where: 'stream', text: data, cause }, modelName);
   }
   const parsed = streamEventSchema.safeParse(json);
   if (!parsed.success) {
-    throw responsesError({ kind: 'malformed', where: 'stream', text: data, cause: parsed.error }, modelName);
+    throw inBandError({ kind: 'malformed', where: 'stream', text: data, cause: parsed.error }, modelName);
   }
   return parsed.data;
 }
@@ -110,8 +110,8 @@ function jsonInsteadOfStream(text: string, modelName: string): unknown {
     error = (JSON.parse(text) as { error?: unknown } | null)?.error;
   } catch {}
   return error
-    ? responsesError({ kind: 'error-object', error }, modelName)
-    : responsesError({ kind: 'malformed', where: 'stream', text }, modelName);
+    ? inBandError({ kind: 'error-object', error }, modelName)
+    : inBandError({ kind: 'malformed', where: 'stream', text }, modelName);
 }
 
 async function collect(body: AsyncIterable<Uint8Array | string>): Promise<string> {
