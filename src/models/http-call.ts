@@ -76,6 +76,8 @@ export async function sendRequest(spec: HttpCall): Promise<HttpAnswer> {
   try {
     const outgoing = await spec.build();
     try {
+      // Aborted already (before the call, or while it was being built): no connection is opened.
+      call.signal.throwIfAborted();
       const { text, headers } = await postJsonForText(upstream(spec, outgoing, call.signal));
       return { text, headers };
     } catch (error) {
@@ -145,6 +147,7 @@ export async function openStream(spec: HttpCall): Promise<OpenedStream> {
   try {
     const outgoing = await spec.build();
     try {
+      call.signal.throwIfAborted();
       response = await postJson(upstream(spec, outgoing, call.signal));
     } catch (error) {
       throw mapFailure(error);
