@@ -103,3 +103,48 @@ export function truncatedStreamError(modelName: string, endMarker: string): Mode
     kind: 'stream_error',
   });
 }
+
+/**
+ * What goes wrong in-band in a protocol that reports errors as OpenAI's error object (Chat Completions,
+ * Responses): the object itself, a body or frame that breaks the protocol, a stream cut before its end.
+ */
+export type ErrorObjectFailure =
+  /** `{"error": {...}}` in a stream frame or a 200 body, or a failed response's `error`. */
+  | { kind: 'error-object'; error: unknown }
+  /** A body or stream frame that is not JSON, or not the protocol's shape. */
+  | MalformedAnswer
+  /** The body ended before the stream's end marker. */
+  | { kind: 'truncated' };
+
+/**
+ * How a protocol names its parts in error messages: a stream frame, a whole body, the stream's end.
+ *
+ * @example
+ * const words: ProtocolWords = { frame: 'stream frame', body: 'a chat completion', endMarker: '[DONE]' };
+ */
+export interface ProtocolWords {
+  frame: string;
+  body: string;
+  endMarker: string;
+}
+
+/**
+ * The one mapping of an `ErrorObjectFailure`, worded for its protocol.
+ *
+ * @example
+ * errorObjectProtocolError({ kind: 'truncated' }, 'gpt-4o', CHAT_WORDS); // 'gpt-4o: stream ended before [DONE]'
+ */
+export function errorObjectProtocolError(
+  failure: ErrorObjectFailure,
+  modelName: string,
+  words: ProtocolWords,
+): ModelAPIError {
+  switch (failure.kind) {
+    case 'error-object':
+      return errorObjectError(failure.error, modelName);
+    case 'malformed':
+      return malformedAnswerError(failure, modelName, words);
+    case 'truncated':
+      return truncatedStreamError(modelName, words.endMarker);
+  }
+}

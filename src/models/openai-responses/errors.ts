@@ -4,21 +4,19 @@
  * failures are mapped once, in src/http/client.ts; this is the adapter's only other mapping.
  */
 import type { ModelAPIError } from '../../errors/index.ts';
-import {
-  errorObjectError,
-  type MalformedAnswer,
-  malformedAnswerError,
-  truncatedStreamError,
-} from '../in-band-errors.ts';
+import { type ErrorObjectFailure, errorObjectProtocolError, type ProtocolWords } from '../in-band-errors.ts';
 
-/** What went wrong in-band; see `inBandError`. */
-export type InBandFailure =
-  /** `response.failed` (its `response.error`), an `error` event, or a 200 body whose status is `failed`. */
-  | { kind: 'error-object'; error: unknown }
-  /** A body or event that is not JSON, or not the shape of a response. */
-  | MalformedAnswer
-  /** The body ended before `response.completed`, `response.incomplete` or `response.failed`. */
-  | { kind: 'truncated' };
+/**
+ * What went wrong in-band; see `inBandError`. An error object is `response.failed`'s `response.error`,
+ * an `error` event, or a 200 body whose status is `failed`.
+ */
+export type InBandFailure = ErrorObjectFailure;
+
+const WORDS: ProtocolWords = {
+  frame: 'stream event',
+  body: 'a Responses API response',
+  endMarker: 'response.completed',
+};
 
 /**
  * The adapter's one mapping of in-band failures. An error object's kind comes from its code and message
@@ -29,15 +27,5 @@ export type InBandFailure =
  * // ModelAPIError kind 'server', message 'gpt-5: provider reported an error: The server had an error (server_error)'
  */
 export function inBandError(failure: InBandFailure, modelName: string): ModelAPIError {
-  switch (failure.kind) {
-    case 'error-object':
-      return errorObjectError(failure.error, modelName);
-    case 'malformed':
-      return malformedAnswerError(failure, modelName, {
-        frame: 'stream event',
-        body: 'a Responses API response',
-      });
-    case 'truncated':
-      return truncatedStreamError(modelName, 'response.completed');
-  }
+  return errorObjectProtocolError(failure, modelName, WORDS);
 }
