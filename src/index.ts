@@ -27,6 +27,26 @@ export {
   UnexpectedModelBehavior,
   UserError,
 } from './errors/index.ts';
+export {
+  type BreakerChange,
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+} from './fallback/breaker/circuit-breaker.ts';
+export {
+  type BreakerState,
+  type HealthRecord,
+  type HealthStore,
+  InMemoryHealthStore,
+} from './fallback/breaker/health-store.ts';
+export type { FallbackEvent } from './fallback/engine/attempt-engine.ts';
+export { DEFAULT_POLICY, type PolicyAction, type ResiliencePolicy } from './fallback/engine/policy.ts';
+export type { RetryOptions } from './fallback/engine/retry.ts';
+export { FallbackExceptionGroup, ResponseRejected } from './fallback/fallback-errors.ts';
+// Fallback and the attempt engine
+export { FallbackModel, type FallbackModelOptions } from './fallback/fallback-model.ts';
+export { type FallbackCondition, type FallbackOn, onResponse } from './fallback/fallback-on.ts';
+// Pricing
+export { priceOf } from './fallback/pricing/price.ts';
 // HTTP
 export { closeUpstreamConnections, type HttpTimeouts, setUpstreamConnectionLimit } from './http/client.ts';
 export { readSSE, type SSEEvent } from './http/sse.ts';
@@ -38,10 +58,6 @@ export * from './messages.ts';
 export { AnthropicModel, type AnthropicModelOptions } from './models/anthropic/model.ts';
 export { BedrockConverseModel, type BedrockConverseModelOptions } from './models/bedrock/model.ts';
 export type { AwsCredentialSource, AwsCredentials } from './models/bedrock/signing.ts';
-// Fallback and the attempt engine
-export { FallbackModel, type FallbackModelOptions } from './models/fallback.ts';
-export { FallbackExceptionGroup, ResponseRejected } from './models/fallback-errors.ts';
-export { type FallbackCondition, type FallbackOn, onResponse } from './models/fallback-on.ts';
 export {
   type DeltaThinking,
   type DeltaToolCall,
@@ -79,8 +95,6 @@ export {
   limitModelConcurrency,
 } from './models/wrappers/concurrency-limited.ts';
 export { InstrumentedModel, type InstrumentOptions, instrument } from './models/wrappers/instrumented.ts';
-// Pricing
-export { priceOf } from './pricing/price.ts';
 // Providers
 export {
   createProvider,
@@ -91,19 +105,5 @@ export {
   type Provider,
   type ProviderOptions,
 } from './providers/index.ts';
-export type { FallbackEvent } from './resilience/attempt-engine.ts';
-export {
-  type BreakerChange,
-  CircuitBreaker,
-  type CircuitBreakerOptions,
-} from './resilience/circuit-breaker.ts';
-export {
-  type BreakerState,
-  type HealthRecord,
-  type HealthStore,
-  InMemoryHealthStore,
-} from './resilience/health-store.ts';
-export { DEFAULT_POLICY, type PolicyAction, type ResiliencePolicy } from './resilience/policy.ts';
-export type { RetryOptions } from './resilience/retry.ts';
 export { type ModelSettings, mergeSettings, type ThinkingLevel } from './settings.ts';
 export { addUsage, emptyUsage, normalizeUsage, type RequestUsage, type UsageInput } from './usage.ts';

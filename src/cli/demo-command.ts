@@ -4,9 +4,9 @@
  * requests shown live. No keys, no network; it stops by itself, or cleanly on Ctrl-C.
  */
 import { type ChaosServer, startChaosServer } from '../chaos/index.ts';
+import { FallbackModel } from '../fallback/fallback-model.ts';
 import { closeUpstreamConnections } from '../http/client.ts';
 import { type Attempt, userPrompt } from '../messages.ts';
-import { FallbackModel } from '../models/fallback.ts';
 import { inferModel } from '../providers/index.ts';
 import { paint } from './colour.ts';
 import { parseCommandLine } from './command-line/parse.ts';

@@ -12,7 +12,7 @@ import type { ModelSettings } from '../settings.ts';
 import type { RequestUsage } from '../usage.ts';
 
 // Breaker identity lives with the breaker; the adapters name their key through it.
-export { upstreamBreakerKey } from '../resilience/breaker-key.ts';
+export { upstreamBreakerKey } from '../fallback/breaker/breaker-key.ts';
 
 /** A tool the model may call: its name, what it is for, and its arguments as a JSON schema. */
 export interface ToolDefinition {

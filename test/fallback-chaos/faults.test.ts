@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
+import { FallbackModel, type FallbackModelOptions } from '../../src/fallback/fallback-model.ts';
 import type { ModelResponse } from '../../src/messages.ts';
 import { responseText } from '../../src/messages.ts';
-import { FallbackModel, type FallbackModelOptions } from '../../src/models/fallback.ts';
 import {
   BACKUP,
   drain,

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ChaosServer } from '../../src/chaos/index.ts';
+import { FallbackModel } from '../../src/fallback/fallback-model.ts';
 import { responseText } from '../../src/messages.ts';
-import { FallbackModel } from '../../src/models/fallback.ts';
 import {
   BACKUP,
   drain,

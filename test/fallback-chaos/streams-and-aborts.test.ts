@@ -6,10 +6,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { ChaosServer } from '../../src/chaos/index.ts';
 import { ModelAPIError } from '../../src/errors/index.ts';
+import type { BreakerChange } from '../../src/fallback/breaker/circuit-breaker.ts';
+import { FallbackModel } from '../../src/fallback/fallback-model.ts';
 import type { Attempt } from '../../src/messages.ts';
 import { responseText } from '../../src/messages.ts';
-import { FallbackModel } from '../../src/models/fallback.ts';
-import type { BreakerChange } from '../../src/resilience/circuit-breaker.ts';
 import {
   BACKUP,
   deltaText,

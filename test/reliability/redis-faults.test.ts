@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
+import type { HealthStore } from '../../src/fallback/breaker/health-store.ts';
 import { type Gateway, type GatewayConfigInput, startGateway } from '../../src/gateway/index.ts';
 import { RedisHealthStore } from '../../src/gateway/state/redis-health-store.ts';
-import type { HealthStore } from '../../src/resilience/health-store.ts';
 import { TestRedisServer } from '../gateway/state/redis-server.ts';
 
 /** A HealthStore that remembers which breaker keys it was asked to record, to find the gateway's key. */

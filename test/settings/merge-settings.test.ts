@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { UserError } from '../../src/errors/index.ts';
+import { FallbackModel } from '../../src/fallback/fallback-model.ts';
 import { type ModelMessage, userPrompt } from '../../src/messages.ts';
-import { FallbackModel } from '../../src/models/fallback.ts';
 import { FunctionModel } from '../../src/models/function.ts';
 import { type ModelSettings, mergeSettings } from '../../src/settings.ts';
 

@@ -12,9 +12,9 @@ import { z } from 'zod';
 import { Agent } from '../../src/agent/agent.ts';
 import { tool } from '../../src/agent/tools.ts';
 import { ModelHTTPError } from '../../src/errors/index.ts';
+import { FallbackModel } from '../../src/fallback/fallback-model.ts';
 import { toAISDK } from '../../src/interop/ai-sdk/to-ai-sdk.ts';
 import { type ModelMessage, userPrompt } from '../../src/messages.ts';
-import { FallbackModel } from '../../src/models/fallback.ts';
 import { FunctionModel } from '../../src/models/function.ts';
 import type { RequestUsage, UsageInput } from '../../src/usage.ts';
 

@@ -10,7 +10,7 @@
  * //               "retryAt":"2026-…","models":["openai:gpt-4o"],"routes":["smart"]}],
  * //  "models":{"openai:gpt-4o":{"breakerKey":"openai:gpt-4o@https://api.openai.com/v1","breaker":"open",…}}}
  */
-import type { HealthRecord } from '../../resilience/health-store.ts';
+import type { HealthRecord } from '../../fallback/breaker/health-store.ts';
 import type { GatewayContext } from '../server/context.ts';
 import type { GatewayResponse } from '../server/http-types.ts';
 

@@ -9,11 +9,11 @@
  * const response = await chain.model.request(messages);
  */
 import { UserError } from '../../errors/index.ts';
-import { FallbackModel, type FallbackModelOptions } from '../../models/fallback.ts';
+import { breakerKeyOf } from '../../fallback/breaker/breaker-key.ts';
+import type { CircuitBreaker } from '../../fallback/breaker/circuit-breaker.ts';
+import { FallbackModel, type FallbackModelOptions } from '../../fallback/fallback-model.ts';
 import type { Model } from '../../models/model.ts';
 import { createProvider, inferModel, modelForProvider, type Provider } from '../../providers/index.ts';
-import { breakerKeyOf } from '../../resilience/breaker-key.ts';
-import type { CircuitBreaker } from '../../resilience/circuit-breaker.ts';
 import type { ModelSettings } from '../../settings.ts';
 import type { GatewayConfig, RouteConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors/gateway-error.ts';

@@ -7,9 +7,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../../errors/index.ts';
+import { priceOf } from '../../fallback/pricing/price.ts';
 import type { Attempt, ModelResponse } from '../../messages.ts';
 import type { StreamedResponse } from '../../models/model.ts';
-import { priceOf } from '../../pricing/price.ts';
 import type { RequestUsage } from '../../usage.ts';
 import type { ClientIdentity } from '../auth/client-keys.ts';
 import { chargeOutputTokens, enforceRequestLimits } from '../auth/rate-limits.ts';

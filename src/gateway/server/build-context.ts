@@ -4,8 +4,8 @@
  * here, so a bad reload keeps the old context.
  */
 import type { EventEmitter } from 'node:events';
-import type { CircuitBreaker } from '../../resilience/circuit-breaker.ts';
-import type { HealthStore } from '../../resilience/health-store.ts';
+import type { CircuitBreaker } from '../../fallback/breaker/circuit-breaker.ts';
+import type { HealthStore } from '../../fallback/breaker/health-store.ts';
 import { ClientKeys } from '../auth/client-keys.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { GatewayEventMap } from '../events.ts';

@@ -5,7 +5,7 @@
  */
 
 import type { EventEmitter } from 'node:events';
-import type { HealthStore } from '../../resilience/health-store.ts';
+import type { HealthStore } from '../../fallback/breaker/health-store.ts';
 import type { ClientKeys } from '../auth/client-keys.ts';
 import type { GatewayEventMap } from '../events.ts';
 import type { ModelRegistry } from '../routing/model-registry.ts';

@@ -8,7 +8,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import type { HealthStore } from '../../resilience/health-store.ts';
+import type { HealthStore } from '../../fallback/breaker/health-store.ts';
 import { MetricsHub } from '../metrics/cluster-metrics.ts';
 import { HealthHub, IpcHealthStore } from './ipc-health-store.ts';
 import { IpcRateLimitStore, RateLimitHub } from './ipc-rate-limit-store.ts';

@@ -4,7 +4,7 @@
  * restarted) converge by keeping, for each key, the record changed last. The pure functions here are the
  * one definition of what `record` and `transition` do to a record; every shared store applies them.
  */
-import type { BreakerState, HealthRecord } from '../../resilience/health-store.ts';
+import type { BreakerState, HealthRecord } from '../../fallback/breaker/health-store.ts';
 
 /** A breaker record with the time of its last state change, for last-writer-wins convergence. */
 export interface VersionedHealthRecord {

@@ -8,7 +8,7 @@
  * Single-node Redis (the snapshot builds key names inside a script).
  */
 import type { Redis } from 'ioredis';
-import type { BreakerState } from '../../resilience/health-store.ts';
+import type { BreakerState } from '../../fallback/breaker/health-store.ts';
 import type { BreakerPosition, HealthOutcome, VersionedHealthRecord } from './health-record.ts';
 import { isRedisReady, openRedis } from './redis-connection.ts';
 import {

@@ -2,7 +2,7 @@
  * The gateway's `sharedState` factory for a config with `redis:`: breaker state and rate limits in one
  * Redis, each on connections that fail fast and fall back to local state while Redis is away.
  */
-import type { HealthStore } from '../../resilience/health-store.ts';
+import type { HealthStore } from '../../fallback/breaker/health-store.ts';
 import type { RateLimitStore } from './rate-limit-store.ts';
 import { openRedis } from './redis-connection.ts';
 import { RedisHealthStore } from './redis-health-store.ts';

@@ -7,7 +7,7 @@
  * changed meanwhile and the record changed last wins — so a request never fails because shared state is
  * away, and the fleet converges when it returns.
  */
-import type { BreakerState, HealthRecord, HealthStore } from '../../resilience/health-store.ts';
+import type { BreakerState, HealthRecord, HealthStore } from '../../fallback/breaker/health-store.ts';
 import {
   applyOutcome,
   applyTransition,

@@ -5,7 +5,7 @@
  * process's page and metrics show the fleet's breakers, not only its own.
  */
 import type { EventEmitter } from 'node:events';
-import type { HealthStore } from '../../resilience/health-store.ts';
+import type { HealthStore } from '../../fallback/breaker/health-store.ts';
 import type { GatewayEventMap } from '../events.ts';
 import {
   createGatewayMetrics,

@@ -9,9 +9,9 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { useScriptedChatServer } from '../../../test/support/scripted-chat-server.ts';
 import { UnexpectedModelBehavior } from '../../errors/index.ts';
+import { FallbackModel } from '../../fallback/fallback-model.ts';
 import { type ModelMessage, type ModelResponse, userPrompt } from '../../messages.ts';
 import { inferModel } from '../../providers/infer-model.ts';
-import { FallbackModel } from '../fallback.ts';
 
 const server = useScriptedChatServer();
 const env = { MISTRAL_API_KEY: 'mistral-test-key', OPENAI_API_KEY: 'sk-test' };

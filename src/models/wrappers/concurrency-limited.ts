@@ -11,8 +11,8 @@
  * const b = limitModelConcurrency(inferModel('openai:gpt-4o-mini'), shared);
  */
 import { ModelAPIError, UserError } from '../../errors/index.ts';
+import { breakerKeyOf } from '../../fallback/breaker/breaker-key.ts';
 import type { ModelMessage, ModelResponse } from '../../messages.ts';
-import { breakerKeyOf } from '../../resilience/breaker-key.ts';
 import type { ModelSettings } from '../../settings.ts';
 import type { Model, ModelRequestParameters, StreamedResponse } from '../model.ts';
 import { ObservedStream } from './observed-stream.ts';

@@ -7,8 +7,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ModelHTTPError } from '../../errors/index.ts';
+import { FallbackModel } from '../../fallback/fallback-model.ts';
 import { type ModelMessage, userPrompt } from '../../messages.ts';
-import { FallbackModel } from '../fallback.ts';
 import { FunctionModel } from '../function.ts';
 import { instrument } from './instrumented.ts';
 

@@ -17,8 +17,8 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { breakerKeyOf } from '../../fallback/breaker/breaker-key.ts';
 import type { Attempt, ModelMessage, ModelResponse } from '../../messages.ts';
-import { breakerKeyOf } from '../../resilience/breaker-key.ts';
 import type { ModelSettings } from '../../settings.ts';
 import type { Model, ModelRequestParameters, StreamedResponse } from '../model.ts';
 import { ObservedStream } from './observed-stream.ts';

@@ -7,10 +7,10 @@ import cluster from 'node:cluster';
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CircuitBreaker } from '../../../src/fallback/breaker/circuit-breaker.ts';
 import type { GatewayEventMap } from '../../../src/gateway/events.ts';
 import { createGatewayMetrics } from '../../../src/gateway/metrics/gateway-metrics.ts';
 import { startCluster } from '../../../src/gateway/state/cluster.ts';
-import { CircuitBreaker } from '../../../src/resilience/circuit-breaker.ts';
 import { finished } from '../metrics/sample-events.ts';
 
 const [port, workers] = process.argv.slice(2).map(Number);

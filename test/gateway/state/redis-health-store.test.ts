@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CircuitBreaker } from '../../../src/fallback/breaker/circuit-breaker.ts';
+import { type HealthRecord, InMemoryHealthStore } from '../../../src/fallback/breaker/health-store.ts';
 import { RedisHealthStore } from '../../../src/gateway/state/redis-health-store.ts';
-import { CircuitBreaker } from '../../../src/resilience/circuit-breaker.ts';
-import { type HealthRecord, InMemoryHealthStore } from '../../../src/resilience/health-store.ts';
 import { TestRedisServer } from './redis-server.ts';
 
 async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {

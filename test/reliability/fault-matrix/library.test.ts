@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../../src/chaos/index.ts';
+import { FallbackExceptionGroup } from '../../../src/fallback/fallback-errors.ts';
+import { FallbackModel } from '../../../src/fallback/fallback-model.ts';
 import { closeUpstreamConnections } from '../../../src/http/client.ts';
 import type { ModelMessage, ModelResponse } from '../../../src/messages.ts';
-import { FallbackModel } from '../../../src/models/fallback.ts';
-import { FallbackExceptionGroup } from '../../../src/models/fallback-errors.ts';
 import type { Model } from '../../../src/models/model.ts';
 import { inferModel } from '../../../src/providers/index.ts';
 import { expectResourcesBack, type ResourceCounts, resourceCounts } from '../support/resources.ts';

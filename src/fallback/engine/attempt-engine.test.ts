@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { ModelAPIError, ModelHTTPError } from '../errors/index.ts';
-import type { Attempt, ModelMessage } from '../messages.ts';
-import { responseText, userPrompt } from '../messages.ts';
-import { FallbackModel } from '../models/fallback.ts';
-import { FallbackExceptionGroup } from '../models/fallback-errors.ts';
-import { FunctionModel, type FunctionResponse } from '../models/function.ts';
+import { ModelAPIError, ModelHTTPError } from '../../errors/index.ts';
+import type { Attempt, ModelMessage } from '../../messages.ts';
+import { responseText, userPrompt } from '../../messages.ts';
+import { FunctionModel, type FunctionResponse } from '../../models/function.ts';
+import type { BreakerChange } from '../breaker/circuit-breaker.ts';
+import { FallbackExceptionGroup } from '../fallback-errors.ts';
+import { FallbackModel } from '../fallback-model.ts';
 import type { FallbackEvent } from './attempt-engine.ts';
-import type { BreakerChange } from './circuit-breaker.ts';
 
 const hello: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello')] }];
 const text = (content: string): FunctionResponse => ({ parts: [{ partKind: 'text', content }] });

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { ModelAPIError, ModelHTTPError, UserError } from '../errors/index.ts';
-import { type BreakerChange, CircuitBreaker } from './circuit-breaker.ts';
+import { ModelAPIError, ModelHTTPError, UserError } from '../../errors/index.ts';
+import { type BreakerChange, CircuitBreaker } from '../breaker/circuit-breaker.ts';
+import { InMemoryHealthStore } from '../breaker/health-store.ts';
 import { classifyError, retryAfterOf, statusCodeOf } from './classify.ts';
-import { InMemoryHealthStore } from './health-store.ts';
 import { DEFAULT_POLICY, resolvePolicy } from './policy.ts';
 import { resolveRetryOptions, retryDelay } from './retry.ts';
 

@@ -8,14 +8,14 @@
  * const engine = new AttemptEngine({ retry: { maxRetries: 2 }, timeoutMs: 30_000 });
  * const outcome = await engine.run(models, settings, conditions, runner);
  */
-import { ModelAPIError } from '../errors/index.ts';
-import type { Attempt, AttemptOutcome, ModelResponse } from '../messages.ts';
-import type { Model } from '../models/model.ts';
+import { ModelAPIError } from '../../errors/index.ts';
+import type { Attempt, AttemptOutcome, ModelResponse } from '../../messages.ts';
+import type { Model } from '../../models/model.ts';
+import { type ModelSettings, mergeSettings } from '../../settings.ts';
+import { breakerKeyOf } from '../breaker/breaker-key.ts';
+import { CircuitBreaker, type CircuitBreakerOptions } from '../breaker/circuit-breaker.ts';
 import { withCost } from '../pricing/price.ts';
-import { type ModelSettings, mergeSettings } from '../settings.ts';
-import { breakerKeyOf } from './breaker-key.ts';
 import { ChainState, makeAttempt } from './chain-state.ts';
-import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
 import { classifyError, type ErrorClass, retryAfterOf, statusCodeOf } from './classify.ts';
 import { type AttemptDeadline, CallDeadline } from './deadline.ts';
 import { runHedgedChain } from './hedged-chain.ts';

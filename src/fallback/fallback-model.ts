@@ -13,23 +13,23 @@
  */
 import { ModelAPIError, UserError } from '../errors/index.ts';
 import type { ModelMessage, ModelResponse } from '../messages.ts';
-import { withCost } from '../pricing/price.ts';
+import type { Model, ModelRequestParameters, StreamedResponse } from '../models/model.ts';
 import { inferModel } from '../providers/index.ts';
+import { type ModelSettings, mergeSettings } from '../settings.ts';
+import { breakerKeyOf } from './breaker/breaker-key.ts';
+import { type BreakerChange, CircuitBreaker } from './breaker/circuit-breaker.ts';
 import {
   AttemptEngine,
   type AttemptEngineOptions,
   type AttemptRunner,
   type ChainOutcome,
-} from '../resilience/attempt-engine.ts';
-import { breakerKeyOf } from '../resilience/breaker-key.ts';
-import { type BreakerChange, CircuitBreaker } from '../resilience/circuit-breaker.ts';
-import { classifyError } from '../resilience/classify.ts';
-import { untilAborted } from '../resilience/deadline.ts';
-import { type ModelSettings, mergeSettings } from '../settings.ts';
+} from './engine/attempt-engine.ts';
+import { classifyError } from './engine/classify.ts';
+import { untilAborted } from './engine/deadline.ts';
 import { FallbackExceptionGroup, ResponseRejected } from './fallback-errors.ts';
 import { FallbackConditions, type FallbackOn } from './fallback-on.ts';
 import { continuationMessages, FallbackStream, type PrimedStream, streamRunner } from './fallback-stream.ts';
-import type { Model, ModelRequestParameters, StreamedResponse } from './model.ts';
+import { withCost } from './pricing/price.ts';
 
 export interface FallbackModelOptions extends AttemptEngineOptions {
   /** When to move to the next model. Default `[ModelAPIError]`. */

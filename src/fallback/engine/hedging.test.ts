@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { ModelHTTPError } from '../errors/index.ts';
-import type { Attempt, ModelMessage, ModelResponseStreamEvent } from '../messages.ts';
-import { responseText, userPrompt } from '../messages.ts';
-import { FallbackModel } from '../models/fallback.ts';
-import { FallbackExceptionGroup } from '../models/fallback-errors.ts';
-import { FunctionModel } from '../models/function.ts';
-import type { StreamedResponse } from '../models/model.ts';
+import { ModelHTTPError } from '../../errors/index.ts';
+import type { Attempt, ModelMessage, ModelResponseStreamEvent } from '../../messages.ts';
+import { responseText, userPrompt } from '../../messages.ts';
+import { FunctionModel } from '../../models/function.ts';
+import type { StreamedResponse } from '../../models/model.ts';
+import { CircuitBreaker } from '../breaker/circuit-breaker.ts';
+import { FallbackExceptionGroup } from '../fallback-errors.ts';
+import { FallbackModel } from '../fallback-model.ts';
 import type { FallbackEvent } from './attempt-engine.ts';
-import { CircuitBreaker } from './circuit-breaker.ts';
 
 const T0 = 1_000_000;
 const hello: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello')] }];

@@ -12,11 +12,11 @@
  */
 import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../messages.ts';
 import { userPrompt } from '../messages.ts';
-import { withCost } from '../pricing/price.ts';
-import type { AttemptRunner, ChainOutcome } from '../resilience/attempt-engine.ts';
-import { AbortableWaits, type AttemptDeadline, untilAborted } from '../resilience/deadline.ts';
+import type { Model, ModelRequestParameters, StreamedResponse } from '../models/model.ts';
 import { addUsage, emptyUsage, type RequestUsage } from '../usage.ts';
-import type { Model, ModelRequestParameters, StreamedResponse } from './model.ts';
+import type { AttemptRunner, ChainOutcome } from './engine/attempt-engine.ts';
+import { AbortableWaits, type AttemptDeadline, untilAborted } from './engine/deadline.ts';
+import { withCost } from './pricing/price.ts';
 
 /** A stream read up to its first event (or, when buffering for a response check, to its end). */
 export interface PrimedStream {

@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { ModelHTTPError } from '../errors/index.ts';
-import { userPrompt } from '../messages.ts';
-import { FallbackModel } from '../models/fallback.ts';
-import { FunctionModel } from '../models/function.ts';
-import { limitModelConcurrency } from '../models/wrappers/concurrency-limited.ts';
-import { instrument } from '../models/wrappers/instrumented.ts';
-import { inferModel } from '../providers/infer-model.ts';
+import { ModelHTTPError } from '../../errors/index.ts';
+import { userPrompt } from '../../messages.ts';
+import { FunctionModel } from '../../models/function.ts';
+import { limitModelConcurrency } from '../../models/wrappers/concurrency-limited.ts';
+import { instrument } from '../../models/wrappers/instrumented.ts';
+import { inferModel } from '../../providers/infer-model.ts';
+import { FallbackModel } from '../fallback-model.ts';
 import { breakerKeyOf, upstreamBreakerKey } from './breaker-key.ts';
 import { type BreakerChange, CircuitBreaker } from './circuit-breaker.ts';
 

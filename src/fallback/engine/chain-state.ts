@@ -6,9 +6,9 @@
  * const chain = new ChainState(new CallDeadline(30_000));
  * chain.attempts.push(makeAttempt(model, 'skipped', Date.now(), Date.now(), {}));
  */
-import type { Attempt, AttemptOutcome } from '../messages.ts';
-import type { Model } from '../models/model.ts';
-import { breakerKeyOf } from './breaker-key.ts';
+import type { Attempt, AttemptOutcome } from '../../messages.ts';
+import type { Model } from '../../models/model.ts';
+import { breakerKeyOf } from '../breaker/breaker-key.ts';
 import type { CallDeadline } from './deadline.ts';
 
 /** The mutable state of one call's chain. */

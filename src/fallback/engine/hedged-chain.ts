@@ -12,8 +12,8 @@
  * @example
  * const engine = new AttemptEngine({ hedgeAfterMs: 800 }); // run() takes this path when hedgeAfterMs is set
  */
-import type { Model } from '../models/model.ts';
-import type { ModelSettings } from '../settings.ts';
+import type { Model } from '../../models/model.ts';
+import type { ModelSettings } from '../../settings.ts';
 import type {
   AttemptEngine,
   AttemptRunner,

@@ -2,12 +2,12 @@ import { describe, expect, test } from 'vitest';
 import { ModelAPIError, ModelHTTPError, UserError } from '../errors/index.ts';
 import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../messages.ts';
 import { responseText, userPrompt } from '../messages.ts';
+import { FunctionModel } from '../models/function.ts';
+import type { StreamedResponse } from '../models/model.ts';
 import type { ModelSettings } from '../settings.ts';
-import { FallbackModel } from './fallback.ts';
 import { FallbackExceptionGroup, ResponseRejected } from './fallback-errors.ts';
+import { FallbackModel } from './fallback-model.ts';
 import { onResponse } from './fallback-on.ts';
-import { FunctionModel } from './function.ts';
-import type { StreamedResponse } from './model.ts';
 
 const hello: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello')] }];
 const text = (content: string) => ({ parts: [{ partKind: 'text' as const, content }] });
