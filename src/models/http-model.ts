@@ -22,7 +22,6 @@ import {
   type Model,
   type ModelRequestParameters,
   type StreamedResponse,
-  upstreamBreakerKey,
 } from './model.ts';
 import { ResponseBuilder } from './response-builder.ts';
 
@@ -105,10 +104,6 @@ export class HttpModel implements Model {
   /** Where the calls go and how they authenticate; the neutral identity breaker keys derive from. */
   readonly provider: Provider;
   private readonly protocol: WireProtocol;
-
-  get breakerKey(): string {
-    return upstreamBreakerKey(this.provider.name, this.modelName, this.provider.baseUrl);
-  }
 
   constructor(modelName: string, options: HttpModelOptions, protocol: WireProtocol) {
     this.modelName = modelName;

@@ -11,9 +11,6 @@ import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../m
 import type { ModelSettings } from '../settings.ts';
 import type { RequestUsage } from '../usage.ts';
 
-// Breaker identity lives with the breaker; the adapters name their key through it.
-export { upstreamBreakerKey } from '../fallback/breaker/breaker-key.ts';
-
 /** A tool the model may call: its name, what it is for, and its arguments as a JSON schema. */
 export interface ToolDefinition {
   name: string;
@@ -37,6 +34,14 @@ export function defaultRequestParameters(): ModelRequestParameters {
   return { functionTools: [], outputTools: [], allowTextOutput: true };
 }
 
+/** Where an HTTP model sends its calls; every `Provider` is one. */
+export interface ModelUpstream {
+  /** The provider's name, e.g. `openai`, `groq`, `bedrock`. */
+  readonly name: string;
+  /** The API root its endpoint paths are appended to, e.g. `https://api.openai.com/v1`. */
+  readonly baseUrl: string;
+}
+
 export interface Model {
   /** The model's name as given, e.g. `gpt-4o`, `claude-sonnet-4-5`, `fallback:a,b`. */
   readonly modelName: string;
@@ -45,11 +50,11 @@ export interface Model {
   /** The model's own default settings; a call's settings override them key by key. */
   readonly settings?: ModelSettings | undefined;
   /**
-   * Identifies the upstream for circuit breaking: provider, model and base URL, so the same model name
-   * at two endpoints has two breakers. Models without one are keyed by `system:modelName`; read it with
-   * `breakerKeyOf`, never by hand. Wrappers forward their wrapped model's.
+   * The upstream an HTTP model calls: its provider's name and base URL. Absent for models that call none
+   * (FunctionModel, TestModel); wrappers give their wrapped model's, since wrapping does not change where
+   * calls go. Whoever tells upstreams apart (the fallback layer's breakers) derives what it needs from this.
    */
-  readonly breakerKey?: string;
+  readonly provider?: ModelUpstream;
   request(
     messages: ModelMessage[],
     settings?: ModelSettings,

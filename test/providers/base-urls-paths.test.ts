@@ -137,7 +137,7 @@ describe('precedence', () => {
       AWS_REGION: 'eu-west-1',
     };
     const model = inferModel('bedrock:m', { env, apiKey: 'k' });
-    expect(model.breakerKey).toContain('https://bedrock-runtime.eu-west-1.amazonaws.com');
+    expect(model.provider?.baseUrl).toBe('https://bedrock-runtime.eu-west-1.amazonaws.com');
   });
 });
 

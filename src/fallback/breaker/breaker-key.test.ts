@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { ModelHTTPError } from '../../errors/index.ts';
 import { userPrompt } from '../../messages.ts';
 import { FunctionModel } from '../../models/function.ts';
+import type { Model } from '../../models/model.ts';
 import { limitModelConcurrency } from '../../models/wrappers/concurrency-limited.ts';
 import { instrument } from '../../models/wrappers/instrumented.ts';
 import { inferModel } from '../../providers/infer-model.ts';
@@ -29,6 +30,15 @@ describe('breakerKeyOf', () => {
     expect(breakerKeyOf(model)).toBe(key);
     expect(breakerKeyOf(instrument(model))).toBe(key);
     expect(breakerKeyOf(limitModelConcurrency(instrument(model), { limit: 1 }))).toBe(key);
+  });
+
+  test('any model that tells its provider is keyed by it, adapter or not', () => {
+    const local = new FunctionModel(undefined, { modelName: 'm' });
+    const proxied: Model = Object.assign(Object.create(local) as Model, {
+      provider: { name: 'corp-proxy', baseUrl: 'https://llm.corp.example/v1' },
+    });
+    expect(breakerKeyOf(proxied)).toBe('corp-proxy:m@https://llm.corp.example/v1');
+    expect(breakerKeyOf(instrument(proxied))).toBe('corp-proxy:m@https://llm.corp.example/v1');
   });
 
   test('a model without an upstream is keyed by system and name', () => {

@@ -23,11 +23,15 @@ export function upstreamBreakerKey(providerName: string, modelName: string, base
 }
 
 /**
- * The breaker key of any model: its own `breakerKey` when it has one (HTTP models, and wrappers, which
- * forward their wrapped model's), else `system:modelName` (local models such as FunctionModel).
+ * The breaker key of any model, from what the model already tells: an HTTP model (or a wrapper, which
+ * gives its wrapped model's provider) is keyed by its provider, name and base URL; a model that calls no
+ * upstream (FunctionModel, TestModel, an AI SDK model) by `system:modelName`.
  */
 export function breakerKeyOf(model: Model): string {
-  return model.breakerKey ?? `${model.system}:${model.modelName}`;
+  const provider = model.provider;
+  return provider
+    ? upstreamBreakerKey(provider.name, model.modelName, provider.baseUrl)
+    : `${model.system}:${model.modelName}`;
 }
 
 function withoutCredentials(baseUrl: string): string {

@@ -11,10 +11,9 @@
  * const b = limitModelConcurrency(inferModel('openai:gpt-4o-mini'), shared);
  */
 import { ModelAPIError, UserError } from '../../errors/index.ts';
-import { breakerKeyOf } from '../../fallback/breaker/breaker-key.ts';
 import type { ModelMessage, ModelResponse } from '../../messages.ts';
 import type { ModelSettings } from '../../settings.ts';
-import type { Model, ModelRequestParameters, StreamedResponse } from '../model.ts';
+import type { Model, ModelRequestParameters, ModelUpstream, StreamedResponse } from '../model.ts';
 import { ObservedStream } from './observed-stream.ts';
 
 /**
@@ -138,8 +137,8 @@ export class ConcurrencyLimitedModel implements Model {
   }
 
   /** The wrapped model's: wrapping a model does not make it another upstream, nor another breaker. */
-  get breakerKey(): string {
-    return breakerKeyOf(this.wrapped);
+  get provider(): ModelUpstream | undefined {
+    return this.wrapped.provider;
   }
 
   get settings(): ModelSettings | undefined {

@@ -17,10 +17,9 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { breakerKeyOf } from '../../fallback/breaker/breaker-key.ts';
 import type { Attempt, ModelMessage, ModelResponse } from '../../messages.ts';
 import type { ModelSettings } from '../../settings.ts';
-import type { Model, ModelRequestParameters, StreamedResponse } from '../model.ts';
+import type { Model, ModelRequestParameters, ModelUpstream, StreamedResponse } from '../model.ts';
 import { ObservedStream } from './observed-stream.ts';
 
 export interface InstrumentOptions {
@@ -52,8 +51,8 @@ export class InstrumentedModel implements Model {
   }
 
   /** The wrapped model's: wrapping a model does not make it another upstream, nor another breaker. */
-  get breakerKey(): string {
-    return breakerKeyOf(this.wrapped);
+  get provider(): ModelUpstream | undefined {
+    return this.wrapped.provider;
   }
 
   get settings(): ModelSettings | undefined {
