@@ -27,6 +27,8 @@ export {
   UnexpectedModelBehavior,
   UserError,
 } from './errors/index.ts';
+// Fallback: the attempt engine, breakers, policy and pricing (FallbackModel itself is under Providers,
+// which lets it take 'provider:model' strings)
 export {
   type BreakerChange,
   CircuitBreaker,
@@ -42,10 +44,8 @@ export type { FallbackEvent } from './fallback/engine/attempt-engine.ts';
 export { DEFAULT_POLICY, type PolicyAction, type ResiliencePolicy } from './fallback/engine/policy.ts';
 export type { RetryOptions } from './fallback/engine/retry.ts';
 export { FallbackExceptionGroup, ResponseRejected } from './fallback/fallback-errors.ts';
-// Fallback and the attempt engine
-export { FallbackModel, type FallbackModelOptions } from './fallback/fallback-model.ts';
+export type { FallbackModelOptions } from './fallback/fallback-model.ts';
 export { type FallbackCondition, type FallbackOn, onResponse } from './fallback/fallback-on.ts';
-// Pricing
 export { priceOf } from './fallback/pricing/price.ts';
 // HTTP
 export { closeUpstreamConnections, type HttpTimeouts, setUpstreamConnectionLimit } from './http/client.ts';
@@ -95,9 +95,10 @@ export {
   limitModelConcurrency,
 } from './models/wrappers/concurrency-limited.ts';
 export { InstrumentedModel, type InstrumentOptions, instrument } from './models/wrappers/instrumented.ts';
-// Providers
+// Providers, and the FallbackModel that accepts their 'provider:model' strings
 export {
   createProvider,
+  FallbackModel,
   type InferModelOptions,
   inferModel,
   knownPrefixes,

@@ -4,9 +4,9 @@
  * Keys and base URLs come from the environment, as for `inferModel`.
  */
 import { UserError } from '../errors/index.ts';
-import { FallbackModel } from '../fallback/fallback-model.ts';
 import { closeUpstreamConnections } from '../http/client.ts';
 import { type Attempt, type ModelResponse, responseText, systemPrompt, userPrompt } from '../messages.ts';
+import { FallbackModel } from '../providers/index.ts';
 import { parseCommandLine } from './command-line/parse.ts';
 import { positiveNumber, wholeNumber } from './command-line/values.ts';
 import { ASK_COMMAND } from './specs/ask.ts';

@@ -4,10 +4,9 @@
  * requests shown live. No keys, no network; it stops by itself, or cleanly on Ctrl-C.
  */
 import { type ChaosServer, startChaosServer } from '../chaos/index.ts';
-import { FallbackModel } from '../fallback/fallback-model.ts';
 import { closeUpstreamConnections } from '../http/client.ts';
 import { type Attempt, userPrompt } from '../messages.ts';
-import { inferModel } from '../providers/index.ts';
+import { FallbackModel, inferModel } from '../providers/index.ts';
 import { paint } from './colour.ts';
 import { parseCommandLine } from './command-line/parse.ts';
 import { wholeNumber } from './command-line/values.ts';

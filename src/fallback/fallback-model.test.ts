@@ -109,12 +109,6 @@ describe('FallbackModel basics', () => {
     expect(responseText(await model.request(hello))).toBe('flaky ok');
     expect(calls).toEqual(['flaky', 'backup', 'flaky']);
   });
-
-  test('resolves provider:model strings with inferModel', () => {
-    const model = new FallbackModel('openai:gpt-4o', successModel);
-    expect(model.modelName).toBe('fallback:gpt-4o,function:successResponse:');
-    expect(model.models[0]!.system).toBe('openai');
-  });
 });
 
 describe('fallbackOn forms', () => {

@@ -1,9 +1,11 @@
 /**
  * A Model that tries models in order until one answers: pydantic-ai's FallbackModel, with an attempt
- * engine underneath (retries, one deadline per call, circuit breakers, attribution and cost).
+ * engine underneath (retries, one deadline per call, circuit breakers, attribution and cost). This one
+ * composes Model instances; the package exports the providers layer's subclass, which also takes
+ * `'provider:model'` strings.
  *
  * @example
- * const model = new FallbackModel('openai:gpt-4o', 'anthropic:claude-sonnet-4-5', {
+ * const model = new FallbackModel(primary, backup, {
  *   fallbackOn: ['rate_limit', 'server', 'overloaded'],
  *   retry: { maxRetries: 1 },
  *   timeoutMs: 30_000,
@@ -14,7 +16,6 @@
 import { ModelAPIError, UserError } from '../errors/index.ts';
 import type { ModelMessage, ModelResponse } from '../messages.ts';
 import type { Model, ModelRequestParameters, StreamedResponse } from '../models/model.ts';
-import { inferModel } from '../providers/index.ts';
 import { type ModelSettings, mergeSettings } from '../settings.ts';
 import { breakerKeyOf } from './breaker/breaker-key.ts';
 import { type BreakerChange, CircuitBreaker } from './breaker/circuit-breaker.ts';
@@ -73,13 +74,11 @@ export class FallbackModel implements Model {
   private readonly options: FallbackModelOptions;
   private readonly clock: () => number;
 
-  constructor(defaultModel: Model | string, ...rest: Array<Model | string | FallbackModelOptions>) {
+  constructor(defaultModel: Model, ...rest: Array<Model | FallbackModelOptions>) {
     const last = rest.at(-1);
     const options: FallbackModelOptions = isOptions(last) ? last : {};
     if (isOptions(last)) rest.pop();
-    this.models = [defaultModel, ...(rest as Array<Model | string>)].map((model) =>
-      typeof model === 'string' ? inferModel(model) : model,
-    );
+    this.models = [defaultModel, ...(rest as Model[])];
     for (const model of this.models) {
       if (!isModel(model))
         throw new UserError(`FallbackModel takes Model instances or 'provider:model' strings.`);
