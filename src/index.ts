@@ -40,7 +40,7 @@ export {
   type HealthStore,
   InMemoryHealthStore,
 } from './fallback/breaker/health-store.ts';
-export type { FallbackEvent } from './fallback/engine/attempt-engine.ts';
+export type { FallbackEvent } from './fallback/engine/engine-options.ts';
 export { DEFAULT_POLICY, type PolicyAction, type ResiliencePolicy } from './fallback/engine/policy.ts';
 export type { RetryOptions } from './fallback/engine/retry.ts';
 export { FallbackExceptionGroup, ResponseRejected } from './fallback/fallback-errors.ts';

@@ -4,6 +4,25 @@
  * composes Model instances; the package exports the providers layer's subclass, which also takes
  * `'provider:model'` strings.
  *
+ * Life of a request (`requestStream` differs only where noted):
+ * 1. `FallbackModel.request` (this file) merges the settings and hands a runner for one attempt to
+ *    `AttemptEngine.run` (engine/attempt-engine.ts), which opens the call's deadline (`CallDeadline`,
+ *    engine/deadline.ts) and its trace (`ChainState`, engine/chain-state.ts).
+ * 2. A `ChainScheduler` lays the attempts out in time: `sequentialChain` (engine/sequential-chain.ts),
+ *    or `hedgedChain` (engine/hedged-chain.ts) when `hedgeAfterMs` is set.
+ * 3. For each model, `AttemptLifecycle` (engine/attempt-lifecycle.ts): `nextEligible` asks the
+ *    `CircuitBreaker` (breaker/circuit-breaker.ts, keyed by breaker/breaker-key.ts) whether to skip it;
+ *    `begin` starts the attempt's own deadline and signal.
+ * 4. The runner calls the inner model (`model.request`, raced against that signal by `untilAborted`);
+ *    streams: `streamRunner` (fallback-stream.ts) opens the stream and reads ahead to its first event.
+ * 5. `AttemptLifecycle.failed` classifies the error (engine/classify.ts), asks `fallbackOn`
+ *    (fallback-on.ts) and the policy (engine/policy.ts, engine/retry.ts): retry, next model, or throw.
+ *    `AttemptLifecycle.succeeded` runs the response handlers, prices the answer (`pricedUsage`, over
+ *    pricing/price.ts) and serves it; when every model failed, `run` throws a `FallbackExceptionGroup`.
+ * 6. `request` returns the response with `attempts` and the cost of rejected answers added; streams are
+ *    wrapped in a `FallbackStream` (fallback-stream.ts) that replays the first event, and at the end
+ *    settles the attempt through `AttemptEngine.finishStream`.
+ *
  * @example
  * const model = new FallbackModel(primary, backup, {
  *   fallbackOn: ['rate_limit', 'server', 'overloaded'],
@@ -17,20 +36,14 @@ import { ModelAPIError, UserError } from '../errors/index.ts';
 import type { ModelMessage, ModelResponse } from '../messages.ts';
 import type { Model, ModelRequestParameters, StreamedResponse } from '../models/model.ts';
 import { type ModelSettings, mergeSettings } from '../settings.ts';
-import { breakerKeyOf } from './breaker/breaker-key.ts';
 import { type BreakerChange, CircuitBreaker } from './breaker/circuit-breaker.ts';
-import {
-  AttemptEngine,
-  type AttemptEngineOptions,
-  type AttemptRunner,
-  type ChainOutcome,
-} from './engine/attempt-engine.ts';
-import { classifyError } from './engine/classify.ts';
+import { AttemptEngine } from './engine/attempt-engine.ts';
+import type { ChainOutcome } from './engine/attempt-lifecycle.ts';
+import type { AttemptRunner } from './engine/attempt-runner.ts';
 import { untilAborted } from './engine/deadline.ts';
-import { FallbackExceptionGroup, ResponseRejected } from './fallback-errors.ts';
+import type { AttemptEngineOptions } from './engine/engine-options.ts';
 import { FallbackConditions, type FallbackOn } from './fallback-on.ts';
 import { continuationMessages, FallbackStream, type PrimedStream, streamRunner } from './fallback-stream.ts';
-import { withCost } from './pricing/price.ts';
 
 export interface FallbackModelOptions extends AttemptEngineOptions {
   /** When to move to the next model. Default `[ModelAPIError]`. */
@@ -69,10 +82,9 @@ function isOptions(value: unknown): value is FallbackModelOptions {
 export class FallbackModel implements Model {
   readonly models: readonly Model[];
   readonly settings: ModelSettings | undefined;
-  private readonly conditions: FallbackConditions;
+  private readonly bufferForResponseCheck: boolean;
+  private readonly continueOnStreamFailure: boolean;
   private readonly engine: AttemptEngine;
-  private readonly options: FallbackModelOptions;
-  private readonly clock: () => number;
 
   constructor(defaultModel: Model, ...rest: Array<Model | FallbackModelOptions>) {
     const last = rest.at(-1);
@@ -83,15 +95,15 @@ export class FallbackModel implements Model {
       if (!isModel(model))
         throw new UserError(`FallbackModel takes Model instances or 'provider:model' strings.`);
     }
-    this.options = options;
     this.settings = options.settings;
-    this.clock = options.clock ?? Date.now;
-    this.conditions = new FallbackConditions(options.fallbackOn ?? defaultFallbackOn());
+    const conditions = new FallbackConditions(options.fallbackOn ?? defaultFallbackOn());
+    this.bufferForResponseCheck = options.bufferForResponseCheck === true && conditions.hasResponseHandlers;
+    this.continueOnStreamFailure = options.continueOnStreamFailure === true;
     const breaker =
       options.breaker === false || options.breaker instanceof CircuitBreaker
         ? options.breaker
         : { ...options.breaker, onChange: options.breaker?.onChange ?? options.onBreakerChange };
-    this.engine = new AttemptEngine({ ...options, breaker });
+    this.engine = new AttemptEngine(this.models, conditions, { ...options, breaker });
   }
 
   get modelName(): string {
@@ -112,7 +124,6 @@ export class FallbackModel implements Model {
     settings?: ModelSettings,
     params?: ModelRequestParameters,
   ): Promise<ModelResponse> {
-    const callSettings = mergeSettings(this.settings, settings);
     const runner: AttemptRunner<ModelResponse> = {
       start: async (model, attemptSettings, deadline) => {
         // Race the signal too, so a model that ignores it cannot outlive its deadline.
@@ -121,18 +132,11 @@ export class FallbackModel implements Model {
       response: (response) => response,
       release: () => {},
     };
-    const outcome = await this.engine.run(this.models, callSettings, this.conditions, runner, failAll);
-    const response = outcome.result;
-    // The engine priced the served attempt already.
-    const usage = {
-      ...(outcome.attempt.usage ?? withCost(response.providerName, response.modelName, response.usage)),
-    };
+    const outcome = await this.engine.run(mergeSettings(this.settings, settings), runner);
+    // The engine settled the served attempt: its usage is the response's, priced.
+    const usage = { ...(outcome.attempt.usage ?? outcome.result.usage) };
     if (outcome.rejectedCost !== undefined) usage.cost = (usage.cost ?? 0) + outcome.rejectedCost;
-    return {
-      ...response,
-      usage: usage === response.usage ? { ...usage } : usage,
-      attempts: outcome.attempts,
-    };
+    return { ...outcome.result, usage, attempts: outcome.attempts };
   }
 
   async requestStream(
@@ -141,44 +145,21 @@ export class FallbackModel implements Model {
     params?: ModelRequestParameters,
   ): Promise<StreamedResponse> {
     const callSettings = mergeSettings(this.settings, settings);
-    const buffer = this.options.bufferForResponseCheck === true && this.conditions.hasResponseHandlers;
-    const outcome = await this.engine.run(
-      this.models,
+    const engine = this.engine;
+    const outcome = await engine.run(
       callSettings,
-      this.conditions,
-      streamRunner(messages, params, buffer),
-      failAll,
+      streamRunner(messages, params, this.bufferForResponseCheck),
     );
-    const continueStream = this.options.continueOnStreamFailure
+    const continueStream = this.continueOnStreamFailure
       ? (partialText: string, failedIndex: number): Promise<ChainOutcome<PrimedStream>> =>
-          this.engine.run(
-            this.models,
+          engine.run(
             callSettings,
-            this.conditions,
             streamRunner(continuationMessages(messages, partialText), params, false),
-            failAll,
             failedIndex + 1,
           )
       : undefined;
-    return new FallbackStream({
-      outcome,
-      continueStream,
-      report: (attempt) => this.engine.report(attempt),
-      onFailure: (failed, error) =>
-        this.engine.breaker?.onFailure(breakerKeyOf(failed.model), asHealthKind(error)) ?? Promise.resolve(),
-      callerSignal: callSettings.signal,
-      clock: this.clock,
-    });
+    return new FallbackStream({ outcome, continueStream, engine, callerSignal: callSettings.signal });
   }
-}
-
-function asHealthKind(error: unknown) {
-  const kind = classifyError(error);
-  return kind === 'aborted' ? 'unknown' : kind;
-}
-
-function failAll(errors: unknown[], rejected: number): Error {
-  return new FallbackExceptionGroup(rejected > 0 ? [...errors, new ResponseRejected(rejected)] : errors);
 }
 
 function defaultFallbackOn(): FallbackOn {

@@ -14,9 +14,10 @@ import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../m
 import { userPrompt } from '../messages.ts';
 import type { Model, ModelRequestParameters, StreamedResponse } from '../models/model.ts';
 import { addUsage, emptyUsage, type RequestUsage } from '../usage.ts';
-import type { AttemptRunner, ChainOutcome } from './engine/attempt-engine.ts';
+import type { AttemptEngine } from './engine/attempt-engine.ts';
+import { type ChainOutcome, pricedUsage } from './engine/attempt-lifecycle.ts';
+import type { AttemptRunner } from './engine/attempt-runner.ts';
 import { AbortableWaits, type AttemptDeadline, untilAborted } from './engine/deadline.ts';
-import { withCost } from './pricing/price.ts';
 
 /** A stream read up to its first event (or, when buffering for a response check, to its end). */
 export interface PrimedStream {
@@ -76,29 +77,27 @@ interface Segment {
   indexOffset: number;
 }
 
+/** What a FallbackStream needs of its engine. */
+export type StreamSettler = Pick<AttemptEngine, 'finishStream' | 'streamFailed'>;
+
 /** The StreamedResponse a FallbackModel hands out: one committed attempt, plus any continuations. */
 export class FallbackStream implements StreamedResponse {
   private readonly segments: Segment[];
   private readonly continueStream: ContinueStream | undefined;
-  private readonly report: (attempt: ChainOutcome<PrimedStream>['attempt']) => void;
-  private readonly onFailure: (outcome: ChainOutcome<PrimedStream>, error: unknown) => Promise<void>;
+  /** Settles each segment's attempt when it ends, and tells the breaker when one breaks. */
+  private readonly engine: StreamSettler;
   private readonly callerSignal: AbortSignal | undefined;
-  private readonly clock: () => number;
   private iterated = false;
 
   constructor(init: {
     outcome: ChainOutcome<PrimedStream>;
     continueStream?: ContinueStream | undefined;
-    report: (attempt: ChainOutcome<PrimedStream>['attempt']) => void;
-    onFailure: (outcome: ChainOutcome<PrimedStream>, error: unknown) => Promise<void>;
+    engine: StreamSettler;
     callerSignal: AbortSignal | undefined;
-    clock: () => number;
   }) {
-    this.clock = init.clock;
     this.segments = [{ outcome: init.outcome, indexOffset: 0 }];
     this.continueStream = init.continueStream;
-    this.report = init.report;
-    this.onFailure = init.onFailure;
+    this.engine = init.engine;
     this.callerSignal = init.callerSignal;
   }
 
@@ -118,7 +117,7 @@ export class FallbackStream implements StreamedResponse {
     let usage = emptyUsage();
     for (const segment of this.segments) {
       const stream = segment.outcome.result.stream;
-      usage = addUsage(usage, withCost(stream.providerName, stream.modelName, stream.usage));
+      usage = addUsage(usage, pricedUsage(stream));
     }
     const rejectedCost = this.segments[0]!.outcome.rejectedCost;
     if (rejectedCost !== undefined) usage.cost = (usage.cost ?? 0) + rejectedCost;
@@ -164,7 +163,7 @@ export class FallbackStream implements StreamedResponse {
             throw this.callerSignal.reason;
           }
           this.finish(segment.outcome, 'error', error);
-          await this.onFailure(segment.outcome, error);
+          await this.engine.streamFailed(segment.outcome.index, error);
           const next = await this.continueAfter(segment);
           if (!next) throw error;
           this.segments.push(next);
@@ -216,20 +215,8 @@ export class FallbackStream implements StreamedResponse {
   }
 
   private finish(outcome: ChainOutcome<PrimedStream>, result: 'ok' | 'error' | 'cancelled', error?: unknown) {
-    const attempt = outcome.attempt;
-    const stream = outcome.result.stream;
-    attempt.outcome = result;
-    attempt.modelName = stream.modelName;
-    attempt.providerName = stream.providerName;
-    attempt.usage = withCost(stream.providerName, stream.modelName, stream.usage);
-    if (attempt.usage.cost !== undefined) attempt.cost = attempt.usage.cost;
-    attempt.durationMs = this.clock() - attempt.startedAt;
-    if (error !== undefined) {
-      const kind = (error as { kind?: unknown } | null)?.kind;
-      if (typeof kind === 'string') attempt.errorKind = kind;
-    }
     if (result === 'ok') outcome.deadline.dispose();
-    this.report(attempt);
+    this.engine.finishStream(outcome.attempt, outcome.result.stream, result, error);
   }
 }
 

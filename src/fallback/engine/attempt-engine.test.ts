@@ -6,7 +6,7 @@ import { FunctionModel, type FunctionResponse } from '../../models/function.ts';
 import type { BreakerChange } from '../breaker/circuit-breaker.ts';
 import { FallbackExceptionGroup } from '../fallback-errors.ts';
 import { FallbackModel } from '../fallback-model.ts';
-import type { FallbackEvent } from './attempt-engine.ts';
+import type { FallbackEvent } from './engine-options.ts';
 
 const hello: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello')] }];
 const text = (content: string): FunctionResponse => ({ parts: [{ partKind: 'text', content }] });

@@ -10,23 +10,14 @@
  * backup); one that fails alone follows the policy as in the plain chain.
  *
  * @example
- * const engine = new AttemptEngine({ hedgeAfterMs: 800 }); // run() takes this path when hedgeAfterMs is set
+ * const scheduler = hedgedChain({ hedgeAfterMs: 800, clock: Date.now }); // the engine's when hedgeAfterMs is set
  */
-import type { Model } from '../../models/model.ts';
-import type { ModelSettings } from '../../settings.ts';
-import type {
-  AttemptEngine,
-  AttemptRunner,
-  BegunAttempt,
-  ChainConditions,
-  ChainOutcome,
-} from './attempt-engine.ts';
-import type { ChainState } from './chain-state.ts';
+import type { BegunAttempt, ChainOutcome } from './attempt-lifecycle.ts';
+import type { ChainCall, ChainScheduler } from './chain-scheduler.ts';
 import { sleep } from './retry.ts';
 
 /** One attempt in the race. `settled` never rejects: it says how the attempt ended. */
 interface Flight<T> {
-  model: Model;
   index: number;
   begun: BegunAttempt;
   retries: number;
@@ -41,50 +32,39 @@ type Settled<T> =
   | { flight: Flight<T>; ok: true; result: T }
   | { flight: Flight<T>; ok: false; error: unknown };
 
-/** Where the hedged chain starts and how it keeps time. */
+/** How the hedged chain keeps time. */
 export interface HedgedChainOptions {
-  startIndex: number;
-  /** Indices recorded as skipped (open breakers), for the engine's all-open last resort. */
-  skipped: number[];
   hedgeAfterMs: number;
   clock: () => number;
 }
 
-/**
- * Runs the chain with hedging. Resolves with the served attempt, or undefined when the models (or the
- * deadline) ran out; rejects as the plain chain does (the caller's abort reason, an error no condition
- * accepts), after cancelling any attempt still in flight.
- *
- * @example
- * const served = await runHedgedChain(engine, models, settings, conditions, runner, chain, options);
- */
-export async function runHedgedChain<T>(
-  engine: AttemptEngine,
-  models: readonly Model[],
-  settings: ModelSettings,
-  conditions: ChainConditions,
-  runner: AttemptRunner<T>,
-  chain: ChainState,
+/** The hedged schedule: an attempt without content after `hedgeAfterMs` gets a partner. */
+export function hedgedChain(options: HedgedChainOptions): ChainScheduler {
+  return { run: (call) => runHedgedChain(call, options) };
+}
+
+async function runHedgedChain<T>(
+  call: ChainCall<T>,
   options: HedgedChainOptions,
 ): Promise<ChainOutcome<T> | undefined> {
-  const { skipped, hedgeAfterMs, clock } = options;
+  const { lifecycle, settings, runner, chain, skipped } = call;
+  const { hedgeAfterMs, clock } = options;
+  const models = lifecycle.models;
   const caller = settings.signal;
   const flights: Flight<T>[] = [];
-  let next = options.startIndex;
+  let next = call.startIndex;
 
   const launch = (index: number, retries: number): Flight<T> | undefined => {
-    const model = models[index]!;
-    const begun = engine.begin(model, settings, chain);
+    const begun = lifecycle.begin(index, settings, chain);
     if (!begun) return undefined;
     const flight = {
-      model,
       index,
       begun,
       retries,
       hedgeAt: begun.startedAt + hedgeAfterMs,
       hedged: false,
     } as Flight<T>;
-    flight.settled = runner.start(model, begun.settings, begun.deadline).then(
+    flight.settled = runner.start(models[index]!, begun.settings, begun.deadline).then(
       (result): Settled<T> => ({ flight, ok: true, result }),
       (error: unknown): Settled<T> => ({ flight, ok: false, error }),
     );
@@ -95,7 +75,7 @@ export async function runHedgedChain<T>(
   /** Starts the next eligible model after those already tried; false when there is none or no time. */
   const launchNext = async (): Promise<boolean> => {
     if (chain.deadline.expired) return false;
-    const index = await engine.nextEligible(models, next, chain, skipped);
+    const index = await lifecycle.nextEligible(next, chain, skipped);
     if (index === undefined) return false;
     next = index + 1;
     return launch(index, 0) !== undefined;
@@ -104,7 +84,7 @@ export async function runHedgedChain<T>(
   const cancelAll = (reason: unknown) => {
     for (const flight of flights.splice(0)) {
       flight.begun.deadline.abort(reason);
-      engine.record(chain, flight.model, 'cancelled', flight.begun.startedAt, {});
+      lifecycle.record(chain, flight.index, 'cancelled', flight.begun.startedAt, {});
       // It may have produced content at the same moment as the winner: give that up too.
       void flight.settled.then((settled) => {
         if (settled.ok) runner.release(settled.result, reason);
@@ -130,34 +110,25 @@ export async function runHedgedChain<T>(
       flights.splice(flights.indexOf(event.flight), 1);
       const { flight } = event;
       if (event.ok) {
-        const step = await engine.succeeded(
-          flight.model,
-          flight.index,
-          flight.begun,
-          event.result,
-          chain,
-          conditions,
-          runner,
-        );
+        const step = await lifecycle.succeeded(flight.index, flight.begun, event.result, chain, runner);
         if (step.kind === 'served') {
           cancelAll(lostRace());
           return step.outcome;
         }
         continue; // rejected by a response handler: the partner, if any, may still win
       }
-      const verdict = await engine.failed(
-        flight.model,
+      const verdict = await lifecycle.failed(
+        flight.index,
         flight.begun,
         event.error,
         flight.retries,
         caller,
         chain,
-        conditions,
       );
       const partner = flights[0];
       if (partner) {
         // The partner is already the backup: report the hand-over, do not retry alongside it.
-        engine.handOver(flight.model, partner.model, event.error, chain);
+        lifecycle.handOver(flight.index, partner.index, event.error, chain);
         continue;
       }
       if (verdict.action === 'retry') {

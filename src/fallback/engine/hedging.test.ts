@@ -7,7 +7,7 @@ import type { StreamedResponse } from '../../models/model.ts';
 import { CircuitBreaker } from '../breaker/circuit-breaker.ts';
 import { FallbackExceptionGroup } from '../fallback-errors.ts';
 import { FallbackModel } from '../fallback-model.ts';
-import type { FallbackEvent } from './attempt-engine.ts';
+import type { FallbackEvent } from './engine-options.ts';
 
 const T0 = 1_000_000;
 const hello: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello')] }];

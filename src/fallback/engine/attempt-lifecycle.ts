@@ -1,0 +1,331 @@
+/**
+ * One attempt's life, the same under every schedule: `begin` (deadline, settings, the pending fallback
+ * reported), then `failed` (recorded, told to the breaker, retry or fall back) or `succeeded` (checked by
+ * response handlers, priced, served) — and, for a stream, `finishStream` when it ends. The sequential and
+ * the hedged chain both drive attempts through this object; it is built once per engine with the models,
+ * their breaker keys (read once: a model's upstream does not change under it) and the conditions.
+ *
+ * @example
+ * const begun = lifecycle.begin(index, settings, chain);
+ * try { return await lifecycle.succeeded(index, begun, await runner.start(...), chain, runner); }
+ * catch (error) { const verdict = await lifecycle.failed(index, begun, error, retries, caller, chain); }
+ */
+import type { Attempt, AttemptOutcome } from '../../messages.ts';
+import type { Model } from '../../models/model.ts';
+import { type ModelSettings, mergeSettings } from '../../settings.ts';
+import type { RequestUsage } from '../../usage.ts';
+import { breakerKeyOf } from '../breaker/breaker-key.ts';
+import { CircuitBreaker } from '../breaker/circuit-breaker.ts';
+import { withCost } from '../pricing/price.ts';
+import type { AttemptRunner, ChainConditions } from './attempt-runner.ts';
+import type { ChainState } from './chain-state.ts';
+import { classifyError, type ErrorClass, retryAfterOf, statusCodeOf } from './classify.ts';
+import type { AttemptDeadline } from './deadline.ts';
+import type { AttemptEngineOptions } from './engine-options.ts';
+import { type PolicyAction, resolvePolicy } from './policy.ts';
+import { type ResolvedRetryOptions, resolveRetryOptions, retryDelay } from './retry.ts';
+
+/** One attempt under way: its deadline (and signal), its settings, when it started. */
+export interface BegunAttempt {
+  deadline: AttemptDeadline;
+  settings: ModelSettings;
+  startedAt: number;
+}
+
+/** A served attempt. For streams the `deadline` stays armed until the stream ends; dispose it then. */
+export interface ChainOutcome<T> {
+  result: T;
+  model: Model;
+  index: number;
+  attempt: Attempt;
+  attempts: Attempt[];
+  deadline: AttemptDeadline;
+  /** Cost of responses rejected by response handlers, to add to the served response's cost. */
+  rejectedCost: number | undefined;
+}
+
+/** What one model's turn in the chain came to. */
+export type Step<T> = { kind: 'served'; outcome: ChainOutcome<T> } | { kind: 'next' } | { kind: 'stop' };
+
+/** What a failed attempt leads to when the engine goes on: the same model again after `waitMs`, or the next. */
+export interface Verdict {
+  action: 'retry' | 'fallback';
+  waitMs: number;
+}
+
+/** Where the usage of an answer comes from: a response, or a stream read so far. */
+export interface UsageSource {
+  providerName: string;
+  modelName: string;
+  usage: RequestUsage;
+}
+
+/**
+ * The usage of an answer with its cost from the price table. The one place the fallback layer prices:
+ * attempts, served responses and streams all read their cost through it.
+ */
+export function pricedUsage(source: UsageSource): RequestUsage {
+  return withCost(source.providerName, source.modelName, source.usage);
+}
+
+export class AttemptLifecycle {
+  readonly models: readonly Model[];
+  readonly breaker: CircuitBreaker | undefined;
+  private readonly keys: readonly string[];
+  private readonly conditions: ChainConditions;
+  private readonly options: AttemptEngineOptions;
+  private readonly retry: ResolvedRetryOptions;
+  private readonly policy: Readonly<Record<string, PolicyAction>>;
+  private readonly clock: () => number;
+
+  constructor(models: readonly Model[], conditions: ChainConditions, options: AttemptEngineOptions) {
+    this.models = models;
+    this.keys = models.map(breakerKeyOf);
+    this.conditions = conditions;
+    this.options = options;
+    this.retry = resolveRetryOptions(options.retry);
+    this.policy = resolvePolicy(options.policy);
+    this.clock = options.clock ?? Date.now;
+    const breaker = options.breaker;
+    this.breaker =
+      breaker === false
+        ? undefined
+        : breaker instanceof CircuitBreaker
+          ? breaker
+          : new CircuitBreaker({ clock: this.clock, ...breaker });
+  }
+
+  /** The first model from `from` on whose breaker lets a call through; open ones are recorded as skipped. */
+  async nextEligible(from: number, chain: ChainState, skipped: number[]): Promise<number | undefined> {
+    for (let index = from; index < this.models.length; index++) {
+      if (this.breaker && (await this.breaker.admit(this.keys[index]!)) === 'skip') {
+        skipped.push(index);
+        this.record(chain, index, 'skipped', this.clock(), {});
+        continue;
+      }
+      return index;
+    }
+    return undefined;
+  }
+
+  /** Of the models skipped for an open breaker, the one whose last failure is oldest. */
+  async longestFailed(skipped: readonly number[]): Promise<number> {
+    let chosen = skipped[0]!;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const index of skipped) {
+      const at = (await this.breaker?.lastFailureAt(this.keys[index]!)) ?? 0;
+      if (at < oldest) [chosen, oldest] = [index, at];
+    }
+    return chosen;
+  }
+
+  /**
+   * Sets up one attempt of model `index`: its deadline, its settings, its start time. Undefined when the
+   * call's deadline has passed.
+   */
+  begin(index: number, settings: ModelSettings, chain: ChainState): BegunAttempt | undefined {
+    const remaining = chain.deadline.remainingMs();
+    if (remaining <= 0) return undefined;
+    const model = this.models[index]!;
+    if (chain.pendingFallback) {
+      this.options.onFallback?.({ ...chain.pendingFallback, to: model.modelName });
+      chain.pendingFallback = undefined;
+    }
+    const deadline = chain.deadline.startAttempt(model.modelName, settings.signal, {
+      firstTokenMs: this.options.firstTokenTimeoutMs,
+      idleMs: this.options.idleTimeoutMs,
+    });
+    const overrides: ModelSettings = { signal: deadline.signal };
+    if (Number.isFinite(remaining)) overrides.timeout = remaining;
+    chain.tried++;
+    return {
+      deadline,
+      settings: mergeSettings(model.settings, settings, overrides),
+      startedAt: this.clock(),
+    };
+  }
+
+  /**
+   * Records a failed attempt and says what comes next. Throws the caller's abort reason, or the error
+   * itself when no condition accepts it or the policy says fail.
+   */
+  async failed(
+    index: number,
+    begun: BegunAttempt,
+    error: unknown,
+    retries: number,
+    caller: AbortSignal | undefined,
+    chain: ChainState,
+  ): Promise<Verdict> {
+    begun.deadline.dispose();
+    if (caller?.aborted) {
+      this.record(chain, index, 'cancelled', begun.startedAt, {});
+      throw caller.reason;
+    }
+    const key = this.keys[index]!;
+    const kind = classifyError(error);
+    this.record(chain, index, 'error', begun.startedAt, { errorKind: kind, statusCode: statusCodeOf(error) });
+    if (!(await this.conditions.acceptsError(error))) {
+      await this.breaker?.onFailure(key, healthKind(kind));
+      throw error;
+    }
+    chain.errors.push(error);
+    const decision = this.decide(kind, error, retries, chain);
+    await this.breaker?.onFailure(key, healthKind(kind), decision.openForMs);
+    if (decision.action === 'fail') throw error;
+    if (decision.action === 'retry') return { action: 'retry', waitMs: decision.waitMs };
+    chain.pendingFallback = { from: this.models[index]!.modelName, error };
+    return { action: 'fallback', waitMs: 0 };
+  }
+
+  /**
+   * An attempt produced content: serve it, or — when a response handler rejects it — record the rejection
+   * and move on.
+   */
+  async succeeded<T>(
+    index: number,
+    begun: BegunAttempt,
+    result: T,
+    chain: ChainState,
+    runner: AttemptRunner<T>,
+  ): Promise<Step<T>> {
+    const { deadline, startedAt } = begun;
+    const model = this.models[index]!;
+    const key = this.keys[index]!;
+    const response = runner.response(result);
+    if (
+      response &&
+      this.conditions.hasResponseHandlers &&
+      (await this.conditions.rejectsResponse(response))
+    ) {
+      deadline.dispose();
+      runner.release(result, 'rejected by a fallbackOn response handler');
+      const usage = pricedUsage(response);
+      this.record(chain, index, 'rejected', startedAt, { usage, cost: usage.cost });
+      chain.rejected++;
+      if (usage.cost !== undefined) chain.rejectedCost = (chain.rejectedCost ?? 0) + usage.cost;
+      // The model answered: it is healthy, even if the answer was not wanted.
+      await this.breaker?.onSuccess(key);
+      chain.pendingFallback = { from: model.modelName, error: 'response rejected' };
+      return { kind: chain.deadline.expired ? 'stop' : 'next' };
+    }
+    if (response) deadline.dispose();
+    await this.breaker?.onSuccess(key);
+    const attempt = this.newAttempt(index, 'ok', startedAt, {});
+    chain.attempts.push(attempt);
+    // A stream's attempt is settled and reported when it ends, with its usage.
+    if (response) {
+      this.settle(attempt, response);
+      this.options.onAttempt?.(attempt);
+    }
+    return {
+      kind: 'served',
+      outcome: {
+        result,
+        model,
+        index,
+        attempt,
+        attempts: chain.attempts,
+        deadline,
+        rejectedCost: chain.rejectedCost,
+      },
+    };
+  }
+
+  /** A failed attempt's hedge partner carries on: report it as the fallback. */
+  handOver(from: number, to: number, error: unknown, chain: ChainState): void {
+    chain.pendingFallback = undefined;
+    this.options.onFallback?.({ from: this.models[from]!.modelName, to: this.models[to]!.modelName, error });
+  }
+
+  /** A committed stream ended (`ok`), broke (`error`) or was cancelled: settle its attempt and report it. */
+  finishStream(
+    attempt: Attempt,
+    source: UsageSource,
+    outcome: 'ok' | 'error' | 'cancelled',
+    error?: unknown,
+  ): void {
+    attempt.outcome = outcome;
+    this.settle(attempt, source);
+    attempt.durationMs = this.clock() - attempt.startedAt;
+    if (error !== undefined) {
+      const kind = (error as { kind?: unknown } | null)?.kind;
+      if (typeof kind === 'string') attempt.errorKind = kind;
+    }
+    this.options.onAttempt?.(attempt);
+  }
+
+  /** A committed stream of model `index` broke: its breaker hears of it like any failed attempt. */
+  async streamFailed(index: number, error: unknown): Promise<void> {
+    await this.breaker?.onFailure(this.keys[index]!, healthKind(classifyError(error)));
+  }
+
+  /** Appends an attempt to the trace and reports it. */
+  record(
+    chain: ChainState,
+    index: number,
+    outcome: AttemptOutcome,
+    startedAt: number,
+    extra: Partial<Attempt>,
+  ): Attempt {
+    const attempt = this.newAttempt(index, outcome, startedAt, extra);
+    chain.attempts.push(attempt);
+    this.options.onAttempt?.(attempt);
+    return attempt;
+  }
+
+  /** The names the answer was served under, its usage and its cost. */
+  private settle(attempt: Attempt, source: UsageSource): void {
+    attempt.modelName = source.modelName;
+    attempt.providerName = source.providerName;
+    attempt.usage = pricedUsage(source);
+    if (attempt.usage.cost !== undefined) attempt.cost = attempt.usage.cost;
+  }
+
+  /** One attempt's record; `extra` fields that are undefined are left out, so traces compare exactly. */
+  private newAttempt(
+    index: number,
+    outcome: AttemptOutcome,
+    startedAt: number,
+    extra: Partial<Attempt>,
+  ): Attempt {
+    const model = this.models[index]!;
+    const attempt: Attempt = {
+      modelName: model.modelName,
+      providerName: model.system,
+      breakerKey: this.keys[index]!,
+      outcome,
+      startedAt,
+      durationMs: this.clock() - startedAt,
+    };
+    for (const [name, value] of Object.entries(extra)) {
+      if (value !== undefined) (attempt as unknown as Record<string, unknown>)[name] = value;
+    }
+    return attempt;
+  }
+
+  private decide(
+    kind: ErrorClass,
+    error: unknown,
+    retries: number,
+    chain: ChainState,
+  ): { action: PolicyAction; waitMs: number; openForMs?: number } {
+    let action = this.policy[healthKind(kind)] ?? 'fallback';
+    if (action === 'fail' && this.conditions.kinds.has(kind)) action = 'fallback';
+    const retryAfter = retryAfterOf(error);
+    const openForMs =
+      retryAfter !== undefined && retryAfter > this.retry.retryAfterCapMs ? retryAfter : undefined;
+    if (action !== 'retry') return { action, waitMs: 0, openForMs };
+    if (retries >= this.retry.maxRetries) return { action: 'fallback', waitMs: 0, openForMs };
+    const delay = retryDelay(retries, this.retry, retryAfter);
+    if ('fallbackForMs' in delay) return { action: 'fallback', waitMs: 0, openForMs: delay.fallbackForMs };
+    // A wait that would use up the call's deadline leaves no time for the retry itself: move on instead.
+    if (delay.wait >= chain.deadline.remainingMs()) return { action: 'fallback', waitMs: 0 };
+    return { action: 'retry', waitMs: delay.wait };
+  }
+}
+
+/** An abort is no verdict on a model's health: the breaker files it under `unknown`. */
+function healthKind(kind: ErrorClass) {
+  return kind === 'aborted' ? 'unknown' : kind;
+}

@@ -1,0 +1,60 @@
+/**
+ * The plain attempt chain: one attempt at a time, the models in order, each retried while the policy and
+ * the deadline allow before the next is tried. Models whose breaker is open are skipped.
+ *
+ * @example
+ * const served = await sequentialChain.run({ lifecycle, settings, runner, chain, startIndex: 0, skipped: [] });
+ */
+import type { ModelSettings } from '../../settings.ts';
+import type { AttemptLifecycle, Step } from './attempt-lifecycle.ts';
+import type { AttemptRunner } from './attempt-runner.ts';
+import type { ChainScheduler } from './chain-scheduler.ts';
+import type { ChainState } from './chain-state.ts';
+import { sleep } from './retry.ts';
+
+export const sequentialChain: ChainScheduler = {
+  async run(call) {
+    const { lifecycle, settings, runner, chain, skipped } = call;
+    for (let index = call.startIndex; index < lifecycle.models.length; index++) {
+      settings.signal?.throwIfAborted();
+      if (chain.deadline.expired) break;
+      const eligible = await lifecycle.nextEligible(index, chain, skipped);
+      if (eligible === undefined) break;
+      index = eligible;
+      const step = await tryModel(lifecycle, index, settings, runner, chain);
+      if (step.kind === 'served') return step.outcome;
+      if (step.kind === 'stop') break;
+    }
+    return undefined;
+  },
+};
+
+/**
+ * Attempts model `index` until it serves, its retries run out, or the deadline passes. Also the engine's
+ * all-breakers-open last resort, which tries one model alone whatever the schedule.
+ */
+export async function tryModel<T>(
+  lifecycle: AttemptLifecycle,
+  index: number,
+  settings: ModelSettings,
+  runner: AttemptRunner<T>,
+  chain: ChainState,
+): Promise<Step<T>> {
+  const model = lifecycle.models[index]!;
+  for (let retries = 0; ; retries++) {
+    const begun = lifecycle.begin(index, settings, chain);
+    if (!begun) return { kind: 'stop' };
+    let result: T;
+    try {
+      result = await runner.start(model, begun.settings, begun.deadline);
+    } catch (error) {
+      const verdict = await lifecycle.failed(index, begun, error, retries, settings.signal, chain);
+      if (verdict.action === 'retry') {
+        await sleep(verdict.waitMs, settings.signal);
+        continue;
+      }
+      return { kind: chain.deadline.expired ? 'stop' : 'next' };
+    }
+    return lifecycle.succeeded(index, begun, result, chain, runner);
+  }
+}
