@@ -1,8 +1,6 @@
 /**
- * The Anthropic Messages protocol as the chat pipeline uses it.
- *
- * @example
- * handleChat(anthropicMessagesProtocol, req, res, context);
+ * The Anthropic Messages protocol as the chat pipeline uses it: the handler picks it by route, and
+ * everything the pipeline does differently for this protocol is answered here.
  */
 import { renderAnthropicError } from '../errors/render-error.ts';
 import type { ChatProtocol } from '../routing/chat-protocol.ts';

@@ -1,8 +1,6 @@
 /**
- * The OpenAI Chat Completions protocol as the chat pipeline uses it.
- *
- * @example
- * handleChat(openAIChatProtocol, req, res, context);
+ * The OpenAI Chat Completions protocol as the chat pipeline uses it: the handler picks it by route, and
+ * everything the pipeline does differently for this protocol is answered here.
  */
 import { renderOpenAIError } from '../errors/render-error.ts';
 import type { ChatProtocol } from '../routing/chat-protocol.ts';

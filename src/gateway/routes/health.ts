@@ -11,8 +11,7 @@
  * //  "models":{"openai:gpt-4o":{"breakerKey":"openai:gpt-4o@https://api.openai.com/v1","breaker":"open",…}}}
  */
 import type { HealthRecord } from '../../fallback/breaker/health-store.ts';
-import type { GatewayContext } from '../server/context.ts';
-import type { GatewayResponse } from '../server/http-types.ts';
+import type { RequestScope } from '../server/request-scope.ts';
 
 /** One breaker as /health reports it. */
 interface BreakerHealth {
@@ -27,11 +26,8 @@ interface BreakerHealth {
   routes: string[];
 }
 
-export async function handleHealth(
-  res: GatewayResponse,
-  context: GatewayContext,
-  base: Record<string, string>,
-): Promise<void> {
+export async function handleHealth(scope: RequestScope): Promise<void> {
+  const context = scope.context;
   const modelBreakers = context.registry.modelBreakers();
   const byKey = new Map<string, BreakerHealth>();
   for (const { modelId, breakerKey, routes } of modelBreakers) {
@@ -64,13 +60,13 @@ export async function handleHealth(
   // Degraded, not down: the gateway still serves through the models whose breakers are closed.
   const status = breakers.length > 0 && open === breakers.length ? 'degraded' : 'ok';
   const text = JSON.stringify({ status, routes: context.registry.routeNames, breakers, models });
-  res.writeHead(200, {
-    ...base,
+  scope.res.writeHead(200, {
+    ...scope.baseHeaders,
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(text)),
     'cache-control': 'no-store',
   });
-  res.end(text);
+  scope.res.end(text);
 }
 
 function describeState(breaker: BreakerHealth, record: HealthRecord | undefined): void {

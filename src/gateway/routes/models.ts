@@ -5,16 +5,10 @@
  * @example
  * // {"object":"list","data":[{"id":"smart","object":"model","created":0,"owned_by":"understudy"}, ...]}
  */
-import type { ClientIdentity } from '../auth/client-keys.ts';
-import type { GatewayContext } from '../server/context.ts';
-import type { GatewayResponse } from '../server/http-types.ts';
+import type { RequestScope } from '../server/request-scope.ts';
 
-export function handleModels(
-  res: GatewayResponse,
-  context: GatewayContext,
-  client: ClientIdentity | undefined,
-  base: Record<string, string>,
-): void {
+export function handleModels(scope: RequestScope): void {
+  const { context, client } = scope;
   const allowed = client?.routes;
   const data: Array<Record<string, unknown>> = [];
   for (const route of context.registry.routeNames) {
@@ -27,10 +21,10 @@ export function handleModels(
     }
   }
   const text = JSON.stringify({ object: 'list', data });
-  res.writeHead(200, {
-    ...base,
+  scope.res.writeHead(200, {
+    ...scope.baseHeaders,
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(text)),
   });
-  res.end(text);
+  scope.res.end(text);
 }

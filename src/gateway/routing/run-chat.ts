@@ -8,31 +8,26 @@
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../../errors/index.ts';
 import { priceOf } from '../../fallback/pricing/price.ts';
-import type { Attempt, ModelResponse } from '../../messages.ts';
+import type { Attempt, ModelResponse, ModelResponseStreamEvent } from '../../messages.ts';
 import type { StreamedResponse } from '../../models/model.ts';
 import type { RequestUsage } from '../../usage.ts';
-import type { ClientIdentity } from '../auth/client-keys.ts';
 import { chargeOutputTokens, enforceRequestLimits } from '../auth/rate-limits.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { safeHeaderValue, scrubSecrets } from '../errors/scrub.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { RequestFinished } from '../events.ts';
 import { attemptModelId, modelsLeftBehind } from '../metrics/attempt-facts.ts';
-import type { GatewayContext } from '../server/context.ts';
-import type { GatewayRequest, GatewayResponse } from '../server/http-types.ts';
 import { CLIENT_DISCONNECTED, clientDisconnected } from '../server/in-flight.ts';
 import { readJsonBody } from '../server/read-body.ts';
+import type { ChatScope } from '../server/request-scope.ts';
 import type { ChatCall } from './chat-call.ts';
 import type { ChatProtocol } from './chat-protocol.ts';
 import { EventBatch } from './event-batch.ts';
-import type { ModelRegistry } from './model-registry.ts';
+import type { Chain, ModelRegistry } from './model-registry.ts';
 import type { ServedModel } from './served.ts';
 
 /** Filled in as the request goes; the handler emits it as `request-finished` whatever happens. */
-export function newRequestRecord(
-  api: 'openai' | 'anthropic',
-  client: ClientIdentity | undefined,
-): RequestFinished {
+export function newRequestRecord(api: ChatProtocol['api']): RequestFinished {
   return {
     route: '',
     api,
@@ -45,22 +40,14 @@ export function newRequestRecord(
     timeToFirstTokenMs: undefined,
     usage: undefined,
     cost: undefined,
-    clientKeyId: client?.keyId,
+    clientKeyId: undefined,
   };
 }
 
-export async function runChat(
-  protocol: ChatProtocol,
-  req: GatewayRequest,
-  res: GatewayResponse,
-  context: GatewayContext,
-  client: ClientIdentity | undefined,
-  record: RequestFinished,
-  baseHeaders: Record<string, string>,
-  startedAt: number,
-): Promise<void> {
-  const body = await readJsonBody(req, context.bodyLimits);
-  const call = protocol.parse(body);
+export async function runChat(scope: ChatScope): Promise<void> {
+  const { context, record, client } = scope;
+  const body = await readJsonBody(scope.req, context.bodyLimits);
+  const call = scope.protocol.parse(body);
   record.stream = call.stream;
   record.route = call.modelIds[0]!;
   const chain = context.registry.resolve(call.modelIds);
@@ -79,86 +66,70 @@ export async function runChat(
   }
   // The prompt is charged now (estimated); the answer's tokens once they are known.
   await enforceRequestLimits(context.rateLimitStore, client, call.estimatedInputTokens);
+  cancelWithClient(scope);
+  call.settings.signal = scope.abort.signal;
+  if (call.stream) await runStream(scope, call, chain);
+  else await runWhole(scope, call, chain);
+}
 
-  // A client that disconnects cancels the upstream call, down to its socket; a shutdown past its drain
-  // timeout cancels it too, and the client is told.
-  const abort = new AbortController();
+/**
+ * A client that disconnects cancels the upstream call, down to its socket; a shutdown past its drain
+ * timeout cancels it too, and the client is told.
+ */
+function cancelWithClient(scope: ChatScope): void {
+  const { res, context, abort } = scope;
   context.inFlight.track(abort);
   res.on('close', () => {
     context.inFlight.untrack(abort);
     if (!res.writableFinished) abort.abort(CLIENT_DISCONNECTED);
   });
-  call.settings.signal = abort.signal;
-
-  if (!call.stream) {
-    let response: ModelResponse;
-    try {
-      response = await chain.model.request(call.messages, call.settings, call.params);
-    } catch (error) {
-      if (clientDisconnected(abort.signal)) return closedByClient(record);
-      throw upstreamFailure(error, chain.modelIds);
-    }
-    const usage = priced(response, context.registry);
-    const served = servedModel(protocol, response.providerName, response.modelName);
-    finishRecord(record, served.modelId, response.attempts ?? [], usage);
-    const text = protocol.render({ ...response, usage }, served, call);
-    const headers = attemptHeaders(baseHeaders, served.modelId, response.attempts ?? []);
-    headers['content-type'] = 'application/json';
-    headers['content-length'] = String(Buffer.byteLength(text));
-    res.writeHead(200, headers);
-    res.end(text);
-    void chargeOutputTokens(context.rateLimitStore, client, usage.outputTokens).catch(() => {});
-    return;
-  }
-  await runStream(
-    protocol,
-    res,
-    context,
-    client,
-    record,
-    baseHeaders,
-    startedAt,
-    call,
-    chain.model.requestStream(call.messages, call.settings, call.params),
-    abort.signal,
-    chain.modelIds,
-  );
 }
 
-async function runStream(
-  protocol: ChatProtocol,
-  res: GatewayResponse,
-  context: GatewayContext,
-  client: ClientIdentity | undefined,
-  record: RequestFinished,
-  baseHeaders: Record<string, string>,
-  startedAt: number,
-  call: ChatCall,
-  opening: Promise<StreamedResponse>,
-  signal: AbortSignal,
-  modelIds: readonly string[],
-): Promise<void> {
+async function runWhole(scope: ChatScope, call: ChatCall, chain: Chain): Promise<void> {
+  const { res, context, record } = scope;
+  let response: ModelResponse;
+  try {
+    response = await chain.model.request(call.messages, call.settings, call.params);
+  } catch (error) {
+    if (clientDisconnected(scope.abort.signal)) return closedByClient(record);
+    throw upstreamFailure(error, chain.modelIds);
+  }
+  const usage = priced(response, context.registry);
+  const served = servedModel(scope.protocol, response);
+  finishRecord(record, served.modelId, response.attempts ?? [], usage);
+  const text = scope.protocol.render({ ...response, usage }, served, call);
+  const headers = attemptHeaders(scope.baseHeaders, served.modelId, response.attempts ?? []);
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = String(Buffer.byteLength(text));
+  res.writeHead(200, headers);
+  res.end(text);
+  void chargeOutputTokens(context.rateLimitStore, scope.client, usage.outputTokens).catch(() => {});
+}
+
+async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promise<void> {
+  const { res, context, record } = scope;
+  const signal = scope.abort.signal;
   let stream: StreamedResponse;
-  let iterator: AsyncIterator<import('../../messages.ts').ModelResponseStreamEvent>;
-  let first: IteratorResult<import('../../messages.ts').ModelResponseStreamEvent>;
+  let iterator: AsyncIterator<ModelResponseStreamEvent>;
+  let first: IteratorResult<ModelResponseStreamEvent>;
   // Until the first event nothing is sent: any failure is still a plain JSON error.
   try {
-    stream = await opening;
+    stream = await chain.model.requestStream(call.messages, call.settings, call.params);
     iterator = stream[Symbol.asyncIterator]();
     first = await iterator.next();
   } catch (error) {
     if (clientDisconnected(signal)) return closedByClient(record);
-    throw upstreamFailure(error, modelIds);
+    throw upstreamFailure(error, chain.modelIds);
   }
-  const served = servedModel(protocol, stream.providerName, stream.modelName);
+  const served = servedModel(scope.protocol, stream);
   const attempts = stream.get().attempts ?? [];
-  const writer = protocol.streamWriter(served, call);
-  const headers = attemptHeaders(baseHeaders, served.modelId, attempts);
+  const writer = scope.protocol.streamWriter(served, call);
+  const headers = attemptHeaders(scope.baseHeaders, served.modelId, attempts);
   headers['content-type'] = 'text/event-stream; charset=utf-8';
   headers['cache-control'] = 'no-cache';
   headers['x-accel-buffering'] = 'no';
   res.writeHead(200, headers);
-  record.timeToFirstTokenMs = performance.now() - startedAt;
+  record.timeToFirstTokenMs = performance.now() - scope.startedAt;
   record.servedModel = served.modelId;
   res.write(first.done ? writer.start() : writer.start() + writer.event(first.value));
   const batch = new EventBatch(res);
@@ -176,7 +147,7 @@ async function runStream(
     const final = stream.get();
     finishRecord(record, served.modelId, final.attempts ?? attempts, priced(final, context.registry));
     if (clientDisconnected(signal)) return closedByClient(record);
-    const failure = toGatewayError(error, modelIds);
+    const failure = toGatewayError(error, chain.modelIds);
     record.errorKind = failure.attempts?.at(-1)?.kind ?? kindOf(error);
     res.end(batch.take() + writer.error(failure));
     return;
@@ -185,7 +156,7 @@ async function runStream(
   const usage = priced(final, context.registry);
   finishRecord(record, served.modelId, final.attempts ?? attempts, usage);
   res.end(batch.take() + writer.finish({ ...final, usage }));
-  void chargeOutputTokens(context.rateLimitStore, client, usage.outputTokens).catch(() => {});
+  void chargeOutputTokens(context.rateLimitStore, scope.client, usage.outputTokens).catch(() => {});
 }
 
 /**
@@ -213,9 +184,13 @@ function closedByClient(record: RequestFinished): void {
   record.errorKind = 'cancelled';
 }
 
-function servedModel(protocol: ChatProtocol, providerName: string, modelName: string): ServedModel {
+/** Who answered (a whole response, or a stream once open) under the id the client's protocol gives it. */
+function servedModel(
+  protocol: ChatProtocol,
+  answer: { readonly providerName: string; readonly modelName: string },
+): ServedModel {
   return {
-    modelId: `${providerName}:${modelName}`,
+    modelId: `${answer.providerName}:${answer.modelName}`,
     responseId: protocol.newResponseId(),
     created: Math.floor(Date.now() / 1000),
   };
@@ -247,7 +222,7 @@ function finishRecord(
  * /metrics name them.
  */
 function attemptHeaders(
-  base: Record<string, string>,
+  base: Readonly<Record<string, string>>,
   modelId: string,
   attempts: Attempt[],
 ): Record<string, string> {

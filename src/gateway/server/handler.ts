@@ -11,7 +11,6 @@
 import { performance } from 'node:perf_hooks';
 import { anthropicMessagesProtocol } from '../anthropic/protocol.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { renderOpenAIError } from '../errors/render-error.ts';
 import { scrubSecrets } from '../errors/scrub.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import { openAIChatProtocol } from '../openai/protocol.ts';
@@ -22,6 +21,7 @@ import { newRequestRecord, runChat } from '../routing/run-chat.ts';
 import type { GatewayContext } from './context.ts';
 import { hostNotAllowed } from './host-check.ts';
 import type { GatewayRequest, GatewayResponse } from './http-types.ts';
+import { isChatScope, type RequestScope } from './request-scope.ts';
 
 export type GatewayHandler = (req: GatewayRequest, res: GatewayResponse) => Promise<void>;
 
@@ -38,63 +38,81 @@ export function createGatewayHandler(current: () => GatewayContext): GatewayHand
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     const method = req.method ?? 'GET';
-    const baseHeaders = corsHeaders(context, req.headers.origin);
     const protocol = CHAT_ROUTES[path];
-    const startedAt = performance.now();
-    // Every POST to a chat route is counted, refusals (Host, key, body) included, as a 400 always was.
-    const record = protocol && method === 'POST' ? newRequestRecord(protocol.api, undefined) : undefined;
+    const chat = protocol !== undefined && method === 'POST';
+    const scope: RequestScope = {
+      req,
+      res,
+      context,
+      method,
+      path,
+      protocol,
+      // Every POST to a chat route is counted, refusals (Host, key, body) included, as a 400 always was.
+      record: chat ? newRequestRecord(protocol.api) : undefined,
+      baseHeaders: corsHeaders(context, req.headers.origin),
+      startedAt: performance.now(),
+      client: undefined,
+      abort: chat ? new AbortController() : undefined,
+    };
     try {
-      // First, before any route (the status page, /metrics and /health too) and before a preflight.
-      const hostCheck = context.hostCheck;
-      if (hostCheck && !hostCheck(req.headers.host)) throw hostNotAllowed(req.headers.host);
-      if (method === 'OPTIONS') return preflight(res, baseHeaders);
-      if (protocol) {
-        if (!record) throw new GatewayError(405, 'method_not_allowed', `${path} takes POST.`);
-        const client = context.clients.authenticate(req.headers);
-        record.clientKeyId = client?.keyId;
-        await runChat(protocol, req, res, context, client, record, baseHeaders, startedAt);
-      } else if (method === 'GET' && path === '/health') {
-        await handleHealth(res, context, baseHeaders);
-      } else if (method === 'GET' && (path === '/v1/models' || path === '/models')) {
-        handleModels(res, context, context.clients.authenticate(req.headers), baseHeaders);
-      } else {
-        const extra = context.extraRoutes.find((route) => route.method === method && route.path === path);
-        if (!extra) throw new GatewayError(404, 'not_found', `No route for ${method} ${path}.`);
-        await extra.handle(req, res);
-      }
+      await route(scope);
     } catch (error) {
-      const failure = toGatewayError(error);
-      if (failure.status >= 500 && failure.code === 'internal')
-        context.log(`internal error on ${method} ${path}: ${scrubSecrets(describe(error))}`);
-      if (record) {
-        record.status = failure.status;
-        record.errorKind ??= failure.attempts?.at(-1)?.kind ?? failure.code;
-      }
-      sendError(req, res, protocol ?? openAIChatProtocol, failure, baseHeaders);
+      failed(scope, error);
     } finally {
+      const record = scope.record;
       if (record) {
-        record.latencyMs = performance.now() - startedAt;
+        record.latencyMs = performance.now() - scope.startedAt;
         context.events.emit('request-finished', record);
       }
     }
   };
 }
 
-function sendError(
-  req: GatewayRequest,
-  res: GatewayResponse,
-  protocol: ChatProtocol,
-  error: GatewayError,
-  base: Record<string, string>,
-): void {
+async function route(scope: RequestScope): Promise<void> {
+  const { req, context, method, path } = scope;
+  // First, before any route (the status page, /metrics and /health too) and before a preflight.
+  const hostCheck = context.hostCheck;
+  if (hostCheck && !hostCheck(req.headers.host)) throw hostNotAllowed(req.headers.host);
+  if (method === 'OPTIONS') return preflight(scope);
+  if (scope.protocol) {
+    if (!isChatScope(scope)) throw new GatewayError(405, 'method_not_allowed', `${path} takes POST.`);
+    scope.client = context.clients.authenticate(req.headers);
+    scope.record.clientKeyId = scope.client?.keyId;
+    return runChat(scope);
+  }
+  if (method === 'GET' && path === '/health') return handleHealth(scope);
+  if (method === 'GET' && (path === '/v1/models' || path === '/models')) {
+    scope.client = context.clients.authenticate(req.headers);
+    return handleModels(scope);
+  }
+  const extra = context.extraRoutes.find((route) => route.method === method && route.path === path);
+  if (!extra) throw new GatewayError(404, 'not_found', `No route for ${method} ${path}.`);
+  await extra.handle(req, scope.res);
+}
+
+/** The one place any error becomes a response, in the client's protocol (OpenAI's off the chat routes). */
+function failed(scope: RequestScope, error: unknown): void {
+  const failure = toGatewayError(error);
+  if (failure.status >= 500 && failure.code === 'internal')
+    scope.context.log(`internal error on ${scope.method} ${scope.path}: ${scrubSecrets(describe(error))}`);
+  const record = scope.record;
+  if (record) {
+    record.status = failure.status;
+    record.errorKind ??= failure.attempts?.at(-1)?.kind ?? failure.code;
+  }
+  sendError(scope, failure);
+}
+
+function sendError(scope: RequestScope, error: GatewayError): void {
+  const res = scope.res;
   if (res.headersSent) {
     // Only a stream commits its headers early, and it writes its own error frame: just close.
     if (!res.writableEnded) res.end();
     return;
   }
-  const text = protocol === openAIChatProtocol ? renderOpenAIError(error) : protocol.renderError(error);
+  const text = (scope.protocol ?? openAIChatProtocol).renderError(error);
   const headers: Record<string, string> = {
-    ...base,
+    ...scope.baseHeaders,
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(text)),
   };
@@ -102,7 +120,7 @@ function sendError(
   // A refusal made before the body arrived in full (too large, or refused on its headers alone: Host,
   // key, Content-Type): close, rather than let node read and discard a body of any size to keep the
   // connection alive.
-  if (error.status === 413 || req.complete === false) headers.connection = 'close';
+  if (error.status === 413 || scope.req.complete === false) headers.connection = 'close';
   res.writeHead(error.status, headers);
   res.end(text);
 }
@@ -118,16 +136,16 @@ function corsHeaders(context: GatewayContext, origin: string | undefined): Recor
 const EXPOSED =
   'x-understudy-model, x-understudy-attempts, x-understudy-fallbacks, x-understudy-trace, x-understudy-breakers-open, retry-after';
 
-function preflight(res: GatewayResponse, base: Record<string, string>): void {
-  const headers: Record<string, string> = { ...base };
-  if (base['access-control-allow-origin']) {
+function preflight(scope: RequestScope): void {
+  const headers: Record<string, string> = { ...scope.baseHeaders };
+  if (headers['access-control-allow-origin']) {
     headers['access-control-allow-methods'] = 'GET, POST, OPTIONS';
     headers['access-control-allow-headers'] =
       'authorization, content-type, x-api-key, anthropic-version, anthropic-beta';
     headers['access-control-max-age'] = '600';
   }
-  res.writeHead(204, headers);
-  res.end();
+  scope.res.writeHead(204, headers);
+  scope.res.end();
 }
 
 function describe(error: unknown): string {
