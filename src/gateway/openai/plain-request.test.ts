@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { isPlainChatRequest } from './plain-request.ts';
-import { chatCompletionsRequestSchema, parseChatCompletionsRequest } from './request.ts';
+import { parseChatCompletionsRequest } from './request.ts';
+import { chatCompletionsRequestSchema } from './request-schema.ts';
 
 // Any value a client might send in any field; each field's schema accepts some and refuses others.
 const anyLeaf = fc.oneof(

@@ -1,12 +1,12 @@
 /**
  * The hot path's check of a Chat Completions request: a hand-written test for the common plain request
  * (text messages, the usual sampling fields, no tools), which accepts only what the zod schema in
- * request.ts accepts (a property test holds it to that). Anything else — tools, content parts, a bad
+ * request-schema.ts accepts (a property test holds it to that). Anything else — tools, content parts, a bad
  * field — goes to the schema, which also words the 400. Validating every request with zod cost more
  * than reading its body.
  */
 import { hasControlCharacter } from '../config/safe-name.ts';
-import type { ChatCompletionsRequest } from './request.ts';
+import type { ChatCompletionsRequest } from './request-schema.ts';
 
 type Json = Record<string, unknown>;
 
