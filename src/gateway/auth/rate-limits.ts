@@ -21,13 +21,15 @@ export async function enforceRequestLimits(
   const limits = client?.limits;
   if (!client || !limits) return;
   if (limits.requestsPerMinute !== undefined) {
-    const decision = await store.hit(`rpm:${client.keyId}`, MINUTE_MS, 1, limits.requestsPerMinute);
-    if (!decision.allowed) throw limited('requests', limits.requestsPerMinute, decision.retryAfterMs);
+    const limit = limits.requestsPerMinute;
+    const decision = await store.hit({ key: `rpm:${client.keyId}`, windowMs: MINUTE_MS, cost: 1, limit });
+    if (!decision.allowed) throw limited('requests', limit, decision.retryAfterMs);
   }
   if (limits.tokensPerMinute !== undefined) {
-    const cost = Math.min(estimatedTokens, limits.tokensPerMinute);
-    const decision = await store.hit(`tpm:${client.keyId}`, MINUTE_MS, cost, limits.tokensPerMinute);
-    if (!decision.allowed) throw limited('tokens', limits.tokensPerMinute, decision.retryAfterMs);
+    const limit = limits.tokensPerMinute;
+    const cost = Math.min(estimatedTokens, limit);
+    const decision = await store.hit({ key: `tpm:${client.keyId}`, windowMs: MINUTE_MS, cost, limit });
+    if (!decision.allowed) throw limited('tokens', limit, decision.retryAfterMs);
   }
 }
 
@@ -39,7 +41,8 @@ export async function chargeOutputTokens(
 ): Promise<void> {
   const limit = client?.limits?.tokensPerMinute;
   if (!client || limit === undefined || outputTokens <= 0) return;
-  await store.hit(`tpm:${client.keyId}`, MINUTE_MS, Math.min(outputTokens, limit), limit);
+  const cost = Math.min(outputTokens, limit);
+  await store.hit({ key: `tpm:${client.keyId}`, windowMs: MINUTE_MS, cost, limit });
 }
 
 function limited(what: string, limit: number, retryAfterMs: number): GatewayError {

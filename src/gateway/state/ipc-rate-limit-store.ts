@@ -8,7 +8,7 @@ import type { Worker } from 'node:cluster';
 import {
   InMemoryRateLimitStore,
   type RateLimitDecision,
-  type RateLimitHitOptions,
+  type RateLimitHit,
   type RateLimitStore,
 } from './rate-limit-store.ts';
 
@@ -17,24 +17,23 @@ const TAG = 'understudy:rate-limit';
 interface HitRequest {
   tag: typeof TAG;
   id: number;
-  key: string;
-  windowMs: number;
-  cost: number;
-  limit: number;
-  always: boolean;
+  hit: RateLimitHit;
 }
 
 function isHitRequest(message: unknown): message is HitRequest {
   if (typeof message !== 'object' || message === null) return false;
   const m = message as Partial<HitRequest>;
+  const hit = m.hit as Partial<RateLimitHit> | undefined;
   return (
     m.tag === TAG &&
     typeof m.id === 'number' &&
-    typeof m.key === 'string' &&
-    typeof m.windowMs === 'number' &&
-    m.windowMs > 0 &&
-    typeof m.cost === 'number' &&
-    typeof m.limit === 'number'
+    typeof hit === 'object' &&
+    hit !== null &&
+    typeof hit.key === 'string' &&
+    typeof hit.windowMs === 'number' &&
+    hit.windowMs > 0 &&
+    typeof hit.cost === 'number' &&
+    typeof hit.limit === 'number'
   );
 }
 
@@ -51,8 +50,10 @@ export class RateLimitHub {
   serve(worker: Worker): void {
     worker.on('message', (message: unknown) => {
       if (!isHitRequest(message)) return;
-      const { id, key, windowMs, cost, limit, always } = message;
-      const decision = this.#store.hitNow(key, windowMs, cost, limit, { always: always === true });
+      const { id, hit } = message;
+      // Only the fields a hit has, with `always` as a boolean: the message came from another process.
+      const { key, windowMs, cost, limit } = hit;
+      const decision = this.#store.hitNow({ key, windowMs, cost, limit, always: hit.always === true });
       if (worker.isConnected()) worker.send({ tag: TAG, id, decision });
     });
   }
@@ -90,15 +91,8 @@ export class IpcRateLimitStore implements RateLimitStore {
     });
   }
 
-  async hit(
-    key: string,
-    windowMs: number,
-    cost: number,
-    limit: number,
-    options: RateLimitHitOptions = {},
-  ): Promise<RateLimitDecision> {
-    if (!this.#channel.connected || !this.#channel.send)
-      return this.#local.hitNow(key, windowMs, cost, limit, options);
+  async hit(hit: RateLimitHit): Promise<RateLimitDecision> {
+    if (!this.#channel.connected || !this.#channel.send) return this.#local.hitNow(hit);
     const id = this.#nextId++;
     const decision = await new Promise<RateLimitDecision | undefined>((resolve) => {
       const timer = setTimeout(() => done(undefined), this.#timeoutMs);
@@ -109,18 +103,10 @@ export class IpcRateLimitStore implements RateLimitStore {
         resolve(value);
       };
       this.#pending.set(id, done);
-      const request: HitRequest = {
-        tag: TAG,
-        id,
-        key,
-        windowMs,
-        cost,
-        limit,
-        always: options.always === true,
-      };
+      const request: HitRequest = { tag: TAG, id, hit };
       this.#channel.send?.(request);
     });
-    return decision ?? this.#local.hitNow(key, windowMs, cost, limit, options);
+    return decision ?? this.#local.hitNow(hit);
   }
 
   async close(): Promise<void> {

@@ -23,29 +23,31 @@ export interface RateLimitDecision {
  * above the limit can never pass; it is denied with `retryAfterMs` = one window.
  *
  * @example
- * const decision = await store.hit(`rpm:${keyId}`, 60_000, 1, 600);
+ * const decision = await store.hit({ key: `rpm:${keyId}`, windowMs: 60_000, cost: 1, limit: 600 });
  * if (!decision.allowed) reply429(Math.ceil(decision.retryAfterMs / 1000));
  */
 export interface RateLimitStore {
-  hit(
-    key: string,
-    windowMs: number,
-    cost: number,
-    limit: number,
-    options?: RateLimitHitOptions,
-  ): Promise<RateLimitDecision>;
+  hit(hit: RateLimitHit): Promise<RateLimitDecision>;
   /** Releases timers and connections; the store answers from memory afterwards. */
   close(): Promise<void>;
 }
 
-/** How a hit is counted. */
-export interface RateLimitHitOptions {
+/**
+ * One hit: `cost` spent on `key` against a budget of `limit` per sliding `windowMs`. One value, since
+ * every store passes it on whole (to the in-memory fallback, over IPC) and four numbers in a row are
+ * easy to pass in the wrong order.
+ */
+export interface RateLimitHit {
+  key: string;
+  windowMs: number;
+  cost: number;
+  limit: number;
   /**
    * Count the cost even when the hit is over the limit: for what was already spent (an answer's output
    * tokens, charged after it was sent), which must weigh on the next requests. The decision still says
    * whether it fitted.
    */
-  always?: boolean;
+  always?: boolean | undefined;
 }
 
 /** The two counters kept per key. `window` is `floor(now / windowMs)` of the current window. */
@@ -61,17 +63,15 @@ export interface SlidingWindowCounters {
  * share it.
  *
  * @example
- * const { decision, next } = slidingWindowHit(undefined, Date.now(), 60_000, 1, 10);
+ * const { decision, next } = slidingWindowHit(undefined, Date.now(), { windowMs: 60_000, cost: 1, limit: 10 });
  * // decision.allowed === true, decision.remaining === 9
  */
 export function slidingWindowHit(
   counters: SlidingWindowCounters | undefined,
   nowMs: number,
-  windowMs: number,
-  cost: number,
-  limit: number,
-  options: RateLimitHitOptions = {},
+  hit: Omit<RateLimitHit, 'key'>,
 ): { decision: RateLimitDecision; next: SlidingWindowCounters } {
+  const { windowMs, cost, limit } = hit;
   const window = Math.floor(nowMs / windowMs);
   const elapsed = nowMs - window * windowMs;
   let current = 0;
@@ -93,21 +93,20 @@ export function slidingWindowHit(
   const decision = {
     allowed: false,
     remaining: Math.max(0, Math.floor(limit - weighted)),
-    retryAfterMs: retryAfter(elapsed, windowMs, current, previous, cost, limit),
+    retryAfterMs: retryAfter(hit, elapsed, current, previous),
   };
-  return { decision, next: { window, current: options.always ? current + cost : current, previous } };
+  return { decision, next: { window, current: hit.always ? current + cost : current, previous } };
 }
 
 // How long until the decaying previous window (and later the current one, once it becomes the previous)
 // has shrunk enough for `cost` to fit. Mirrored line for line in the Lua script.
 function retryAfter(
+  hit: Omit<RateLimitHit, 'key'>,
   elapsed: number,
-  windowMs: number,
   current: number,
   previous: number,
-  cost: number,
-  limit: number,
 ): number {
+  const { windowMs, cost, limit } = hit;
   if (cost > limit) return windowMs;
   const roomWithoutPrevious = limit - current - cost;
   if (roomWithoutPrevious >= 0 && previous > 0) {
@@ -127,7 +126,7 @@ function retryAfter(
  *
  * @example
  * const store = new InMemoryRateLimitStore();
- * await store.hit('rpm:ab12', 60_000, 1, 2); // { allowed: true, remaining: 1, retryAfterMs: 0 }
+ * await store.hit({ key: 'rpm:ab12', windowMs: 60_000, cost: 1, limit: 2 }); // { allowed: true, remaining: 1, retryAfterMs: 0 }
  */
 export class InMemoryRateLimitStore implements RateLimitStore {
   readonly #counters = new Map<string, SlidingWindowCounters & { windowMs: number }>();
@@ -138,28 +137,16 @@ export class InMemoryRateLimitStore implements RateLimitStore {
     this.#now = options.now ?? Date.now;
   }
 
-  hit(
-    key: string,
-    windowMs: number,
-    cost: number,
-    limit: number,
-    options: RateLimitHitOptions = {},
-  ): Promise<RateLimitDecision> {
-    return Promise.resolve(this.hitNow(key, windowMs, cost, limit, options));
+  hit(hit: RateLimitHit): Promise<RateLimitDecision> {
+    return Promise.resolve(this.hitNow(hit));
   }
 
   /** The same decision, synchronously: the Redis store calls it when Redis cannot answer. */
-  hitNow(
-    key: string,
-    windowMs: number,
-    cost: number,
-    limit: number,
-    options: RateLimitHitOptions = {},
-  ): RateLimitDecision {
+  hitNow(hit: RateLimitHit): RateLimitDecision {
     const now = this.#now();
     this.#sweep(now);
-    const { decision, next } = slidingWindowHit(this.#counters.get(key), now, windowMs, cost, limit, options);
-    if (decision.allowed || options.always) this.#counters.set(key, { ...next, windowMs });
+    const { decision, next } = slidingWindowHit(this.#counters.get(hit.key), now, hit);
+    if (decision.allowed || hit.always) this.#counters.set(hit.key, { ...next, windowMs: hit.windowMs });
     return decision;
   }
 

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import {
   InMemoryRateLimitStore,
   type RateLimitDecision,
-  type RateLimitHitOptions,
+  type RateLimitHit,
   type RateLimitStore,
 } from './rate-limit-store.ts';
 import { isRedisReady } from './redis-connection.ts';
@@ -59,6 +59,7 @@ end
 return {0, tostring(remaining), tostring(retry)}
 `;
 
+// ioredis calls a defined script with its KEYS then its ARGV, by position: the Lua script's order.
 type ScriptedRedis = Redis & {
   understudyRateLimit(
     key: string,
@@ -77,7 +78,7 @@ type ScriptedRedis = Redis & {
  * @example
  * const redis = openRedis({ url: 'redis://127.0.0.1:6379' });
  * const limits = new RedisRateLimitStore(redis, { keyPrefix: 'understudy:' });
- * await limits.hit('rpm:ab12', 60_000, 1, 600);
+ * await limits.hit({ key: 'rpm:ab12', windowMs: 60_000, cost: 1, limit: 600 });
  */
 export class RedisRateLimitStore implements RateLimitStore {
   readonly #redis: ScriptedRedis;
@@ -98,26 +99,20 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.#redis = redis as ScriptedRedis;
   }
 
-  async hit(
-    key: string,
-    windowMs: number,
-    cost: number,
-    limit: number,
-    options: RateLimitHitOptions = {},
-  ): Promise<RateLimitDecision> {
-    if (!isRedisReady(this.#redis)) return this.#local.hitNow(key, windowMs, cost, limit, options);
+  async hit(hit: RateLimitHit): Promise<RateLimitDecision> {
+    if (!isRedisReady(this.#redis)) return this.#local.hitNow(hit);
     try {
       const [allowed, remaining, retryAfterMs] = await this.#redis.understudyRateLimit(
-        this.#prefix + key,
-        Math.max(1, Math.round(windowMs)),
-        cost,
-        limit,
-        options.always ? 1 : 0,
+        this.#prefix + hit.key,
+        Math.max(1, Math.round(hit.windowMs)),
+        hit.cost,
+        hit.limit,
+        hit.always ? 1 : 0,
       );
       return { allowed: allowed === 1, remaining: Number(remaining), retryAfterMs: Number(retryAfterMs) };
     } catch {
       // Timeout or a connection lost mid-command: this hit is decided locally, the next tries Redis again.
-      return this.#local.hitNow(key, windowMs, cost, limit, options);
+      return this.#local.hitNow(hit);
     }
   }
 

@@ -42,7 +42,9 @@ const code = await startCluster({
       if (url.pathname === '/fail') await breaker.onFailure(key, 'server');
       if (url.pathname === '/emit') events.emit('request-finished', finished());
       if (url.pathname === '/hit') {
-        res.end(JSON.stringify(await rateLimitStore.hit('rpm:k', 60_000, 1, 5)));
+        res.end(
+          JSON.stringify(await rateLimitStore.hit({ key: 'rpm:k', windowMs: 60_000, cost: 1, limit: 5 })),
+        );
         return;
       }
       const record = await healthStore.get(key);

@@ -15,7 +15,11 @@ describe('slidingWindowHit', () => {
     let counters: SlidingWindowCounters | undefined;
     const decisions: RateLimitDecision[] = [];
     for (let i = 0; i < 4; i++) {
-      const { decision, next } = slidingWindowHit(counters, 10_000 + 250, 1000, 1, 3);
+      const { decision, next } = slidingWindowHit(counters, 10_000 + 250, {
+        windowMs: 1000,
+        cost: 1,
+        limit: 3,
+      });
       counters = next;
       decisions.push(decision);
     }
@@ -32,21 +36,26 @@ describe('slidingWindowHit', () => {
   it('counts the previous window in proportion to its overlap with the sliding window', () => {
     const full = { window: 9, current: 10, previous: 0 };
     // 25% into window 10: the previous 10 weigh 7.5, so 2 more fit and a third does not.
-    const first = slidingWindowHit(full, 10_250, 1000, 2, 10);
+    const first = slidingWindowHit(full, 10_250, { windowMs: 1000, cost: 2, limit: 10 });
     expect(first.decision).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
-    const second = slidingWindowHit(first.next, 10_250, 1000, 1, 10);
+    const second = slidingWindowHit(first.next, 10_250, { windowMs: 1000, cost: 1, limit: 10 });
     // room without the previous = 10 - 2 - 1 = 7; previous must fall to 7 -> 30% of W gone -> 50 ms more.
     expect(second.decision).toEqual({ allowed: false, remaining: 0, retryAfterMs: 50 });
-    expect(slidingWindowHit(first.next, 10_300, 1000, 1, 10).decision.allowed).toBe(true);
+    expect(
+      slidingWindowHit(first.next, 10_300, { windowMs: 1000, cost: 1, limit: 10 }).decision.allowed,
+    ).toBe(true);
   });
 
   it('forgets counters two windows old and never allows a cost above the limit', () => {
-    expect(slidingWindowHit({ window: 1, current: 99, previous: 99 }, 3000, 1000, 5, 5).decision).toEqual({
+    expect(
+      slidingWindowHit({ window: 1, current: 99, previous: 99 }, 3000, { windowMs: 1000, cost: 5, limit: 5 })
+        .decision,
+    ).toEqual({
       allowed: true,
       remaining: 0,
       retryAfterMs: 0,
     });
-    expect(slidingWindowHit(undefined, 0, 1000, 6, 5).decision).toEqual({
+    expect(slidingWindowHit(undefined, 0, { windowMs: 1000, cost: 6, limit: 5 }).decision).toEqual({
       allowed: false,
       remaining: 5,
       retryAfterMs: 1000,
@@ -58,27 +67,39 @@ describe('InMemoryRateLimitStore', () => {
   it('does not count denied hits and sweeps idle keys', async () => {
     let now = 60_000;
     const store = new InMemoryRateLimitStore({ now: () => now });
-    expect(await store.hit('a', 1000, 1, 1)).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
-    expect((await store.hit('a', 1000, 1, 1)).allowed).toBe(false);
-    expect((await store.hit('a', 1000, 1, 1)).allowed).toBe(false);
+    expect(await store.hit({ key: 'a', windowMs: 1000, cost: 1, limit: 1 })).toEqual({
+      allowed: true,
+      remaining: 0,
+      retryAfterMs: 0,
+    });
+    expect((await store.hit({ key: 'a', windowMs: 1000, cost: 1, limit: 1 })).allowed).toBe(false);
+    expect((await store.hit({ key: 'a', windowMs: 1000, cost: 1, limit: 1 })).allowed).toBe(false);
     now += 1000; // window 61: previous = 1, fully weighted at the edge
-    expect((await store.hit('a', 1000, 1, 1)).allowed).toBe(false);
+    expect((await store.hit({ key: 'a', windowMs: 1000, cost: 1, limit: 1 })).allowed).toBe(false);
     now += 10; // 1% decayed: 0.99 + 1 > 1 still
-    expect((await store.hit('a', 1000, 1, 1)).retryAfterMs).toBe(990);
+    expect((await store.hit({ key: 'a', windowMs: 1000, cost: 1, limit: 1 })).retryAfterMs).toBe(990);
     now += 2000;
-    expect(await store.hit('b', 1000, 1, 1)).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
+    expect(await store.hit({ key: 'b', windowMs: 1000, cost: 1, limit: 1 })).toEqual({
+      allowed: true,
+      remaining: 0,
+      retryAfterMs: 0,
+    });
     expect(store.size).toBe(1); // 'a' was idle for two windows and is gone
   });
 
   it('counts a hit marked always even over the limit', async () => {
     const store = new InMemoryRateLimitStore({ now: () => 500 });
-    expect((await store.hit('t', 1000, 8, 10)).remaining).toBe(2);
-    expect(await store.hit('t', 1000, 5, 10, { always: true })).toEqual({
+    expect((await store.hit({ key: 't', windowMs: 1000, cost: 8, limit: 10 })).remaining).toBe(2);
+    expect(await store.hit({ key: 't', windowMs: 1000, cost: 5, limit: 10, always: true })).toEqual({
       allowed: false,
       remaining: 2,
       retryAfterMs: 500 + 375,
     });
-    expect(await store.hit('t', 1000, 0, 20)).toEqual({ allowed: true, remaining: 7, retryAfterMs: 0 });
+    expect(await store.hit({ key: 't', windowMs: 1000, cost: 0, limit: 20 })).toEqual({
+      allowed: true,
+      remaining: 7,
+      retryAfterMs: 0,
+    });
   });
 });
 
@@ -106,7 +127,9 @@ describe('RedisRateLimitStore (real redis-server)', () => {
     const a = new RedisRateLimitStore(await connect());
     const b = new RedisRateLimitStore(await connect());
     const hits = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).hit('shared', 3_600_000, 1, 7)),
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 === 0 ? a : b).hit({ key: 'shared', windowMs: 3_600_000, cost: 1, limit: 7 }),
+      ),
     );
     expect(hits.filter((hit) => hit.allowed)).toHaveLength(7);
     expect(hits.filter((hit) => !hit.allowed)).toHaveLength(13);
@@ -116,7 +139,7 @@ describe('RedisRateLimitStore (real redis-server)', () => {
         .map((hit) => hit.remaining)
         .sort(),
     ).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    const denied = await a.hit('shared', 3_600_000, 1, 7);
+    const denied = await a.hit({ key: 'shared', windowMs: 3_600_000, cost: 1, limit: 7 });
     expect(denied.allowed).toBe(false);
     expect(denied.remaining).toBe(0);
     expect(denied.retryAfterMs).toBeGreaterThan(0);
@@ -125,19 +148,19 @@ describe('RedisRateLimitStore (real redis-server)', () => {
 
   it('decides like the in-memory twin for costs and limits', async () => {
     const store = new RedisRateLimitStore(await connect());
-    expect(await store.hit('tpm', 3_600_000, 400, 1000)).toEqual({
+    expect(await store.hit({ key: 'tpm', windowMs: 3_600_000, cost: 400, limit: 1000 })).toEqual({
       allowed: true,
       remaining: 600,
       retryAfterMs: 0,
     });
-    expect(await store.hit('tpm', 3_600_000, 600, 1000)).toEqual({
+    expect(await store.hit({ key: 'tpm', windowMs: 3_600_000, cost: 600, limit: 1000 })).toEqual({
       allowed: true,
       remaining: 0,
       retryAfterMs: 0,
     });
-    const over = await store.hit('tpm', 3_600_000, 1, 1000);
+    const over = await store.hit({ key: 'tpm', windowMs: 3_600_000, cost: 1, limit: 1000 });
     expect(over.allowed).toBe(false);
-    expect(await store.hit('huge', 1000, 2000, 1000)).toEqual({
+    expect(await store.hit({ key: 'huge', windowMs: 1000, cost: 2000, limit: 1000 })).toEqual({
       allowed: false,
       remaining: 1000,
       retryAfterMs: 1000,
@@ -147,24 +170,24 @@ describe('RedisRateLimitStore (real redis-server)', () => {
   it('keeps deciding from memory while Redis is down, and uses Redis again when it is back', async () => {
     const client = await connect();
     const store = new RedisRateLimitStore(client);
-    expect((await store.hit('flaky', 3_600_000, 1, 2)).remaining).toBe(1);
+    expect((await store.hit({ key: 'flaky', windowMs: 3_600_000, cost: 1, limit: 2 })).remaining).toBe(1);
     await redis.stop();
     // Local fallback starts empty: the process keeps serving under its own budget.
-    expect(await store.hit('flaky', 3_600_000, 1, 2)).toEqual({
+    expect(await store.hit({ key: 'flaky', windowMs: 3_600_000, cost: 1, limit: 2 })).toEqual({
       allowed: true,
       remaining: 1,
       retryAfterMs: 0,
     });
-    expect(await store.hit('flaky', 3_600_000, 1, 2)).toEqual({
+    expect(await store.hit({ key: 'flaky', windowMs: 3_600_000, cost: 1, limit: 2 })).toEqual({
       allowed: true,
       remaining: 0,
       retryAfterMs: 0,
     });
-    expect((await store.hit('flaky', 3_600_000, 1, 2)).allowed).toBe(false);
+    expect((await store.hit({ key: 'flaky', windowMs: 3_600_000, cost: 1, limit: 2 })).allowed).toBe(false);
     await redis.resume();
     await new Promise((resolve) => client.once('ready', resolve));
     // Fresh Redis (no persistence): the shared count starts again.
-    expect(await store.hit('flaky', 3_600_000, 1, 2)).toEqual({
+    expect(await store.hit({ key: 'flaky', windowMs: 3_600_000, cost: 1, limit: 2 })).toEqual({
       allowed: true,
       remaining: 1,
       retryAfterMs: 0,

@@ -87,12 +87,14 @@ describe('createRedisSharedState', () => {
       log: (line) => lines.push(line),
     });
     try {
-      expect(await shared.rateLimitStore.hit('rpm:k', 60_000, 1, 1)).toEqual({
+      expect(await shared.rateLimitStore.hit({ key: 'rpm:k', windowMs: 60_000, cost: 1, limit: 1 })).toEqual({
         allowed: true,
         remaining: 0,
         retryAfterMs: 0,
       });
-      expect((await shared.rateLimitStore.hit('rpm:k', 60_000, 1, 1)).allowed).toBe(false);
+      expect(
+        (await shared.rateLimitStore.hit({ key: 'rpm:k', windowMs: 60_000, cost: 1, limit: 1 })).allowed,
+      ).toBe(false);
       const record = await shared.healthStore.record('m', { failed: true, at: 1000, windowMs: 60_000 });
       expect(record.consecutiveFailures).toBe(1);
       expect(performance.now() - started).toBeLessThan(500);
