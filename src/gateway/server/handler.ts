@@ -68,7 +68,8 @@ export function createGatewayHandler(current: () => GatewayContext): GatewayHand
   };
 }
 
-async function route(scope: RequestScope): Promise<void> {
+// Not async: the handler awaits what it returns, and a throw lands in the handler's catch all the same.
+function route(scope: RequestScope): void | Promise<void> {
   const { req, context, method, path } = scope;
   // First, before any route (the status page, /metrics and /health too) and before a preflight.
   const hostCheck = context.hostCheck;
@@ -87,7 +88,7 @@ async function route(scope: RequestScope): Promise<void> {
   }
   const extra = context.extraRoutes.find((route) => route.method === method && route.path === path);
   if (!extra) throw new GatewayError(404, 'not_found', `No route for ${method} ${path}.`);
-  await extra.handle(req, scope.res);
+  return extra.handle(req, scope.res);
 }
 
 /** The one place any error becomes a response, in the client's protocol (OpenAI's off the chat routes). */
