@@ -13,13 +13,13 @@ import type { StreamedResponse } from '../../models/model.ts';
 import type { RequestUsage } from '../../usage.ts';
 import { chargeOutputTokens, enforceRequestLimits } from '../auth/rate-limits.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { safeHeaderValue, scrubSecrets } from '../errors/scrub.ts';
+import { scrubSecrets } from '../errors/scrub.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { RequestFinished } from '../events.ts';
-import { attemptModelId, modelsLeftBehind } from '../metrics/attempt-facts.ts';
 import { CLIENT_DISCONNECTED, clientDisconnected } from '../server/in-flight.ts';
 import { readJsonBody } from '../server/read-body.ts';
 import type { ChatScope } from '../server/request-scope.ts';
+import { attemptHeaders } from './attempt-headers.ts';
 import type { ChatCall } from './chat-call.ts';
 import type { ChatProtocol } from './chat-protocol.ts';
 import { EventBatch } from './event-batch.ts';
@@ -44,6 +44,10 @@ export function newRequestRecord(api: ChatProtocol['api']): RequestFinished {
   };
 }
 
+/**
+ * Serves one chat request from its scope; throws a GatewayError for the handler to render until the
+ * answer is committed, and records what happened in `scope.record` either way.
+ */
 export async function runChat(scope: ChatScope): Promise<void> {
   const { context, record, client } = scope;
   const body = await readJsonBody(scope.req, context.bodyLimits);
@@ -213,31 +217,4 @@ function finishRecord(
   record.attempts = attempts;
   record.usage = usage;
   record.cost = usage.cost;
-}
-
-/**
- * `x-understudy-model` (who served), `x-understudy-attempts` (how many tries), `x-understudy-fallbacks`
- * (how many models were left behind), `x-understudy-trace` (each attempt: `model=outcome`) and, when the
- * request skipped models, `x-understudy-breakers-open`: the keys of their open breakers, as /health and
- * /metrics name them.
- */
-function attemptHeaders(
-  base: Readonly<Record<string, string>>,
-  modelId: string,
-  attempts: Attempt[],
-): Record<string, string> {
-  const headers = { ...base };
-  headers['x-understudy-model'] = safeHeaderValue(modelId);
-  headers['x-understudy-attempts'] = String(Math.max(1, attempts.length));
-  headers['x-understudy-fallbacks'] = String(modelsLeftBehind(attempts));
-  let trace = '';
-  const open = new Set<string>();
-  for (const attempt of attempts) {
-    trace += `${trace === '' ? '' : ', '}${attemptModelId(attempt)}=${attempt.outcome === 'ok' ? 'ok' : (attempt.errorKind ?? attempt.outcome)}${attempt.statusCode ? `/${attempt.statusCode}` : ''}`;
-    if (attempt.outcome === 'skipped' && attempt.breakerKey !== undefined) open.add(attempt.breakerKey);
-  }
-  if (trace !== '') headers['x-understudy-trace'] = safeHeaderValue(trace.slice(0, 1000));
-  if (open.size > 0)
-    headers['x-understudy-breakers-open'] = safeHeaderValue([...open].join(', ').slice(0, 1000));
-  return headers;
 }

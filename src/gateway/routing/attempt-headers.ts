@@ -1,0 +1,34 @@
+/**
+ * The headers that tell a client how its answer was reached, sent with a whole answer and at the start
+ * of a stream alike.
+ */
+import type { Attempt } from '../../messages.ts';
+import { safeHeaderValue } from '../errors/scrub.ts';
+import { attemptModelId, modelsLeftBehind } from '../metrics/attempt-facts.ts';
+
+/**
+ * `x-understudy-model` (who served), `x-understudy-attempts` (how many tries), `x-understudy-fallbacks`
+ * (how many models were left behind), `x-understudy-trace` (each attempt: `model=outcome`) and, when the
+ * request skipped models, `x-understudy-breakers-open`: the keys of their open breakers, as /health and
+ * /metrics name them.
+ */
+export function attemptHeaders(
+  base: Readonly<Record<string, string>>,
+  modelId: string,
+  attempts: Attempt[],
+): Record<string, string> {
+  const headers = { ...base };
+  headers['x-understudy-model'] = safeHeaderValue(modelId);
+  headers['x-understudy-attempts'] = String(Math.max(1, attempts.length));
+  headers['x-understudy-fallbacks'] = String(modelsLeftBehind(attempts));
+  let trace = '';
+  const open = new Set<string>();
+  for (const attempt of attempts) {
+    trace += `${trace === '' ? '' : ', '}${attemptModelId(attempt)}=${attempt.outcome === 'ok' ? 'ok' : (attempt.errorKind ?? attempt.outcome)}${attempt.statusCode ? `/${attempt.statusCode}` : ''}`;
+    if (attempt.outcome === 'skipped' && attempt.breakerKey !== undefined) open.add(attempt.breakerKey);
+  }
+  if (trace !== '') headers['x-understudy-trace'] = safeHeaderValue(trace.slice(0, 1000));
+  if (open.size > 0)
+    headers['x-understudy-breakers-open'] = safeHeaderValue([...open].join(', ').slice(0, 1000));
+  return headers;
+}
