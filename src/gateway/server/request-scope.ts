@@ -10,6 +10,7 @@ import type { ChatProtocol } from '../routing/chat-protocol.ts';
 import type { GatewayContext } from './context.ts';
 import type { GatewayRequest, GatewayResponse } from './http-types.ts';
 
+/** What every route is given: the request, its response, and what the handler learnt of it on arrival. */
 export interface RequestScope {
   readonly req: GatewayRequest;
   readonly res: GatewayResponse;
@@ -42,6 +43,7 @@ export interface ChatScope extends RequestScope {
   readonly abort: AbortController;
 }
 
+/** Narrows a scope to a chat request: the handler's 405 for any other method on a chat route hangs on it. */
 export function isChatScope(scope: RequestScope): scope is ChatScope {
   return scope.protocol !== undefined && scope.record !== undefined && scope.abort !== undefined;
 }
