@@ -6,10 +6,10 @@
  * Run: node bench/fallback-overhead.ts   (Node 24; about 5 seconds)
  */
 
+import type { ModelMessage, ModelResponse } from '../src/core/messages.ts';
+import { userPrompt } from '../src/core/messages.ts';
+import type { Model, StreamedResponse } from '../src/core/model.ts';
 import { FallbackModel } from '../src/fallback/fallback-model.ts';
-import type { ModelMessage, ModelResponse } from '../src/messages.ts';
-import { userPrompt } from '../src/messages.ts';
-import type { Model, StreamedResponse } from '../src/models/model.ts';
 
 const messages: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello')] }];
 

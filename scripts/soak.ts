@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
 import { type ChaosProtocol, type ChaosServer, fillerText, startChaosServer } from '../src/chaos/index.ts';
 import { type GatewayConfigInput, startGateway } from '../src/gateway/index.ts';
-import { closeUpstreamConnections } from '../src/http/client.ts';
+import { closeUpstreamConnections } from '../src/transport/client.ts';
 import { type ResourceSample, soakChartSvg } from './soak-chart.ts';
 
 const { values } = parseArgs({

@@ -8,6 +8,13 @@
  * const response = await model.request([{ kind: 'request', parts: [userPrompt('Hello')] }]);
  */
 
+export { AnthropicModel, type AnthropicModelOptions } from './adapters/anthropic/model.ts';
+export { BedrockConverseModel, type BedrockConverseModelOptions } from './adapters/bedrock/model.ts';
+export type { AwsCredentialSource, AwsCredentials } from './adapters/bedrock/signing.ts';
+export { GoogleModel, type GoogleModelOptions } from './adapters/google/model.ts';
+export { OpenAIChatModel, type OpenAIChatModelOptions } from './adapters/openai-chat/model.ts';
+// More protocols
+export { OpenAIResponsesModel, type OpenAIResponsesModelOptions } from './adapters/openai-responses/model.ts';
 // Agent
 export { Agent, type AgentOptions, type AgentOverride, type AgentRunOptions } from './agent/agent.ts';
 export { ModelRetry, UsageLimitExceeded, type UsageLimitName } from './agent/errors.ts';
@@ -26,7 +33,21 @@ export {
   retryAfterMs,
   UnexpectedModelBehavior,
   UserError,
-} from './errors/index.ts';
+} from './core/errors/index.ts';
+// Data
+export * from './core/messages.ts';
+// The Model interface and models
+export {
+  defaultRequestParameters,
+  type Model,
+  type ModelRequestParameters,
+  type StreamedResponse,
+  type ToolDefinition,
+} from './core/model.ts';
+export { ResponseBuilder } from './core/response-builder.ts';
+export { ResponseStream } from './core/response-stream.ts';
+export { type ModelSettings, mergeSettings, type ThinkingLevel } from './core/settings.ts';
+export { addUsage, emptyUsage, normalizeUsage, type RequestUsage, type UsageInput } from './core/usage.ts';
 // Fallback: the attempt engine, breakers, policy and pricing (FallbackModel itself is under Providers,
 // which lets it take 'provider:model' strings)
 export {
@@ -47,17 +68,20 @@ export { FallbackExceptionGroup, ResponseRejected } from './fallback/fallback-er
 export type { FallbackModelOptions } from './fallback/fallback-model.ts';
 export { type FallbackCondition, type FallbackOn, onResponse } from './fallback/fallback-on.ts';
 export { priceOf } from './fallback/pricing/price.ts';
-// HTTP
-export { closeUpstreamConnections, type HttpTimeouts, setUpstreamConnectionLimit } from './http/client.ts';
-export { readSSE, type SSEEvent } from './http/sse.ts';
 // Vercel AI SDK interop (types only from @ai-sdk/provider: it is an optional peer dependency)
 export { AISDKModel, type FromAISDKOptions, fromAISDK } from './interop/ai-sdk/from-ai-sdk.ts';
 export { type ToAISDKOptions, toAISDK } from './interop/ai-sdk/to-ai-sdk.ts';
-// Data
-export * from './messages.ts';
-export { AnthropicModel, type AnthropicModelOptions } from './models/anthropic/model.ts';
-export { BedrockConverseModel, type BedrockConverseModelOptions } from './models/bedrock/model.ts';
-export type { AwsCredentialSource, AwsCredentials } from './models/bedrock/signing.ts';
+// Providers, and the FallbackModel that accepts their 'provider:model' strings
+export {
+  createProvider,
+  FallbackModel,
+  type InferModelOptions,
+  inferModel,
+  knownPrefixes,
+  type Protocol,
+  type Provider,
+  type ProviderOptions,
+} from './registry/index.ts';
 export {
   type DeltaThinking,
   type DeltaToolCall,
@@ -70,22 +94,15 @@ export {
   type ModelFunction,
   type StreamFunction,
   type StreamItem,
-} from './models/function.ts';
-export { GoogleModel, type GoogleModelOptions } from './models/google/model.ts';
-// The Model interface and models
+} from './testing/function.ts';
+export { TestModel } from './testing/test-model.ts';
+// HTTP
 export {
-  defaultRequestParameters,
-  type Model,
-  type ModelRequestParameters,
-  type StreamedResponse,
-  type ToolDefinition,
-} from './models/model.ts';
-export { OpenAIChatModel, type OpenAIChatModelOptions } from './models/openai-chat/model.ts';
-// More protocols
-export { OpenAIResponsesModel, type OpenAIResponsesModelOptions } from './models/openai-responses/model.ts';
-export { ResponseBuilder } from './models/response-builder.ts';
-export { ResponseStream } from './models/response-stream.ts';
-export { TestModel } from './models/test.ts';
+  closeUpstreamConnections,
+  type HttpTimeouts,
+  setUpstreamConnectionLimit,
+} from './transport/client.ts';
+export { readSSE, type SSEEvent } from './transport/sse.ts';
 // Wrappers
 export {
   ConcurrencyLimitExceeded,
@@ -93,18 +110,5 @@ export {
   ConcurrencyLimiter,
   type ConcurrencyLimiterOptions,
   limitModelConcurrency,
-} from './models/wrappers/concurrency-limited.ts';
-export { InstrumentedModel, type InstrumentOptions, instrument } from './models/wrappers/instrumented.ts';
-// Providers, and the FallbackModel that accepts their 'provider:model' strings
-export {
-  createProvider,
-  FallbackModel,
-  type InferModelOptions,
-  inferModel,
-  knownPrefixes,
-  type Protocol,
-  type Provider,
-  type ProviderOptions,
-} from './providers/index.ts';
-export { type ModelSettings, mergeSettings, type ThinkingLevel } from './settings.ts';
-export { addUsage, emptyUsage, normalizeUsage, type RequestUsage, type UsageInput } from './usage.ts';
+} from './wrappers/concurrency-limited.ts';
+export { InstrumentedModel, type InstrumentOptions, instrument } from './wrappers/instrumented.ts';

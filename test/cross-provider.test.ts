@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../src/chaos/index.ts';
-import type { ModelMessage, ModelResponse, ToolCallPart } from '../src/messages.ts';
-import { userPrompt } from '../src/messages.ts';
-import type { Model, ModelRequestParameters } from '../src/models/model.ts';
-import { inferModel } from '../src/providers/index.ts';
+import type { ModelMessage, ModelResponse, ToolCallPart } from '../src/core/messages.ts';
+import { userPrompt } from '../src/core/messages.ts';
+import type { Model, ModelRequestParameters } from '../src/core/model.ts';
+import { inferModel } from '../src/registry/index.ts';
 
 const PROTOCOLS = {
   openai: 'openai:gpt-4o',

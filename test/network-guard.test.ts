@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import { ModelAPIError } from '../src/errors/index.ts';
-import { postJson } from '../src/http/client.ts';
+import { ModelAPIError } from '../src/core/errors/index.ts';
+import { postJson } from '../src/transport/client.ts';
 
 test('a request to a non-loopback host is refused by the guard', async () => {
   const error = await postJson({

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { UnexpectedModelBehavior } from '../errors/index.ts';
-import type { Attempt, ModelMessage, ModelRequestPart, ModelResponsePart } from '../messages.ts';
-import { type FunctionInfo, FunctionModel } from '../models/function.ts';
-import type { ModelRequestParameters } from '../models/model.ts';
-import { TestModel } from '../models/test.ts';
+import { UnexpectedModelBehavior } from '../core/errors/index.ts';
+import type { Attempt, ModelMessage, ModelRequestPart, ModelResponsePart } from '../core/messages.ts';
+import type { ModelRequestParameters } from '../core/model.ts';
+import { type FunctionInfo, FunctionModel } from '../testing/function.ts';
+import { TestModel } from '../testing/test-model.ts';
 import { Agent } from './agent.ts';
 import { ModelRetry, UsageLimitExceeded } from './errors.ts';
 import { tool } from './tools.ts';

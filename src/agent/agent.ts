@@ -12,12 +12,12 @@
  * const { output, usage, attempts } = await agent.run('How warm is it in Paris?');
  */
 import type { z } from 'zod';
-import { UserError } from '../errors/index.ts';
-import type { ModelMessage, UserContentItem } from '../messages.ts';
-import type { Model } from '../models/model.ts';
-import { inferModel } from '../providers/infer-model.ts';
-import { type ModelSettings, mergeSettings } from '../settings.ts';
-import { describeValue, wholeNumber } from '../user-input.ts';
+import { UserError } from '../core/errors/index.ts';
+import type { ModelMessage, UserContentItem } from '../core/messages.ts';
+import type { Model } from '../core/model.ts';
+import { type ModelSettings, mergeSettings } from '../core/settings.ts';
+import { describeValue, wholeNumber } from '../core/user-input.ts';
+import { inferModel } from '../registry/infer-model.ts';
 import { OUTPUT_TOOL_NAME, type OutputMode, schemaOutput, textOutput } from './output.ts';
 import { type AgentRunResult, runLoop } from './run-loop.ts';
 import { AgentRunStream } from './run-stream.ts';

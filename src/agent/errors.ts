@@ -7,7 +7,7 @@
  *   execute: ({ id }) => { if (!db.has(id)) throw new ModelRetry(`No record ${id}; list ids first.`); return db.get(id); },
  * });
  */
-import type { ErrorKind } from '../errors/index.ts';
+import type { ErrorKind } from '../core/errors/index.ts';
 
 /**
  * Thrown by a tool (or raised for an invalid output) to send the model a retry prompt with this message

@@ -4,10 +4,10 @@
  */
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { UserError } from '../errors/index.ts';
-import type { ModelMessage, ToolReturnPart } from '../messages.ts';
-import { FunctionModel } from '../models/function.ts';
-import { TestModel } from '../models/test.ts';
+import { UserError } from '../core/errors/index.ts';
+import type { ModelMessage, ToolReturnPart } from '../core/messages.ts';
+import { FunctionModel } from '../testing/function.ts';
+import { TestModel } from '../testing/test-model.ts';
 import { Agent } from './agent.ts';
 import { type AnyTool, tool } from './tools.ts';
 

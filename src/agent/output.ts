@@ -9,8 +9,8 @@
  * const { output } = await agent.run('Where were the 2012 Olympics?'); // { city: 'London', country: 'UK' }
  */
 import { z } from 'zod';
-import type { ToolCallPart } from '../messages.ts';
-import type { ToolDefinition } from '../models/model.ts';
+import type { ToolCallPart } from '../core/messages.ts';
+import type { ToolDefinition } from '../core/model.ts';
 import { jsonSchemaOf, parseCallArgs } from './tools.ts';
 
 /** The name of the output tool, as in pydantic-ai. */

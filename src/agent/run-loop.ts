@@ -3,7 +3,7 @@
  * asks for (in parallel), send back their returns or retry prompts, and stop at the first valid output.
  * It is an async generator of events whose return value is the run's result; `run` ignores the events.
  */
-import { UnexpectedModelBehavior } from '../errors/index.ts';
+import { UnexpectedModelBehavior } from '../core/errors/index.ts';
 import type {
   Attempt,
   ModelMessage,
@@ -15,10 +15,10 @@ import type {
   ToolCallPart,
   ToolReturnPart,
   UserContentItem,
-} from '../messages.ts';
-import { responseText, systemPrompt, userPrompt } from '../messages.ts';
-import type { Model, ModelRequestParameters } from '../models/model.ts';
-import type { ModelSettings } from '../settings.ts';
+} from '../core/messages.ts';
+import { responseText, systemPrompt, userPrompt } from '../core/messages.ts';
+import type { Model, ModelRequestParameters } from '../core/model.ts';
+import type { ModelSettings } from '../core/settings.ts';
 import type { OutputMode } from './output.ts';
 import { type AnyTool, executeToolCall, type ToolCallOutcome, toolDefinition } from './tools.ts';
 import {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { UserError } from '../errors/index.ts';
-import { FunctionModel } from '../models/function.ts';
-import { TestModel } from '../models/test.ts';
+import { UserError } from '../core/errors/index.ts';
+import { FunctionModel } from '../testing/function.ts';
+import { TestModel } from '../testing/test-model.ts';
 import { Agent } from './agent.ts';
 import type { AgentStreamEvent } from './run-loop.ts';
 import { tool } from './tools.ts';

@@ -8,7 +8,7 @@
  * for await (const event of run) if (event.kind === 'text-delta') process.stdout.write(event.delta);
  * const { output, usage } = await run.result();
  */
-import { UserError } from '../errors/index.ts';
+import { UserError } from '../core/errors/index.ts';
 import type { AgentRunResult, AgentStreamEvent } from './run-loop.ts';
 
 export class AgentRunStream<Output> implements AsyncIterable<AgentStreamEvent> {

@@ -12,11 +12,11 @@
  * const agent = new Agent('openai:gpt-4o', { tools: [weather] });
  */
 import { z } from 'zod';
-import { UserError } from '../errors/index.ts';
-import type { ModelMessage, RetryPromptPart, ToolCallPart, ToolReturnPart } from '../messages.ts';
-import { toolCallArgs } from '../messages.ts';
-import type { ToolDefinition } from '../models/model.ts';
-import { describeValue, isRecord, wholeNumber } from '../user-input.ts';
+import { UserError } from '../core/errors/index.ts';
+import type { ModelMessage, RetryPromptPart, ToolCallPart, ToolReturnPart } from '../core/messages.ts';
+import { toolCallArgs } from '../core/messages.ts';
+import type { ToolDefinition } from '../core/model.ts';
+import { describeValue, isRecord, wholeNumber } from '../core/user-input.ts';
 import { ModelRetry } from './errors.ts';
 import type { RunUsage } from './usage-limits.ts';
 

@@ -7,9 +7,9 @@
  * await agent.run('Plan my week', { usageLimits: { requestLimit: 5, totalTokensLimit: 20_000, costLimit: 0.05 } });
  */
 
-import { UserError } from '../errors/index.ts';
-import { addUsage, emptyUsage, type RequestUsage } from '../usage.ts';
-import { describeValue, isRecord, optionalAmount } from '../user-input.ts';
+import { UserError } from '../core/errors/index.ts';
+import { addUsage, emptyUsage, type RequestUsage } from '../core/usage.ts';
+import { describeValue, isRecord, optionalAmount } from '../core/user-input.ts';
 import { UsageLimitExceeded, type UsageLimitName } from './errors.ts';
 
 /** Token counts and cost summed over every response of a run, with the number of requests and tool calls. */

@@ -3,10 +3,16 @@
  * one question through a FallbackModel, the answer on stdout and, with -v, the attempt trace on stderr.
  * Keys and base URLs come from the environment, as for `inferModel`.
  */
-import { UserError } from '../errors/index.ts';
-import { closeUpstreamConnections } from '../http/client.ts';
-import { type Attempt, type ModelResponse, responseText, systemPrompt, userPrompt } from '../messages.ts';
-import { FallbackModel } from '../providers/index.ts';
+import { UserError } from '../core/errors/index.ts';
+import {
+  type Attempt,
+  type ModelResponse,
+  responseText,
+  systemPrompt,
+  userPrompt,
+} from '../core/messages.ts';
+import { FallbackModel } from '../registry/index.ts';
+import { closeUpstreamConnections } from '../transport/client.ts';
 import { parseCommandLine } from './command-line/parse.ts';
 import { positiveNumber, wholeNumber } from './command-line/values.ts';
 import { ASK_COMMAND } from './specs/ask.ts';

@@ -4,9 +4,9 @@
  * requests shown live. No keys, no network; it stops by itself, or cleanly on Ctrl-C.
  */
 import { type ChaosServer, startChaosServer } from '../chaos/index.ts';
-import { closeUpstreamConnections } from '../http/client.ts';
-import { type Attempt, userPrompt } from '../messages.ts';
-import { FallbackModel, inferModel } from '../providers/index.ts';
+import { type Attempt, userPrompt } from '../core/messages.ts';
+import { FallbackModel, inferModel } from '../registry/index.ts';
+import { closeUpstreamConnections } from '../transport/client.ts';
 import { paint } from './colour.ts';
 import { parseCommandLine } from './command-line/parse.ts';
 import { wholeNumber } from './command-line/values.ts';

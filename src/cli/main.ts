@@ -10,7 +10,7 @@
  * understudy chaos --protocol openai --port 9001 --scenario examples/chaos/flaky.yaml
  */
 import { pathToFileURL } from 'node:url';
-import { didYouMean } from '../errors/suggest.ts';
+import { didYouMean } from '../core/errors/suggest.ts';
 import { commandHelp, overviewHelp } from './command-line/help.ts';
 import { parseCommandLine } from './command-line/parse.ts';
 import type { CommandSpec } from './command-line/spec.ts';

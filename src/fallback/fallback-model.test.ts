@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { ModelAPIError, ModelHTTPError, UserError } from '../errors/index.ts';
-import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../messages.ts';
-import { responseText, userPrompt } from '../messages.ts';
-import { FunctionModel } from '../models/function.ts';
-import type { StreamedResponse } from '../models/model.ts';
-import type { ModelSettings } from '../settings.ts';
+import { ModelAPIError, ModelHTTPError, UserError } from '../core/errors/index.ts';
+import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../core/messages.ts';
+import { responseText, userPrompt } from '../core/messages.ts';
+import type { StreamedResponse } from '../core/model.ts';
+import type { ModelSettings } from '../core/settings.ts';
+import { FunctionModel } from '../testing/function.ts';
 import { FallbackExceptionGroup, ResponseRejected } from './fallback-errors.ts';
 import { FallbackModel } from './fallback-model.ts';
 import { onResponse } from './fallback-on.ts';

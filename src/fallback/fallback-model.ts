@@ -32,10 +32,10 @@
  * const response = await model.request(messages);
  * response.attempts; // [{ modelName: 'gpt-4o', outcome: 'error', errorKind: 'rate_limit', ... }, { outcome: 'ok', ... }]
  */
-import { ModelAPIError, UserError } from '../errors/index.ts';
-import type { ModelMessage, ModelResponse } from '../messages.ts';
-import type { Model, ModelRequestParameters, StreamedResponse } from '../models/model.ts';
-import { type ModelSettings, mergeSettings } from '../settings.ts';
+import { ModelAPIError, UserError } from '../core/errors/index.ts';
+import type { ModelMessage, ModelResponse } from '../core/messages.ts';
+import type { Model, ModelRequestParameters, StreamedResponse } from '../core/model.ts';
+import { type ModelSettings, mergeSettings } from '../core/settings.ts';
 import { type BreakerChange, CircuitBreaker } from './breaker/circuit-breaker.ts';
 import { AttemptEngine } from './engine/attempt-engine.ts';
 import type { ChainOutcome } from './engine/attempt-lifecycle.ts';

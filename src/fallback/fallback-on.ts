@@ -6,8 +6,8 @@
  * @example
  * new FallbackModel(a, b, { fallbackOn: [ModelHTTPError, 'timeout', onResponse((r) => r.parts.length === 0)] });
  */
-import { ERROR_KINDS, type ErrorKind, isErrorKind, UserError } from '../errors/index.ts';
-import type { ModelResponse } from '../messages.ts';
+import { ERROR_KINDS, type ErrorKind, isErrorKind, UserError } from '../core/errors/index.ts';
+import type { ModelResponse } from '../core/messages.ts';
 
 /** Any Error subclass (abstract ones too). */
 export type ErrorClass = abstract new (...args: never[]) => Error;

@@ -10,10 +10,10 @@
  * for await (const event of stream) render(event);
  * stream.get().attempts; // every attempt, with usage and cost
  */
-import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../messages.ts';
-import { userPrompt } from '../messages.ts';
-import type { Model, ModelRequestParameters, StreamedResponse } from '../models/model.ts';
-import { addUsage, emptyUsage, type RequestUsage } from '../usage.ts';
+import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../core/messages.ts';
+import { userPrompt } from '../core/messages.ts';
+import type { Model, ModelRequestParameters, StreamedResponse } from '../core/model.ts';
+import { addUsage, emptyUsage, type RequestUsage } from '../core/usage.ts';
 import type { AttemptEngine } from './engine/attempt-engine.ts';
 import { type ChainOutcome, pricedUsage } from './engine/attempt-lifecycle.ts';
 import type { AttemptRunner } from './engine/attempt-runner.ts';

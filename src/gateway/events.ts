@@ -2,8 +2,8 @@
  * What the gateway reports about each request it finished. The server emits these; metrics, the status
  * page and logs subscribe — so the request path knows nothing about how it is observed.
  */
-import type { Attempt } from '../messages.ts';
-import type { RequestUsage } from '../usage.ts';
+import type { Attempt } from '../core/messages.ts';
+import type { RequestUsage } from '../core/usage.ts';
 
 export interface RequestFinished {
   /** The route name from the config, or the first model id when the request named models directly. */

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
-import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../src/errors/index.ts';
+import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../src/core/errors/index.ts';
 import {
   type ModelMessage,
   type ModelResponse,
@@ -15,11 +15,11 @@ import {
   responseText,
   toolCallArgs,
   userPrompt,
-} from '../../src/messages.ts';
-import type { Model, ModelRequestParameters } from '../../src/models/model.ts';
-import { inferModel } from '../../src/providers/index.ts';
-import type { ModelSettings } from '../../src/settings.ts';
-import { deltaText, startTap, type Tap } from '../fallback-chaos/upstreams.ts';
+} from '../../src/core/messages.ts';
+import type { Model, ModelRequestParameters } from '../../src/core/model.ts';
+import type { ModelSettings } from '../../src/core/settings.ts';
+import { inferModel } from '../../src/registry/index.ts';
+import { deltaText, startTap, type Tap } from '../fallback/chaos/upstreams.ts';
 import { ADAPTERS, type AdapterCase } from './adapters.ts';
 
 const hello: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello there, world')] }];

@@ -7,13 +7,13 @@
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BedrockConverseModel } from '../../src/adapters/bedrock/model.ts';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
-import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../src/errors/index.ts';
-import { type ModelMessage, type ModelResponse, userPrompt } from '../../src/messages.ts';
-import { BedrockConverseModel } from '../../src/models/bedrock/model.ts';
-import type { Model, ModelRequestParameters, ToolDefinition } from '../../src/models/model.ts';
-import { createProvider } from '../../src/providers/create-provider.ts';
-import { inferModel } from '../../src/providers/index.ts';
+import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../src/core/errors/index.ts';
+import { type ModelMessage, type ModelResponse, userPrompt } from '../../src/core/messages.ts';
+import type { Model, ModelRequestParameters, ToolDefinition } from '../../src/core/model.ts';
+import { createProvider } from '../../src/registry/create-provider.ts';
+import { inferModel } from '../../src/registry/index.ts';
 
 const MODEL_ID = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
 let chaos: ChaosServer;

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
-import { readSSE } from '../../src/http/sse.ts';
+import { readSSE } from '../../src/transport/sse.ts';
 
 let chaos: ChaosServer;
 // Response bodies are checked field by field against exact values; a loose type keeps that readable.

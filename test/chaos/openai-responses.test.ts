@@ -7,10 +7,10 @@
 import OpenAI, { APIError, BadRequestError, RateLimitError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
-import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../src/errors/index.ts';
-import { type ModelMessage, type ModelResponse, userPrompt } from '../../src/messages.ts';
-import type { Model, ModelRequestParameters, ToolDefinition } from '../../src/models/model.ts';
-import { inferModel } from '../../src/providers/index.ts';
+import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../src/core/errors/index.ts';
+import { type ModelMessage, type ModelResponse, userPrompt } from '../../src/core/messages.ts';
+import type { Model, ModelRequestParameters, ToolDefinition } from '../../src/core/model.ts';
+import { inferModel } from '../../src/registry/index.ts';
 
 let chaos: ChaosServer;
 let model: Model;

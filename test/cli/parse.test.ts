@@ -9,7 +9,7 @@ import { COMMANDS } from '../../src/cli/commands.ts';
 import { ASK_COMMAND } from '../../src/cli/specs/ask.ts';
 import { CHAOS_COMMAND } from '../../src/cli/specs/chaos.ts';
 import { SERVE_COMMAND } from '../../src/cli/specs/serve.ts';
-import { closestMatch } from '../../src/errors/suggest.ts';
+import { closestMatch } from '../../src/core/errors/suggest.ts';
 
 describe('one table per command', () => {
   for (const { spec } of COMMANDS) {

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { attemptChain } from '../../src/cli/demo/render.ts';
-import type { Attempt } from '../../src/messages.ts';
+import type { Attempt } from '../../src/core/messages.ts';
 
 const attempt = (modelName: string, outcome: Attempt['outcome'], breakerKey?: string): Attempt => ({
   modelName,

@@ -10,11 +10,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { isErrorKind, ModelAPIError } from '../../src/errors/index.ts';
-import { closeUpstreamConnections } from '../../src/http/client.ts';
-import { readSSE, type SSEEvent } from '../../src/http/sse.ts';
-import type { ModelMessage } from '../../src/messages.ts';
-import { inferModel } from '../../src/providers/index.ts';
+import { isErrorKind, ModelAPIError } from '../../src/core/errors/index.ts';
+import type { ModelMessage } from '../../src/core/messages.ts';
+import { inferModel } from '../../src/registry/index.ts';
+import { closeUpstreamConnections } from '../../src/transport/client.ts';
+import { readSSE, type SSEEvent } from '../../src/transport/sse.ts';
 import { loadCassette } from '../support/cassette-server.ts';
 
 const RUNS = 150;

@@ -3,8 +3,8 @@
  * handler) instead of the real API, with fixed fake credentials. Tests still assert the path and headers
  * the adapter sent; this only removes the same eight lines of wiring from every adapter's test files.
  */
-import type { HttpTimeouts } from '../../src/http/client.ts';
-import type { Protocol, Provider } from '../../src/providers/provider.ts';
+import type { HttpTimeouts } from '../../src/transport/client.ts';
+import type { Protocol, Provider } from '../../src/transport/provider.ts';
 
 export interface LocalProviderOptions {
   /** The provider's prefix, reported as `providerName` (`openai`, `groq`, `google-vertex`, ...). */

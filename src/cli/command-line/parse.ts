@@ -6,7 +6,7 @@
  * for programmers ("To specify a positional argument starting with a '-', place it ... after '--'").
  */
 import { parseArgs } from 'node:util';
-import { didYouMean } from '../../errors/suggest.ts';
+import { didYouMean } from '../../core/errors/suggest.ts';
 import { commandHelp } from './help.ts';
 import { type CommandSpec, HELP_OPTION, type OptionSpec, type OptionTable, optionSyntax } from './spec.ts';
 import { UsageError } from './usage-error.ts';

@@ -3,7 +3,7 @@
  * they happen, and a summary table at the end. Colour follows NO_COLOR, FORCE_COLOR and whether stdout is a
  * terminal (see colour.ts).
  */
-import type { Attempt } from '../../messages.ts';
+import type { Attempt } from '../../core/messages.ts';
 import { paint, type Style } from '../colour.ts';
 
 const OUTCOME_MARK: Record<Attempt['outcome'], [string, Style]> = {

@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { ModelHTTPError } from '../../errors/index.ts';
-import { userPrompt } from '../../messages.ts';
-import { FunctionModel } from '../../models/function.ts';
-import type { Model } from '../../models/model.ts';
-import { limitModelConcurrency } from '../../models/wrappers/concurrency-limited.ts';
-import { instrument } from '../../models/wrappers/instrumented.ts';
-import { inferModel } from '../../providers/infer-model.ts';
+import { ModelHTTPError } from '../../core/errors/index.ts';
+import { userPrompt } from '../../core/messages.ts';
+import type { Model } from '../../core/model.ts';
+import { inferModel } from '../../registry/infer-model.ts';
+import { FunctionModel } from '../../testing/function.ts';
+import { limitModelConcurrency } from '../../wrappers/concurrency-limited.ts';
+import { instrument } from '../../wrappers/instrumented.ts';
 import { FallbackModel } from '../fallback-model.ts';
 import { breakerKeyOf, upstreamBreakerKey } from './breaker-key.ts';
 import { type BreakerChange, CircuitBreaker } from './circuit-breaker.ts';

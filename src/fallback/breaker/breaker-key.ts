@@ -7,7 +7,7 @@
  * @example
  * breakerKeyOf(model); // 'openai:gpt-4o@https://api.openai.com/v1'
  */
-import type { Model } from '../../models/model.ts';
+import type { Model } from '../../core/model.ts';
 
 /**
  * The key of an HTTP model's breaker: `provider:model@baseUrl`, so the same model name at two endpoints

@@ -7,7 +7,7 @@
  * const breaker = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 10_000 });
  * if ((await breaker.admit(key)) !== 'skip') { ...call...; await breaker.onSuccess(key); }
  */
-import type { ErrorKind } from '../../errors/index.ts';
+import type { ErrorKind } from '../../core/errors/index.ts';
 import { type BreakerState, type HealthStore, InMemoryHealthStore } from './health-store.ts';
 
 export interface CircuitBreakerOptions {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { ModelAPIError, ModelHTTPError } from '../../errors/index.ts';
-import type { Attempt, ModelMessage } from '../../messages.ts';
-import { responseText, userPrompt } from '../../messages.ts';
-import { FunctionModel, type FunctionResponse } from '../../models/function.ts';
+import { ModelAPIError, ModelHTTPError } from '../../core/errors/index.ts';
+import type { Attempt, ModelMessage } from '../../core/messages.ts';
+import { responseText, userPrompt } from '../../core/messages.ts';
+import { FunctionModel, type FunctionResponse } from '../../testing/function.ts';
 import type { BreakerChange } from '../breaker/circuit-breaker.ts';
 import { FallbackExceptionGroup } from '../fallback-errors.ts';
 import { FallbackModel } from '../fallback-model.ts';

@@ -10,10 +10,10 @@
  * const engine = new AttemptEngine(models, conditions, { retry: { maxRetries: 2 }, timeoutMs: 30_000 });
  * const outcome = await engine.run(settings, runner);
  */
-import { ModelAPIError } from '../../errors/index.ts';
-import type { Attempt } from '../../messages.ts';
-import type { Model } from '../../models/model.ts';
-import type { ModelSettings } from '../../settings.ts';
+import { ModelAPIError } from '../../core/errors/index.ts';
+import type { Attempt } from '../../core/messages.ts';
+import type { Model } from '../../core/model.ts';
+import type { ModelSettings } from '../../core/settings.ts';
 import type { CircuitBreaker } from '../breaker/circuit-breaker.ts';
 import { FallbackExceptionGroup, ResponseRejected } from '../fallback-errors.ts';
 import { AttemptLifecycle, type ChainOutcome, type UsageSource } from './attempt-lifecycle.ts';

@@ -10,10 +10,10 @@
  * try { return await lifecycle.succeeded(index, begun, await runner.start(...), chain, runner); }
  * catch (error) { const verdict = await lifecycle.failed(index, begun, error, retries, caller, chain); }
  */
-import type { Attempt, AttemptOutcome } from '../../messages.ts';
-import type { Model } from '../../models/model.ts';
-import { type ModelSettings, mergeSettings } from '../../settings.ts';
-import type { RequestUsage } from '../../usage.ts';
+import type { Attempt, AttemptOutcome } from '../../core/messages.ts';
+import type { Model } from '../../core/model.ts';
+import { type ModelSettings, mergeSettings } from '../../core/settings.ts';
+import type { RequestUsage } from '../../core/usage.ts';
 import { breakerKeyOf } from '../breaker/breaker-key.ts';
 import { CircuitBreaker } from '../breaker/circuit-breaker.ts';
 import { withCost } from '../pricing/price.ts';

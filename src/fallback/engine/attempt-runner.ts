@@ -10,9 +10,9 @@
  *   release: () => {},
  * };
  */
-import type { ModelResponse } from '../../messages.ts';
-import type { Model } from '../../models/model.ts';
-import type { ModelSettings } from '../../settings.ts';
+import type { ModelResponse } from '../../core/messages.ts';
+import type { Model } from '../../core/model.ts';
+import type { ModelSettings } from '../../core/settings.ts';
 import type { AttemptDeadline } from './deadline.ts';
 
 /** What the engine asks of `fallbackOn`. */

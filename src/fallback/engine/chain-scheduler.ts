@@ -7,7 +7,7 @@
  * const scheduler: ChainScheduler = options.hedgeAfterMs === undefined ? sequentialChain : hedgedChain(options);
  * const served = await scheduler.run(call);
  */
-import type { ModelSettings } from '../../settings.ts';
+import type { ModelSettings } from '../../core/settings.ts';
 import type { AttemptLifecycle, ChainOutcome } from './attempt-lifecycle.ts';
 import type { AttemptRunner } from './attempt-runner.ts';
 import type { ChainState } from './chain-state.ts';

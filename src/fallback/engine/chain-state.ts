@@ -7,7 +7,7 @@
  * const chain = new ChainState(new CallDeadline(30_000));
  * if (chain.deadline.expired) return undefined;
  */
-import type { Attempt } from '../../messages.ts';
+import type { Attempt } from '../../core/messages.ts';
 import type { CallDeadline } from './deadline.ts';
 
 /** The mutable state of one call's chain. */

@@ -6,7 +6,7 @@
  * classifyError(new ModelHTTPError(429, 'gpt-4o', {})); // 'rate_limit'
  * classifyError(new DOMException('stop', 'AbortError')); // 'aborted'
  */
-import { type ErrorKind, isErrorKind } from '../../errors/index.ts';
+import { type ErrorKind, isErrorKind } from '../../core/errors/index.ts';
 
 /** An error kind, `'aborted'` for an abort, or `'unknown'` for an error Understudy did not make. */
 export type ErrorClass = ErrorKind | 'aborted' | 'unknown';

@@ -10,7 +10,7 @@
  * await model.request(messages, { signal: attempt.signal });
  * attempt.dispose();
  */
-import { ModelAPIError } from '../../errors/index.ts';
+import { ModelAPIError } from '../../core/errors/index.ts';
 
 export class CallDeadline {
   /** Epoch ms at which the call must be over; Infinity without a deadline. */

@@ -5,7 +5,7 @@
  * @example
  * const options: AttemptEngineOptions = { retry: { maxRetries: 2 }, timeoutMs: 30_000, hedgeAfterMs: 800 };
  */
-import type { Attempt } from '../../messages.ts';
+import type { Attempt } from '../../core/messages.ts';
 import type { CircuitBreaker, CircuitBreakerOptions } from '../breaker/circuit-breaker.ts';
 import type { ResiliencePolicy } from './policy.ts';
 import type { RetryOptions } from './retry.ts';

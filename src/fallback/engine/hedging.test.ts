@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { ModelHTTPError } from '../../errors/index.ts';
-import type { Attempt, ModelMessage, ModelResponseStreamEvent } from '../../messages.ts';
-import { responseText, userPrompt } from '../../messages.ts';
-import { FunctionModel } from '../../models/function.ts';
-import type { StreamedResponse } from '../../models/model.ts';
+import { ModelHTTPError } from '../../core/errors/index.ts';
+import type { Attempt, ModelMessage, ModelResponseStreamEvent } from '../../core/messages.ts';
+import { responseText, userPrompt } from '../../core/messages.ts';
+import type { StreamedResponse } from '../../core/model.ts';
+import { FunctionModel } from '../../testing/function.ts';
 import { CircuitBreaker } from '../breaker/circuit-breaker.ts';
 import { FallbackExceptionGroup } from '../fallback-errors.ts';
 import { FallbackModel } from '../fallback-model.ts';

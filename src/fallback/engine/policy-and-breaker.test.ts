@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ModelAPIError, ModelHTTPError, UserError } from '../../errors/index.ts';
+import { ModelAPIError, ModelHTTPError, UserError } from '../../core/errors/index.ts';
 import { type BreakerChange, CircuitBreaker } from '../breaker/circuit-breaker.ts';
 import { InMemoryHealthStore } from '../breaker/health-store.ts';
 import { classifyError, retryAfterOf, statusCodeOf } from './classify.ts';

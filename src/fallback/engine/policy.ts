@@ -6,8 +6,8 @@
  * const policy = resolvePolicy({ bad_request: 'fallback', server: 'fallback' });
  * policy.server; // 'fallback' (no retries of this model on a 500)
  */
-import type { ErrorKind } from '../../errors/index.ts';
-import { UserError } from '../../errors/index.ts';
+import type { ErrorKind } from '../../core/errors/index.ts';
+import { UserError } from '../../core/errors/index.ts';
 
 export type PolicyAction = 'retry' | 'fallback' | 'fail';
 

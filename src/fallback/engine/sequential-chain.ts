@@ -5,7 +5,7 @@
  * @example
  * const served = await sequentialChain.run({ lifecycle, settings, runner, chain, startIndex: 0, skipped: [] });
  */
-import type { ModelSettings } from '../../settings.ts';
+import type { ModelSettings } from '../../core/settings.ts';
 import type { AttemptLifecycle, Step } from './attempt-lifecycle.ts';
 import type { AttemptRunner } from './attempt-runner.ts';
 import type { ChainScheduler } from './chain-scheduler.ts';

@@ -1,6 +1,6 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { describe, expect, test } from 'vitest';
-import { emptyUsage } from '../../usage.ts';
+import { emptyUsage } from '../../core/usage.ts';
 import { priceOf, withCost } from './price.ts';
 
 const usage = { ...emptyUsage(), inputTokens: 1000, outputTokens: 100 };

@@ -7,7 +7,7 @@
  * // 0.0035 (USD)
  */
 import { calcPrice, findProvider, type Provider } from '@pydantic/genai-prices';
-import type { RequestUsage } from '../../usage.ts';
+import type { RequestUsage } from '../../core/usage.ts';
 
 // Our provider names that genai-prices knows under another id.
 const PRICE_PROVIDER_IDS: Record<string, string> = {

@@ -7,10 +7,15 @@
  * parseMessagesRequest({ model: 'anthropic:claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] });
  */
 import { z } from 'zod';
-import type { ModelMessage, ModelRequestPart, ModelResponsePart, UserContentItem } from '../../messages.ts';
-import type { ToolDefinition } from '../../models/model.ts';
-import type { ModelSettings } from '../../settings.ts';
-import { emptyUsage } from '../../usage.ts';
+import type {
+  ModelMessage,
+  ModelRequestPart,
+  ModelResponsePart,
+  UserContentItem,
+} from '../../core/messages.ts';
+import type { ToolDefinition } from '../../core/model.ts';
+import type { ModelSettings } from '../../core/settings.ts';
+import { emptyUsage } from '../../core/usage.ts';
 import { safeName } from '../config/safe-name.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';

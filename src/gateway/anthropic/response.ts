@@ -6,9 +6,9 @@
  * @example
  * renderMessage(response, { modelId: 'anthropic:claude-sonnet-4-5', responseId: 'msg_1', created: 1 })
  */
-import type { FinishReason, ModelResponse, ModelResponsePart } from '../../messages.ts';
-import { toolCallArgs } from '../../messages.ts';
-import type { RequestUsage } from '../../usage.ts';
+import type { FinishReason, ModelResponse, ModelResponsePart } from '../../core/messages.ts';
+import { toolCallArgs } from '../../core/messages.ts';
+import type { RequestUsage } from '../../core/usage.ts';
 import type { ServedModel } from '../routing/served.ts';
 
 export function anthropicStopReason(reason: FinishReason | undefined): string {

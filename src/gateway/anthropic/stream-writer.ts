@@ -8,7 +8,7 @@
  * const writer = new AnthropicStreamWriter(served);
  * socket.write(writer.start() + writer.event(firstEvent));
  */
-import type { ModelResponse, ModelResponseStreamEvent } from '../../messages.ts';
+import type { ModelResponse, ModelResponseStreamEvent } from '../../core/messages.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import { renderAnthropicError } from '../errors/render-error.ts';
 import type { ServedModel } from '../routing/served.ts';

@@ -9,8 +9,8 @@
  * const { config, demo, close } = await embeddedDefault(process.env);
  */
 import { startChaosServer } from '../../chaos/index.ts';
-import { PROVIDERS } from '../../providers/index.ts';
-import { envStem } from '../../providers/table.ts';
+import { PROVIDERS } from '../../registry/index.ts';
+import { envStem } from '../../registry/table.ts';
 import type { GatewayConfig } from './schema.ts';
 
 export interface EmbeddedDefault {

@@ -20,7 +20,7 @@
  *     routes: [smart]
  */
 import { z } from 'zod';
-import { ERROR_KINDS } from '../../errors/index.ts';
+import { ERROR_KINDS } from '../../core/errors/index.ts';
 import { safeName } from './safe-name.ts';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -7,8 +7,8 @@
  * @example
  * toGatewayError(new FallbackExceptionGroup([rateLimit429, rateLimit429])).status // 429
  */
-import { ModelAPIError, UserError } from '../../errors/index.ts';
-import type { Attempt } from '../../messages.ts';
+import { ModelAPIError, UserError } from '../../core/errors/index.ts';
+import type { Attempt } from '../../core/messages.ts';
 import { type AttemptSummary, GatewayError } from './gateway-error.ts';
 import { scrubSecrets } from './scrub.ts';
 

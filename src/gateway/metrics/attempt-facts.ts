@@ -2,7 +2,7 @@
  * Facts the observers (metrics, status page, response headers) read the same way from a request's
  * attempts, so they never disagree on what a fallback is.
  */
-import type { Attempt } from '../../messages.ts';
+import type { Attempt } from '../../core/messages.ts';
 
 /**
  * `provider:model` of an attempt, the form routes and `servedModel` use.

@@ -5,7 +5,7 @@
  * @example
  * openAIFinishReason('tool_call', false) // 'tool_calls'
  */
-import type { FinishReason } from '../../messages.ts';
+import type { FinishReason } from '../../core/messages.ts';
 
 export function openAIFinishReason(reason: FinishReason | undefined, answeredByOutputTool: boolean): string {
   if (answeredByOutputTool) return 'stop';

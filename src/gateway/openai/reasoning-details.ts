@@ -17,7 +17,7 @@
  * // [{ partKind: 'thinking', content: '', signature: 'blob', redacted: true, providerName: 'anthropic' }]
  */
 import { z } from 'zod';
-import type { ThinkingPart } from '../../messages.ts';
+import type { ThinkingPart } from '../../core/messages.ts';
 
 /**
  * The formats we name, by the `providerName` whose adapter accepts the signature back. The Anthropic

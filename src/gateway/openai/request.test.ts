@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { ModelResponse } from '../../messages.ts';
+import type { ModelResponse } from '../../core/messages.ts';
 import { isPlainChatRequest } from './plain-request.ts';
 import { parseChatCompletionsRequest } from './request.ts';
 

@@ -14,10 +14,10 @@ import type {
   ModelResponse,
   ModelResponsePart,
   UserContentItem,
-} from '../../messages.ts';
-import type { ModelRequestParameters, ToolDefinition } from '../../models/model.ts';
-import type { ModelSettings, ThinkingLevel } from '../../settings.ts';
-import { emptyUsage } from '../../usage.ts';
+} from '../../core/messages.ts';
+import type { ModelRequestParameters, ToolDefinition } from '../../core/model.ts';
+import type { ModelSettings, ThinkingLevel } from '../../core/settings.ts';
+import { emptyUsage } from '../../core/usage.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
 import type { ChatCall } from '../routing/chat-call.ts';

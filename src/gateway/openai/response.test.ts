@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { ModelResponse, ModelResponsePart } from '../../messages.ts';
-import { emptyUsage } from '../../usage.ts';
+import type { ModelResponse, ModelResponsePart } from '../../core/messages.ts';
+import { emptyUsage } from '../../core/usage.ts';
 import { renderChatCompletion } from './response.ts';
 
 const served = { modelId: 'anthropic:claude-sonnet-4-5', responseId: 'chatcmpl-1', created: 1 };

@@ -11,9 +11,9 @@
  * renderChatCompletion(response, { modelId: 'openai:gpt-4o', responseId: 'chatcmpl-1', created: 1 }, undefined)
  * // '{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"openai:gpt-4o","choices":[...],"usage":{...}}'
  */
-import type { ModelResponse } from '../../messages.ts';
-import { toolCallArgsJson } from '../../messages.ts';
-import type { RequestUsage } from '../../usage.ts';
+import type { ModelResponse } from '../../core/messages.ts';
+import { toolCallArgsJson } from '../../core/messages.ts';
+import type { RequestUsage } from '../../core/usage.ts';
 import type { ServedModel } from '../routing/served.ts';
 import { openAIFinishReason } from './finish-reason.ts';
 import { reasoningDetail } from './reasoning-details.ts';

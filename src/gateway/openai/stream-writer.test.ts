@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { ModelResponseStreamEvent } from '../../messages.ts';
+import type { ModelResponseStreamEvent } from '../../core/messages.ts';
 import { OpenAIStreamWriter } from './stream-writer.ts';
 
 const served = { modelId: 'anthropic:claude-sonnet-4-5', responseId: 'chatcmpl-1', created: 1 };

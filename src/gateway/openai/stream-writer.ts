@@ -18,7 +18,7 @@ import type {
   ModelResponseStreamEvent,
   ThinkingPart,
   ThinkingPartDelta,
-} from '../../messages.ts';
+} from '../../core/messages.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import { openAIErrorObject } from '../errors/render-error.ts';
 import type { ServedModel } from '../routing/served.ts';

@@ -2,7 +2,7 @@
  * The headers that tell a client how its answer was reached, sent with a whole answer and at the start
  * of a stream alike.
  */
-import type { Attempt } from '../../messages.ts';
+import type { Attempt } from '../../core/messages.ts';
 import { safeHeaderValue } from '../errors/scrub.ts';
 import { attemptModelId, modelsLeftBehind } from '../metrics/attempt-facts.ts';
 

@@ -2,9 +2,9 @@
  * A chat request after its protocol has been read: what both `/v1/chat/completions` and `/v1/messages`
  * turn into before routing, so that routing, limits and the attempt engine never see a wire format.
  */
-import type { ModelMessage } from '../../messages.ts';
-import type { ModelRequestParameters } from '../../models/model.ts';
-import type { ModelSettings } from '../../settings.ts';
+import type { ModelMessage } from '../../core/messages.ts';
+import type { ModelRequestParameters } from '../../core/model.ts';
+import type { ModelSettings } from '../../core/settings.ts';
 
 export interface ChatCall {
   /** `model` first, then `models` in order: `'provider:model'` ids or route names. */

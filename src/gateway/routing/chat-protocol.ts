@@ -3,7 +3,7 @@
  * pipeline: how to read a request, write a response, a stream and an error. Everything else — routing,
  * limits, the attempt engine, headers, events — is shared.
  */
-import type { ModelResponse } from '../../messages.ts';
+import type { ModelResponse } from '../../core/messages.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { ChatCall } from './chat-call.ts';
 import type { ServedModel } from './served.ts';

@@ -8,13 +8,13 @@
  * const chain = registry.resolve(['smart', 'openai:gpt-4o-mini']);
  * const response = await chain.model.request(messages);
  */
-import { UserError } from '../../errors/index.ts';
+import { UserError } from '../../core/errors/index.ts';
+import type { Model } from '../../core/model.ts';
+import type { ModelSettings } from '../../core/settings.ts';
 import { breakerKeyOf } from '../../fallback/breaker/breaker-key.ts';
 import type { CircuitBreaker } from '../../fallback/breaker/circuit-breaker.ts';
 import { FallbackModel, type FallbackModelOptions } from '../../fallback/fallback-model.ts';
-import type { Model } from '../../models/model.ts';
-import { createProvider, inferModel, modelForProvider, type Provider } from '../../providers/index.ts';
-import type { ModelSettings } from '../../settings.ts';
+import { createProvider, inferModel, modelForProvider, type Provider } from '../../registry/index.ts';
 import type { GatewayConfig, RouteConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { maskSecretValues } from '../errors/scrub.ts';

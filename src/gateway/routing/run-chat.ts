@@ -6,11 +6,11 @@
  * with the protocol's error frame, never a clean end with tokens missing.
  */
 import { performance } from 'node:perf_hooks';
-import { UserError } from '../../errors/index.ts';
+import { UserError } from '../../core/errors/index.ts';
+import type { Attempt, ModelResponse, ModelResponseStreamEvent } from '../../core/messages.ts';
+import type { StreamedResponse } from '../../core/model.ts';
+import type { RequestUsage } from '../../core/usage.ts';
 import { priceOf } from '../../fallback/pricing/price.ts';
-import type { Attempt, ModelResponse, ModelResponseStreamEvent } from '../../messages.ts';
-import type { StreamedResponse } from '../../models/model.ts';
-import type { RequestUsage } from '../../usage.ts';
 import { chargeOutputTokens, enforceRequestLimits } from '../auth/rate-limits.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { scrubSecrets } from '../errors/scrub.ts';

@@ -3,7 +3,7 @@
  * and back-pressure; a writer only turns events into the protocol's SSE text, so both protocols share
  * one runner and each writer is testable as plain string output.
  */
-import type { ModelResponse, ModelResponseStreamEvent } from '../../messages.ts';
+import type { ModelResponse, ModelResponseStreamEvent } from '../../core/messages.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 
 export interface StreamWriter {

@@ -3,7 +3,7 @@
  * each with an error the client sees (a JSON error, or an error frame in a started stream), never a
  * silently dropped connection.
  */
-import { ModelAPIError } from '../../errors/index.ts';
+import { ModelAPIError } from '../../core/errors/index.ts';
 
 /** The abort reason of a call whose client went away: nothing is left to answer. */
 export const CLIENT_DISCONNECTED = new Error('client disconnected');

@@ -14,7 +14,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CircuitBreaker } from '../../fallback/breaker/circuit-breaker.ts';
 import { type HealthStore, InMemoryHealthStore } from '../../fallback/breaker/health-store.ts';
-import { closeUpstreamConnections, setUpstreamConnectionLimit } from '../../http/client.ts';
+import { closeUpstreamConnections, setUpstreamConnectionLimit } from '../../transport/client.ts';
 import { embeddedDefault, providerKeysInEnv } from '../config/embedded-default.ts';
 import { loadConfigFile } from '../config/load-config.ts';
 import { type GatewayConfig, type GatewayConfigInput, gatewayConfigSchema } from '../config/schema.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { ModelMessage } from '../../messages.ts';
-import { emptyUsage } from '../../usage.ts';
+import type { ModelMessage } from '../../core/messages.ts';
+import { emptyUsage } from '../../core/usage.ts';
 import { fromAISDKPrompt, toAISDKPrompt } from './convert-prompt.ts';
 
 const conversation: ModelMessage[] = [

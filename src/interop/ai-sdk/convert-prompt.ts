@@ -20,9 +20,9 @@ import type {
   ModelResponse,
   ModelResponsePart,
   UserContentItem,
-} from '../../messages.ts';
-import { toolCallArgs } from '../../messages.ts';
-import { emptyUsage } from '../../usage.ts';
+} from '../../core/messages.ts';
+import { toolCallArgs } from '../../core/messages.ts';
+import { emptyUsage } from '../../core/usage.ts';
 
 // ---------------------------------------------------------------- ours → AI SDK
 

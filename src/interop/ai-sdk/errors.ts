@@ -8,7 +8,7 @@
  * @example
  * try { await languageModel.doGenerate(options); } catch (error) { throw fromAISDKError(error, 'gpt-4o'); }
  */
-import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../errors/index.ts';
+import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../core/errors/index.ts';
 
 const API_CALL_ERROR = Symbol.for('vercel.ai.error.AI_APICallError');
 const ANY_AI_SDK_ERROR = Symbol.for('vercel.ai.error');

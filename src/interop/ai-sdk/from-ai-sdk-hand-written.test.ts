@@ -4,8 +4,8 @@
  */
 import type { LanguageModelV4, LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { describe, expect, test } from 'vitest';
-import { UserError } from '../../errors/index.ts';
-import { type ModelMessage, userPrompt } from '../../messages.ts';
+import { UserError } from '../../core/errors/index.ts';
+import { type ModelMessage, userPrompt } from '../../core/messages.ts';
 import { fromAISDK } from './from-ai-sdk.ts';
 
 const hello: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello')] }];

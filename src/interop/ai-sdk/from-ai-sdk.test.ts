@@ -1,9 +1,9 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../chaos/index.ts';
-import { ModelAPIError, ModelHTTPError } from '../../errors/index.ts';
+import { ModelAPIError, ModelHTTPError } from '../../core/errors/index.ts';
+import { type ModelMessage, responseText, userPrompt } from '../../core/messages.ts';
 import { FallbackModel } from '../../fallback/fallback-model.ts';
-import { type ModelMessage, responseText, userPrompt } from '../../messages.ts';
 import { fromAISDK } from './from-ai-sdk.ts';
 
 const hello: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello there')] }];

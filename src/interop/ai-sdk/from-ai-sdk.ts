@@ -8,23 +8,23 @@
  * const model = new FallbackModel(viaSdk, 'anthropic:claude-sonnet-4-5');
  */
 import type { LanguageModelV4, LanguageModelV4Content, LanguageModelV4StreamPart } from '@ai-sdk/provider';
-import { kindOfStreamError, UnexpectedModelBehavior, UserError } from '../../errors/index.ts';
+import { kindOfStreamError, UnexpectedModelBehavior, UserError } from '../../core/errors/index.ts';
 import type {
   ModelMessage,
   ModelResponse,
   ModelResponsePart,
   ModelResponseStreamEvent,
-} from '../../messages.ts';
+} from '../../core/messages.ts';
 import {
   defaultRequestParameters,
   type Model,
   type ModelRequestParameters,
   type StreamedResponse,
-} from '../../models/model.ts';
-import { ResponseBuilder } from '../../models/response-builder.ts';
-import { ResponseStream } from '../../models/response-stream.ts';
-import { type ModelSettings, mergeSettings } from '../../settings.ts';
-import { describeValue, isRecord, optionalString } from '../../user-input.ts';
+} from '../../core/model.ts';
+import { ResponseBuilder } from '../../core/response-builder.ts';
+import { ResponseStream } from '../../core/response-stream.ts';
+import { type ModelSettings, mergeSettings } from '../../core/settings.ts';
+import { describeValue, isRecord, optionalString } from '../../core/user-input.ts';
 import { toAISDKPrompt } from './convert-prompt.ts';
 import { fromAISDKError } from './errors.ts';
 import { toAISDKCallOptions } from './map-call-options.ts';

@@ -13,8 +13,8 @@ import type {
   LanguageModelV4Prompt,
   SharedV4Warning,
 } from '@ai-sdk/provider';
-import type { ModelRequestParameters, ToolDefinition } from '../../models/model.ts';
-import type { ModelSettings } from '../../settings.ts';
+import type { ModelRequestParameters, ToolDefinition } from '../../core/model.ts';
+import type { ModelSettings } from '../../core/settings.ts';
 
 // ---------------------------------------------------------------- ours → AI SDK
 

@@ -5,10 +5,10 @@
  * toAISDKFinishReason('tool_call', 'tool_calls'); // { unified: 'tool-calls', raw: 'tool_calls' }
  */
 import type { LanguageModelV4FinishReason, LanguageModelV4Usage } from '@ai-sdk/provider';
-import { UserError } from '../../errors/index.ts';
-import type { FinishReason } from '../../messages.ts';
-import { emptyUsage, type RequestUsage } from '../../usage.ts';
-import { describeValue, isRecord, wholeNumber } from '../../user-input.ts';
+import { UserError } from '../../core/errors/index.ts';
+import type { FinishReason } from '../../core/messages.ts';
+import { emptyUsage, type RequestUsage } from '../../core/usage.ts';
+import { describeValue, isRecord, wholeNumber } from '../../core/user-input.ts';
 
 const TO_UNIFIED: Record<FinishReason, LanguageModelV4FinishReason['unified']> = {
   stop: 'stop',

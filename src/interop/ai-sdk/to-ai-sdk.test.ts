@@ -1,13 +1,13 @@
 import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { OpenAIChatModel } from '../../adapters/openai-chat/model.ts';
 import { type ChaosServer, startChaosServer } from '../../chaos/index.ts';
-import { ModelHTTPError } from '../../errors/index.ts';
+import { ModelHTTPError } from '../../core/errors/index.ts';
+import type { ModelMessage } from '../../core/messages.ts';
+import type { ModelRequestParameters } from '../../core/model.ts';
 import { FallbackModel } from '../../fallback/fallback-model.ts';
-import type { ModelMessage } from '../../messages.ts';
-import { FunctionModel } from '../../models/function.ts';
-import type { ModelRequestParameters } from '../../models/model.ts';
-import { OpenAIChatModel } from '../../models/openai-chat/model.ts';
-import { createProvider } from '../../providers/create-provider.ts';
+import { createProvider } from '../../registry/create-provider.ts';
+import { FunctionModel } from '../../testing/function.ts';
 import { toAISDK } from './to-ai-sdk.ts';
 
 let chaos: ChaosServer;

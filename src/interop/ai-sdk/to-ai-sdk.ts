@@ -21,9 +21,9 @@ import type {
   LanguageModelV4StreamResult,
   SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
-import type { ModelResponse, ModelResponsePart, ModelResponseStreamEvent } from '../../messages.ts';
-import { toolCallArgsJson } from '../../messages.ts';
-import type { Model, StreamedResponse } from '../../models/model.ts';
+import type { ModelResponse, ModelResponsePart, ModelResponseStreamEvent } from '../../core/messages.ts';
+import { toolCallArgsJson } from '../../core/messages.ts';
+import type { Model, StreamedResponse } from '../../core/model.ts';
 import { fromAISDKPrompt } from './convert-prompt.ts';
 import { fromAISDKCallOptions } from './map-call-options.ts';
 import { toAISDKFinishReason, toAISDKUsage } from './map-result.ts';

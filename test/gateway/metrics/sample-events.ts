@@ -1,7 +1,7 @@
 /** Builds `RequestFinished` events for observer tests: a served request unless told otherwise. */
 
+import type { Attempt } from '../../../src/core/messages.ts';
 import type { RequestFinished } from '../../../src/gateway/events.ts';
-import type { Attempt } from '../../../src/messages.ts';
 
 export function attempt(
   model: string,

@@ -10,8 +10,8 @@
  * - `failure` after commit (`committed: true`): the stream has sent text, so it ends with an explicit
  *   error of that kind — never a clean end with tokens missing, and no silent switch to another model.
  */
-import type { ErrorKind } from '../../../src/errors/index.ts';
-import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../../src/errors/index.ts';
+import type { ErrorKind } from '../../../src/core/errors/index.ts';
+import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../../src/core/errors/index.ts';
 
 export type Protocol = 'openai' | 'anthropic' | 'gemini';
 export type Mode = 'request' | 'stream';

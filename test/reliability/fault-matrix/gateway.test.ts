@@ -8,9 +8,9 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../../src/chaos/index.ts';
-import type { ErrorKind } from '../../../src/errors/index.ts';
+import type { ErrorKind } from '../../../src/core/errors/index.ts';
 import { type Gateway, startGateway } from '../../../src/gateway/index.ts';
-import { closeUpstreamConnections } from '../../../src/http/client.ts';
+import { closeUpstreamConnections } from '../../../src/transport/client.ts';
 import { expectResourcesBack, type ResourceCounts, resourceCounts } from '../support/resources.ts';
 import {
   BACKUP_TEXT,

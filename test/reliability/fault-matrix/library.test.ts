@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../../src/chaos/index.ts';
+import type { ModelMessage, ModelResponse } from '../../../src/core/messages.ts';
+import type { Model } from '../../../src/core/model.ts';
 import { FallbackExceptionGroup } from '../../../src/fallback/fallback-errors.ts';
 import { FallbackModel } from '../../../src/fallback/fallback-model.ts';
-import { closeUpstreamConnections } from '../../../src/http/client.ts';
-import type { ModelMessage, ModelResponse } from '../../../src/messages.ts';
-import type { Model } from '../../../src/models/model.ts';
-import { inferModel } from '../../../src/providers/index.ts';
+import { inferModel } from '../../../src/registry/index.ts';
+import { closeUpstreamConnections } from '../../../src/transport/client.ts';
 import { expectResourcesBack, type ResourceCounts, resourceCounts } from '../support/resources.ts';
 import {
   BACKUP_TEXT,

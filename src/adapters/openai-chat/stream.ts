@@ -1,0 +1,124 @@
+/**
+ * Reads a Chat Completions SSE body into stream events. The stream ends in exactly one of two ways: the
+ * `[DONE]` marker (then every open part is closed and the finish reason is set), or a thrown error — an
+ * error frame, a malformed frame, a body cut short, a broken connection. It never just stops.
+ */
+
+import type { ModelResponseStreamEvent } from '../../core/messages.ts';
+import type { StreamReaderInput } from '../../transport/http-call.ts';
+import { finishAfterEndMarker, readSSE } from '../../transport/sse.ts';
+import { type ChatCompletionChunk, chatCompletionChunkSchema } from './api.ts';
+import { inBandError, STREAM_END_MARKER } from './errors.ts';
+import { applyDelta, applyEnvelope, applyFinishReason, mapUsage, newDeltaState } from './response-parts.ts';
+import { isChatCompletionChunk } from './shape-check.ts';
+
+/**
+ * Yields the events of one streamed response.
+ *
+ * @example
+ * const events = readStream({ body: opened.body, headers: opened.headers, builder, modelName: 'gpt-4o',
+ *   mapReadFailure: opened.mapFailure });
+ * return opened.respond(builder, events);
+ */
+export async function* readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
+  const { builder, modelName } = input;
+  if (input.headers['content-type']?.startsWith('application/json')) {
+    throw await jsonInsteadOfStream(input);
+  }
+  const state = newDeltaState();
+  let ended = false;
+  let exhausted = false;
+  // Frames are pulled by hand, not with `for await`: leaving that loop at the end marker would close a
+  // body whose last bytes are still to be read, which costs far more than letting it finish.
+  const frames = readSSE(input.body);
+  try {
+    for (;;) {
+      const step = await frames.next();
+      if (step.done) {
+        exhausted = true;
+        break;
+      }
+      const frame = step.value;
+      if (frame.data === STREAM_END_MARKER) {
+        ended = true;
+        finishAfterEndMarker(frames, input.body);
+        break;
+      }
+      const chunk = parseFrame(frame.data, frame.event, modelName);
+      applyEnvelope(builder, chunk);
+      const usage = chunk.usage ?? chunk.x_groq?.usage;
+      if (usage) builder.usage = mapUsage(usage);
+      for (const choice of chunk.choices ?? []) {
+        // Only the first choice is ours: we never ask for `n` > 1.
+        if ((choice.index ?? 0) !== 0) continue;
+        // for…of and yield, not yield*: delegating to a sync generator from an async one wraps every
+        // event in an async-from-sync iterator and awaits its end too, a cost paid on every token.
+        if (choice.delta) for (const event of applyDelta(builder, choice.delta, state)) yield event;
+        applyFinishReason(builder, choice.finish_reason);
+      }
+    }
+  } catch (error) {
+    exhausted = true; // a generator that threw is closed already
+    throw input.mapReadFailure(error);
+  } finally {
+    // Stopped early by our consumer (a cancel, a break): close the body, as leaving `for await` did.
+    if (!ended && !exhausted) await frames.return(undefined);
+  }
+  if (!ended) throw inBandError({ kind: 'truncated' }, modelName);
+  yield* builder.endAll();
+}
+
+function parseFrame(data: string, event: string | undefined, modelName: string): ChatCompletionChunk {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch (cause) {
+    throw inBandError({ kind: 'malformed', where: 'stream', text: data, cause }, modelName);
+  }
+  const error = errorField(json);
+  if (error !== undefined || event === 'error') {
+    throw inBandError({ kind: 'error-object', error: error ?? json }, modelName);
+  }
+  if (isChatCompletionChunk(json)) return json;
+  const parsed = chatCompletionChunkSchema.safeParse(json);
+  if (!parsed.success) {
+    throw inBandError({ kind: 'malformed', where: 'stream', text: data, cause: parsed.error }, modelName);
+  }
+  return parsed.data;
+}
+
+/**
+ * The `error` member of an answer, when it has a non-null one.
+ *
+ * @example
+ * errorField({ error: { message: 'Overloaded' } }); // { message: 'Overloaded' }
+ */
+export function errorField(json: unknown): unknown {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const error = (json as { error?: unknown }).error;
+  return error === null ? undefined : error;
+}
+
+async function jsonInsteadOfStream(input: StreamReaderInput): Promise<unknown> {
+  let text: string;
+  try {
+    let collected = '';
+    const decoder = new TextDecoder();
+    for await (const chunk of input.body) {
+      collected += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    }
+    text = collected + decoder.decode();
+  } catch (error) {
+    return input.mapReadFailure(error);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    return inBandError({ kind: 'malformed', where: 'stream', text, cause }, input.modelName);
+  }
+  const error = errorField(json);
+  return error === undefined
+    ? inBandError({ kind: 'malformed', where: 'stream', text }, input.modelName)
+    : inBandError({ kind: 'error-object', error }, input.modelName);
+}

@@ -1,0 +1,124 @@
+/**
+ * Reads a Responses SSE body into stream events. The stream ends in exactly one of two ways: an end
+ * event (`response.completed` or `response.incomplete`: every open part is closed and the finish reason
+ * set), or a thrown error — `response.failed`, an `error` event, a malformed event, a body cut short, a
+ * broken connection. It never just stops.
+ */
+
+import type { ModelResponseStreamEvent } from '../../core/messages.ts';
+import type { StreamReaderInput } from '../../transport/http-call.ts';
+import { finishAfterEndMarker, readSSE } from '../../transport/sse.ts';
+import { type ResponsesStreamEvent, streamEventSchema } from './api.ts';
+import { inBandError } from './errors.ts';
+import {
+  applyResponse,
+  argumentsDelta,
+  closeItem,
+  newItemState,
+  openItem,
+  summaryDelta,
+  textDelta,
+} from './response-items.ts';
+
+/**
+ * Yields the events of one streamed response.
+ *
+ * @example
+ * const events = readStream({ body: opened.body, headers: opened.headers, builder, modelName: 'gpt-5',
+ *   mapReadFailure: opened.mapFailure });
+ * return opened.respond(builder, events);
+ */
+export async function* readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
+  const { builder, modelName } = input;
+  const state = newItemState();
+  let ended = false;
+  try {
+    if (input.headers['content-type']?.startsWith('application/json')) {
+      throw jsonInsteadOfStream(await collect(input.body), modelName);
+    }
+    // Pulled by hand, not with `for await`: leaving that loop at the end event would destroy a body whose
+    // last bytes are still to come, which costs far more than letting it end (see sse.ts).
+    const frames = readSSE(input.body);
+    for (let step = await frames.next(); !step.done; step = await frames.next()) {
+      const frame = step.value;
+      const event = parseEvent(frame.data, modelName);
+      const index = event.output_index ?? 0;
+      switch (event.type) {
+        case 'response.created':
+        case 'response.in_progress':
+          if (event.response) applyResponse(builder, event.response);
+          break;
+        case 'response.output_item.added':
+          if (event.item) yield* openItem(builder, state, index, event.item);
+          break;
+        case 'response.output_text.delta':
+        case 'response.refusal.delta':
+          if (event.delta) yield* textDelta(builder, state, index, event.delta);
+          break;
+        case 'response.function_call_arguments.delta':
+          if (event.delta) yield* argumentsDelta(builder, state, index, event.delta);
+          break;
+        case 'response.reasoning_summary_text.delta':
+          if (event.delta) yield* summaryDelta(builder, state, index, event.summary_index ?? 0, event.delta);
+          break;
+        case 'response.output_item.done':
+          if (event.item) yield* closeItem(builder, state, index, event.item);
+          break;
+        case 'response.completed':
+        case 'response.incomplete':
+          if (event.response) applyResponse(builder, event.response);
+          ended = true;
+          break;
+        case 'response.failed':
+          throw inBandError({ kind: 'error-object', error: event.response?.error ?? event }, modelName);
+        case 'error':
+          // The event's own `type` is just `error`: the code and message say what happened.
+          throw inBandError(
+            { kind: 'error-object', error: { code: event.code, message: event.message } },
+            modelName,
+          );
+      }
+      if (ended) {
+        finishAfterEndMarker(frames, input.body);
+        break;
+      }
+    }
+  } catch (error) {
+    throw input.mapReadFailure(error);
+  }
+  if (!ended) throw inBandError({ kind: 'truncated' }, modelName);
+  yield* builder.endAll();
+}
+
+function parseEvent(data: string, modelName: string): ResponsesStreamEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch (cause) {
+    throw inBandError({ kind: 'malformed', where: 'stream', text: data, cause }, modelName);
+  }
+  const parsed = streamEventSchema.safeParse(json);
+  if (!parsed.success) {
+    throw inBandError({ kind: 'malformed', where: 'stream', text: data, cause: parsed.error }, modelName);
+  }
+  return parsed.data;
+}
+
+/** A JSON body where a stream was expected: an error object when it holds one, else malformed. */
+function jsonInsteadOfStream(text: string, modelName: string): unknown {
+  let error: unknown;
+  try {
+    error = (JSON.parse(text) as { error?: unknown } | null)?.error;
+  } catch {}
+  return error
+    ? inBandError({ kind: 'error-object', error }, modelName)
+    : inBandError({ kind: 'malformed', where: 'stream', text }, modelName);
+}
+
+async function collect(body: AsyncIterable<Uint8Array | string>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of body)
+    text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
+}

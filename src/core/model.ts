@@ -1,0 +1,84 @@
+/**
+ * The one interface every model implements — wire adapters, local models and wrappers such as
+ * FallbackModel alike — so they compose and nest freely.
+ *
+ * @example
+ * const response = await model.request([{ kind: 'request', parts: [userPrompt('Hi')] }], { maxTokens: 50 });
+ * const stream = await model.requestStream(messages);
+ * for await (const event of stream) if (event.kind === 'part-delta') process.stdout.write(...);
+ */
+import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from './messages.ts';
+import type { ModelSettings } from './settings.ts';
+import type { RequestUsage } from './usage.ts';
+
+/** A tool the model may call: its name, what it is for, and its arguments as a JSON schema. */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  parametersJsonSchema: Record<string, unknown>;
+  /** Ask the provider to enforce the schema exactly, where it can. */
+  strict?: boolean;
+}
+
+/**
+ * What a call offers the model beyond the conversation: function tools (run by the caller), output tools
+ * (whose arguments are the final answer), and whether a plain text answer is acceptable.
+ */
+export interface ModelRequestParameters {
+  functionTools: ToolDefinition[];
+  outputTools: ToolDefinition[];
+  allowTextOutput: boolean;
+}
+
+export function defaultRequestParameters(): ModelRequestParameters {
+  return { functionTools: [], outputTools: [], allowTextOutput: true };
+}
+
+/** Where an HTTP model sends its calls; every `Provider` is one. */
+export interface ModelUpstream {
+  /** The provider's name, e.g. `openai`, `groq`, `bedrock`. */
+  readonly name: string;
+  /** The API root its endpoint paths are appended to, e.g. `https://api.openai.com/v1`. */
+  readonly baseUrl: string;
+}
+
+export interface Model {
+  /** The model's name as given, e.g. `gpt-4o`, `claude-sonnet-4-5`, `fallback:a,b`. */
+  readonly modelName: string;
+  /** The provider or protocol family: `openai`, `anthropic`, `google-gla`, `function`, ... */
+  readonly system: string;
+  /** The model's own default settings; a call's settings override them key by key. */
+  readonly settings?: ModelSettings | undefined;
+  /**
+   * The upstream an HTTP model calls: its provider's name and base URL. Absent for models that call none
+   * (FunctionModel, TestModel); wrappers give their wrapped model's, since wrapping does not change where
+   * calls go. Whoever tells upstreams apart (the fallback layer's breakers) derives what it needs from this.
+   */
+  readonly provider?: ModelUpstream;
+  request(
+    messages: ModelMessage[],
+    settings?: ModelSettings,
+    params?: ModelRequestParameters,
+  ): Promise<ModelResponse>;
+  /**
+   * Opens a stream. The promise resolves once the upstream has accepted the call; events then arrive by
+   * iteration. A failure after the first event is thrown from the iterator — a stream never just stops.
+   */
+  requestStream(
+    messages: ModelMessage[],
+    settings?: ModelSettings,
+    params?: ModelRequestParameters,
+  ): Promise<StreamedResponse>;
+}
+
+/**
+ * A response being streamed. Iterate it for events; `get()` is the response assembled so far (complete
+ * once iteration ends). `cancel()` stops the upstream call and closes its connection.
+ */
+export interface StreamedResponse extends AsyncIterable<ModelResponseStreamEvent> {
+  readonly modelName: string;
+  readonly providerName: string;
+  readonly usage: RequestUsage;
+  get(): ModelResponse;
+  cancel(reason?: unknown): void;
+}
