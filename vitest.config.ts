@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['test/**/*.test.ts'],
     setupFiles: ['test/support/network-guard.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
