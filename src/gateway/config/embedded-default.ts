@@ -9,8 +9,7 @@
  * const { config, demo, close } = await embeddedDefault(process.env);
  */
 import { startChaosServer } from '../../chaos/index.ts';
-import { PROVIDERS } from '../../registry/index.ts';
-import { envStem } from '../../registry/table.ts';
+import { envStem, PROVIDERS } from '../../registry/table.ts';
 import type { GatewayConfig } from './schema.ts';
 
 export interface EmbeddedDefault {

@@ -1,0 +1,23 @@
+/**
+ * `understudy/fallback`: what FallbackModel is made of, for those who tune or share it — circuit breakers
+ * and their health stores (in memory, or your own shared one), the retry policy, the attempt events and
+ * pricing. `FallbackModel` itself comes from the package root, where it also takes 'provider:model' strings.
+ */
+export {
+  type BreakerChange,
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+} from './breaker/circuit-breaker.ts';
+export {
+  type BreakerState,
+  type HealthRecord,
+  type HealthStore,
+  InMemoryHealthStore,
+} from './breaker/health-store.ts';
+export type { FallbackEvent } from './engine/engine-options.ts';
+export { DEFAULT_POLICY, type PolicyAction, type ResiliencePolicy } from './engine/policy.ts';
+export type { RetryOptions } from './engine/retry.ts';
+export { FallbackExceptionGroup, ResponseRejected } from './fallback-errors.ts';
+export type { FallbackModelOptions } from './fallback-model.ts';
+export { type FallbackCondition, type FallbackOn, onResponse } from './fallback-on.ts';
+export { priceOf } from './pricing/price.ts';
