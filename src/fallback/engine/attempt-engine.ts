@@ -55,12 +55,13 @@ export class AttemptEngine {
     const lifecycle = this.lifecycle;
     const chain = new ChainState(new CallDeadline(settings.timeout ?? this.timeoutMs, this.clock));
     const skipped: number[] = [];
-    const served = await this.scheduler.run({ lifecycle, settings, runner, chain, startIndex, skipped });
+    const call = { lifecycle, settings, runner, chain, startIndex, skipped };
+    const served = await this.scheduler.run(call);
     if (served) return served;
     // Every model's breaker was open: rather than fail without a try, try the one that failed longest ago.
     if (chain.tried === 0 && skipped.length > 0 && !chain.deadline.expired && lifecycle.breaker) {
       const chosen = await lifecycle.longestFailed(skipped);
-      const step = await tryModel(lifecycle, chosen, settings, runner, chain);
+      const step = await tryModel(call, chosen);
       if (step.kind === 'served') return step.outcome;
     }
     if (chain.errors.length === 0 && chain.rejected === 0) {

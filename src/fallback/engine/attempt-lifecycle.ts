@@ -7,8 +7,8 @@
  *
  * @example
  * const begun = lifecycle.begin(index, settings, chain);
- * try { return await lifecycle.succeeded(index, begun, await runner.start(...), chain, runner); }
- * catch (error) { const verdict = await lifecycle.failed(index, begun, error, retries, caller, chain); }
+ * try { return await lifecycle.succeeded(begun, await runner.start(...), runner); }
+ * catch (error) { const verdict = await lifecycle.failed(begun, error, retries, caller); }
  */
 import type { Attempt, AttemptOutcome } from '../../core/messages.ts';
 import type { Model } from '../../core/model.ts';
@@ -27,6 +27,10 @@ import { type ResolvedRetryOptions, resolveRetryOptions, retryDelay } from './re
 
 /** One attempt under way: its deadline (and signal), its settings, when it started. */
 export interface BegunAttempt {
+  /** Which model, in the engine's order. */
+  index: number;
+  /** The call this attempt belongs to. */
+  chain: ChainState;
   deadline: AttemptDeadline;
   settings: ModelSettings;
   startedAt: number;
@@ -100,7 +104,7 @@ export class AttemptLifecycle {
     for (let index = from; index < this.models.length; index++) {
       if (this.breaker && (await this.breaker.admit(this.keys[index]!)) === 'skip') {
         skipped.push(index);
-        this.record(chain, index, 'skipped', this.clock(), {});
+        this.record(chain, index, 'skipped', {});
         continue;
       }
       return index;
@@ -139,6 +143,8 @@ export class AttemptLifecycle {
     if (Number.isFinite(remaining)) overrides.timeout = remaining;
     chain.tried++;
     return {
+      index,
+      chain,
       deadline,
       settings: mergeSettings(model.settings, settings, overrides),
       startedAt: this.clock(),
@@ -150,21 +156,20 @@ export class AttemptLifecycle {
    * itself when no condition accepts it or the policy says fail.
    */
   async failed(
-    index: number,
     begun: BegunAttempt,
     error: unknown,
     retries: number,
     caller: AbortSignal | undefined,
-    chain: ChainState,
   ): Promise<Verdict> {
+    const { index, chain, startedAt } = begun;
     begun.deadline.dispose();
     if (caller?.aborted) {
-      this.record(chain, index, 'cancelled', begun.startedAt, {});
+      this.record(chain, index, 'cancelled', { startedAt });
       throw caller.reason;
     }
     const key = this.keys[index]!;
     const kind = classifyError(error);
-    this.record(chain, index, 'error', begun.startedAt, { errorKind: kind, statusCode: statusCodeOf(error) });
+    this.record(chain, index, 'error', { startedAt, errorKind: kind, statusCode: statusCodeOf(error) });
     if (!(await this.conditions.acceptsError(error))) {
       await this.breaker?.onFailure(key, healthKind(kind));
       throw error;
@@ -182,14 +187,8 @@ export class AttemptLifecycle {
    * An attempt produced content: serve it, or — when a response handler rejects it — record the rejection
    * and move on.
    */
-  async succeeded<T>(
-    index: number,
-    begun: BegunAttempt,
-    result: T,
-    chain: ChainState,
-    runner: AttemptRunner<T>,
-  ): Promise<Step<T>> {
-    const { deadline, startedAt } = begun;
+  async succeeded<T>(begun: BegunAttempt, result: T, runner: AttemptRunner<T>): Promise<Step<T>> {
+    const { index, chain, deadline, startedAt } = begun;
     const model = this.models[index]!;
     const key = this.keys[index]!;
     const response = runner.response(result);
@@ -201,7 +200,7 @@ export class AttemptLifecycle {
       deadline.dispose();
       runner.release(result, 'rejected by a fallbackOn response handler');
       const usage = pricedUsage(response);
-      this.record(chain, index, 'rejected', startedAt, { usage, cost: usage.cost });
+      this.record(chain, index, 'rejected', { startedAt, usage, cost: usage.cost });
       chain.rejected++;
       if (usage.cost !== undefined) chain.rejectedCost = (chain.rejectedCost ?? 0) + usage.cost;
       // The model answered: it is healthy, even if the answer was not wanted.
@@ -211,7 +210,7 @@ export class AttemptLifecycle {
     }
     if (response) deadline.dispose();
     await this.breaker?.onSuccess(key);
-    const attempt = this.newAttempt(index, 'ok', startedAt, {});
+    const attempt = this.newAttempt(index, 'ok', { startedAt });
     chain.attempts.push(attempt);
     // A stream's attempt is settled and reported when it ends, with its usage.
     if (response) {
@@ -260,15 +259,9 @@ export class AttemptLifecycle {
     await this.breaker?.onFailure(this.keys[index]!, healthKind(classifyError(error)));
   }
 
-  /** Appends an attempt to the trace and reports it. */
-  record(
-    chain: ChainState,
-    index: number,
-    outcome: AttemptOutcome,
-    startedAt: number,
-    extra: Partial<Attempt>,
-  ): Attempt {
-    const attempt = this.newAttempt(index, outcome, startedAt, extra);
+  /** Appends an attempt to the trace and reports it; `extra.startedAt` defaults to now. */
+  record(chain: ChainState, index: number, outcome: AttemptOutcome, extra: Partial<Attempt>): Attempt {
+    const attempt = this.newAttempt(index, outcome, extra);
     chain.attempts.push(attempt);
     this.options.onAttempt?.(attempt);
     return attempt;
@@ -282,14 +275,13 @@ export class AttemptLifecycle {
     if (attempt.usage.cost !== undefined) attempt.cost = attempt.usage.cost;
   }
 
-  /** One attempt's record; `extra` fields that are undefined are left out, so traces compare exactly. */
-  private newAttempt(
-    index: number,
-    outcome: AttemptOutcome,
-    startedAt: number,
-    extra: Partial<Attempt>,
-  ): Attempt {
+  /**
+   * One attempt's record; `extra` fields that are undefined are left out, so traces compare exactly.
+   * `extra.startedAt` defaults to now (an attempt that never started, such as a skipped one).
+   */
+  private newAttempt(index: number, outcome: AttemptOutcome, extra: Partial<Attempt>): Attempt {
     const model = this.models[index]!;
+    const startedAt = extra.startedAt ?? this.clock();
     const attempt: Attempt = {
       modelName: model.modelName,
       providerName: model.system,

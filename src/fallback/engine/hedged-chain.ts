@@ -84,7 +84,7 @@ async function runHedgedChain<T>(
   const cancelAll = (reason: unknown) => {
     for (const flight of flights.splice(0)) {
       flight.begun.deadline.abort(reason);
-      lifecycle.record(chain, flight.index, 'cancelled', flight.begun.startedAt, {});
+      lifecycle.record(chain, flight.index, 'cancelled', { startedAt: flight.begun.startedAt });
       // It may have produced content at the same moment as the winner: give that up too.
       void flight.settled.then((settled) => {
         if (settled.ok) runner.release(settled.result, reason);
@@ -110,21 +110,14 @@ async function runHedgedChain<T>(
       flights.splice(flights.indexOf(event.flight), 1);
       const { flight } = event;
       if (event.ok) {
-        const step = await lifecycle.succeeded(flight.index, flight.begun, event.result, chain, runner);
+        const step = await lifecycle.succeeded(flight.begun, event.result, runner);
         if (step.kind === 'served') {
           cancelAll(lostRace());
           return step.outcome;
         }
         continue; // rejected by a response handler: the partner, if any, may still win
       }
-      const verdict = await lifecycle.failed(
-        flight.index,
-        flight.begun,
-        event.error,
-        flight.retries,
-        caller,
-        chain,
-      );
+      const verdict = await lifecycle.failed(flight.begun, event.error, flight.retries, caller);
       const partner = flights[0];
       if (partner) {
         // The partner is already the backup: report the hand-over, do not retry alongside it.

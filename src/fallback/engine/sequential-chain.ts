@@ -5,23 +5,20 @@
  * @example
  * const served = await sequentialChain.run({ lifecycle, settings, runner, chain, startIndex: 0, skipped: [] });
  */
-import type { ModelSettings } from '../../core/settings.ts';
-import type { AttemptLifecycle, Step } from './attempt-lifecycle.ts';
-import type { AttemptRunner } from './attempt-runner.ts';
-import type { ChainScheduler } from './chain-scheduler.ts';
-import type { ChainState } from './chain-state.ts';
+import type { Step } from './attempt-lifecycle.ts';
+import type { ChainCall, ChainScheduler } from './chain-scheduler.ts';
 import { sleep } from './retry.ts';
 
 export const sequentialChain: ChainScheduler = {
   async run(call) {
-    const { lifecycle, settings, runner, chain, skipped } = call;
+    const { lifecycle, settings, chain, skipped } = call;
     for (let index = call.startIndex; index < lifecycle.models.length; index++) {
       settings.signal?.throwIfAborted();
       if (chain.deadline.expired) break;
       const eligible = await lifecycle.nextEligible(index, chain, skipped);
       if (eligible === undefined) break;
       index = eligible;
-      const step = await tryModel(lifecycle, index, settings, runner, chain);
+      const step = await tryModel(call, index);
       if (step.kind === 'served') return step.outcome;
       if (step.kind === 'stop') break;
     }
@@ -33,13 +30,8 @@ export const sequentialChain: ChainScheduler = {
  * Attempts model `index` until it serves, its retries run out, or the deadline passes. Also the engine's
  * all-breakers-open last resort, which tries one model alone whatever the schedule.
  */
-export async function tryModel<T>(
-  lifecycle: AttemptLifecycle,
-  index: number,
-  settings: ModelSettings,
-  runner: AttemptRunner<T>,
-  chain: ChainState,
-): Promise<Step<T>> {
+export async function tryModel<T>(call: ChainCall<T>, index: number): Promise<Step<T>> {
+  const { lifecycle, settings, runner, chain } = call;
   const model = lifecycle.models[index]!;
   for (let retries = 0; ; retries++) {
     const begun = lifecycle.begin(index, settings, chain);
@@ -48,13 +40,13 @@ export async function tryModel<T>(
     try {
       result = await runner.start(model, begun.settings, begun.deadline);
     } catch (error) {
-      const verdict = await lifecycle.failed(index, begun, error, retries, settings.signal, chain);
+      const verdict = await lifecycle.failed(begun, error, retries, settings.signal);
       if (verdict.action === 'retry') {
         await sleep(verdict.waitMs, settings.signal);
         continue;
       }
       return { kind: chain.deadline.expired ? 'stop' : 'next' };
     }
-    return lifecycle.succeeded(index, begun, result, chain, runner);
+    return lifecycle.succeeded(begun, result, runner);
   }
 }
