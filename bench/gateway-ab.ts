@@ -4,11 +4,16 @@
  * machine's noise. A change to the hot path or a V8 flag is judged here by many short rounds, not by two
  * runs minutes apart, which on this VM differ more than any change does.
  *
+ * A variant may also name another checkout of the project with `@path`: its own bench/gateway.ts serves
+ * its own code, so two versions of the gateway are compared side by side in one run (a refactor's
+ * before and after), e.g. `git worktree add /tmp/before <commit>` then `--variant before=@/tmp/before`.
+ *
  * Run: node bench/gateway-ab.ts [--rate 1000] [--rounds 7] [--seconds 2] --variant 'name=--flag --flag2' ...
- *      (a variant with no flags: --variant base=)
+ *      (a variant with no flags: --variant base=; another checkout: --variant 'before=@/tmp/before')
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type LoadResult, percentile, runInterleaved } from './load/open-loop.ts';
@@ -27,12 +32,15 @@ const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const variants = values.variant.map((spec) => {
   const [name, flags = ''] = spec.split(/=(.*)/s);
-  return { name: name!, flags: flags.split(' ').filter(Boolean) };
+  const words = flags.split(' ').filter(Boolean);
+  const checkout = words.find((word) => word.startsWith('@'))?.slice(1);
+  const script = checkout ? resolve(checkout, 'bench/gateway.ts') : GATEWAY_BENCH;
+  return { name: name!, flags: words.filter((word) => !word.startsWith('@')), script };
 });
-if (variants.length === 0) variants.push({ name: 'understudy', flags: [] });
+if (variants.length === 0) variants.push({ name: 'understudy', flags: [], script: GATEWAY_BENCH });
 
-async function start(role: string, upstreamUrl = '', execArgv: string[] = []) {
-  const child: ChildProcess = fork(GATEWAY_BENCH, ['--serve', role, upstreamUrl], {
+async function start(role: string, upstreamUrl = '', execArgv: string[] = [], script = GATEWAY_BENCH) {
+  const child: ChildProcess = fork(script, ['--serve', role, upstreamUrl], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv,
   });
@@ -55,7 +63,7 @@ const targets = [
 ];
 const children = [upstream.child, proxy.child];
 for (const variant of variants) {
-  const gateway = await start('gateway', upstream.url, variant.flags);
+  const gateway = await start('gateway', upstream.url, variant.flags, variant.script);
   children.push(gateway.child);
   targets.push({ name: variant.name, url: `${gateway.url}/v1/chat/completions`, body: bodyOf('up:gpt-4o') });
 }
