@@ -1,7 +1,8 @@
 /**
- * The Bedrock Converse emulator through our `bedrock:` adapter: every fault, streamed (binary event
- * stream) and not, must surface as the error class and kind the attempt engine decides on; answers with
- * text and tool calls parse exactly; SigV4-signed and API-key requests both pass; requests without an
+ * The Bedrock Converse emulator through our `bedrock:` adapter, for what is Bedrock's own (what every
+ * adapter must do is the contract suite's, test/adapters/contract.test.ts): each fault surfaces with
+ * Bedrock's named error type, streamed (binary event stream) and not; SigV4-signed and API-key requests
+ * both pass; requests without an
  * `authorization` header and bad bodies get Bedrock's own named errors.
  */
 import { EventStreamCodec } from '@smithy/eventstream-codec';
@@ -11,7 +12,7 @@ import { BedrockConverseModel } from '../../src/adapters/bedrock/model.ts';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
 import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../src/core/errors/index.ts';
 import { type ModelMessage, type ModelResponse, userPrompt } from '../../src/core/messages.ts';
-import type { Model, ModelRequestParameters, ToolDefinition } from '../../src/core/model.ts';
+import type { Model, ModelRequestParameters } from '../../src/core/model.ts';
 import { createProvider } from '../../src/registry/create-provider.ts';
 import { inferModel } from '../../src/registry/index.ts';
 
@@ -19,20 +20,6 @@ const MODEL_ID = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
 let chaos: ChaosServer;
 let model: Model;
 const messages: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello there, world')] }];
-const weather = {
-  name: 'get_weather',
-  parametersJsonSchema: {
-    type: 'object',
-    properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
-    required: ['city', 'unit'],
-  },
-};
-const time = { name: 'get_time', parametersJsonSchema: { type: 'object', properties: {} } };
-const tools = (...functionTools: ToolDefinition[]): ModelRequestParameters => ({
-  functionTools,
-  outputTools: [],
-  allowTextOutput: true,
-});
 
 beforeAll(async () => {
   chaos = await startChaosServer({
@@ -97,71 +84,9 @@ const failed = (name: string, kind: string) => ({
   errorType: undefined,
 });
 
+// What every adapter must do (answers, tools, each fault, aborts) is the adapter contract suite's
+// (test/adapters/contract.test.ts); here, only what is Bedrock's own: SigV4, its named errors.
 describe('the bedrock adapter over the chaos upstream', () => {
-  it('answers with text, usage and finish reason, the same streamed and not', async () => {
-    for (const stream of [false, true]) {
-      const response = await call(model, stream);
-      expect(response.parts).toEqual([{ partKind: 'text', content: 'echo: hello there, world' }]);
-      expect(response.finishReason).toBe('stop');
-      expect(response.rawFinishReason).toBe('end_turn');
-      expect(response.providerResponseId).toMatch(
-        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-      );
-      expect(response.usage).toEqual({
-        inputTokens: 4,
-        outputTokens: 6,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        details: {},
-      });
-    }
-  });
-
-  it('calls every offered tool with arguments from its schema, streamed and not', async () => {
-    for (const stream of [false, true]) {
-      const response = await call(model, stream, undefined, tools(weather, time));
-      expect(response.finishReason).toBe('tool_call');
-      expect(response.rawFinishReason).toBe('tool_use');
-      expect(response.parts).toEqual([
-        {
-          partKind: 'tool-call',
-          toolName: 'get_weather',
-          args: '{"city":"example","unit":"celsius"}',
-          toolCallId: expect.stringMatching(/^tooluse_[A-Za-z0-9]{22}$/),
-        },
-        {
-          partKind: 'tool-call',
-          toolName: 'get_time',
-          args: '{}',
-          toolCallId: expect.stringMatching(/^tooluse_[A-Za-z0-9]{22}$/),
-        },
-      ]);
-    }
-  });
-
-  it('answers in text once the tool result is back', async () => {
-    const first = await model.request(messages, {}, tools(weather));
-    const toolCall = first.parts[0]!;
-    if (toolCall.partKind !== 'tool-call') throw new Error('expected a tool call');
-    const history: ModelMessage[] = [
-      ...messages,
-      first,
-      {
-        kind: 'request',
-        parts: [
-          {
-            partKind: 'tool-return',
-            toolName: 'get_weather',
-            toolCallId: toolCall.toolCallId,
-            content: 'sunny',
-          },
-        ],
-      },
-    ];
-    const response = await model.request(history, {}, tools(weather));
-    expect(response.parts).toEqual([{ partKind: 'text', content: 'echo: hello there, world' }]);
-  });
-
   it('maxTokens ends the answer with stopReason max_tokens: finish length', async () => {
     const long = inferModel('bedrock:amazon.nova-long', { baseUrl: chaos.url, apiKey: 'k' });
     for (const stream of [false, true]) {
@@ -214,37 +139,12 @@ describe('the bedrock adapter over the chaos upstream', () => {
     expect(await outcome(fault, true)).toEqual(expected);
   });
 
-  it('malformed: a cut JSON body is a server fault, a frame cut short a stream error', async () => {
-    expect(await outcome('malformed', false)).toEqual(failed('UnexpectedModelBehavior', 'server'));
-    expect(await outcome('malformed', true)).toEqual(failed('UnexpectedModelBehavior', 'stream_error'));
-  });
-
-  it('cut-after:2;clean: a stream without messageStop is never silent', async () => {
-    expect(await outcome('cut-after:2;clean', false)).toEqual(failed('UnexpectedModelBehavior', 'server'));
-    expect(await outcome('cut-after:2;clean', true)).toEqual(failed('ModelAPIError', 'stream_error'));
-  });
-
   it('error-frame: an exception frame in the stream, ServiceUnavailableException 503 out of band', async () => {
     for (const at of [0, 2]) {
       expect(await outcome(`error-frame:${at}`, false)).toEqual(
         named(503, 'ServiceUnavailableException', 'overloaded'),
       );
       expect(await outcome(`error-frame:${at}`, true)).toEqual(failed('ModelAPIError', 'overloaded'));
-    }
-  });
-
-  it('content-filter: stopReason content_filtered, with or without text before it', async () => {
-    for (const stream of [false, true]) {
-      expect(await outcome('content-filter:2', stream)).toEqual({
-        ok: true,
-        text: 'echo:',
-        finish: 'content_filter',
-      });
-      expect(await outcome('content-filter', stream)).toEqual({
-        ok: true,
-        text: '',
-        finish: 'content_filter',
-      });
     }
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The OpenAI Responses emulator, held to two clients: our `openai-responses:` adapter (every fault,
- * streamed and not, must surface as the error class and kind the attempt engine decides on) and the
+ * The OpenAI Responses emulator, held to two clients: our `openai-responses:` adapter (for what is the
+ * protocol's own; every fault is the adapter contract suite's, test/adapters/contract.test.ts) and the
  * official `openai` client (`client.responses.create` must accept its answers as it accepts the real
  * service's and raise its own typed errors for the faults).
  */
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
 import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../src/core/errors/index.ts';
 import { type ModelMessage, type ModelResponse, userPrompt } from '../../src/core/messages.ts';
-import type { Model, ModelRequestParameters, ToolDefinition } from '../../src/core/model.ts';
+import type { Model, ModelRequestParameters } from '../../src/core/model.ts';
 import { inferModel } from '../../src/registry/index.ts';
 
 let chaos: ChaosServer;
@@ -24,12 +24,6 @@ const weather = {
     required: ['city', 'unit'],
   },
 };
-const time = { name: 'get_time', parametersJsonSchema: { type: 'object', properties: {} } };
-const tools = (...functionTools: ToolDefinition[]): ModelRequestParameters => ({
-  functionTools,
-  outputTools: [],
-  allowTextOutput: true,
-});
 
 beforeAll(async () => {
   chaos = await startChaosServer({
@@ -77,79 +71,10 @@ const http = (status: number, kind: string, retryAfterMs?: number) => ({
   status,
   retryAfterMs,
 });
-const failed = (name: string, kind: string) => ({
-  ok: false,
-  name,
-  kind,
-  status: undefined,
-  retryAfterMs: undefined,
-});
 
+// What every adapter must do (answers, tools, each fault, aborts) is the adapter contract suite's
+// (test/adapters/contract.test.ts); here, only what is the Responses protocol's own.
 describe('the openai-responses adapter over the chaos upstream', () => {
-  it('answers with text, usage, ids and finish reason, the same streamed and not', async () => {
-    for (const stream of [false, true]) {
-      const response = await call(model, stream);
-      expect(response.parts).toEqual([
-        { partKind: 'text', content: 'echo: hello there, world', id: expect.stringMatching(/^msg_/) },
-      ]);
-      expect(response.finishReason).toBe('stop');
-      expect(response.rawFinishReason).toBe('completed');
-      expect(response.modelName).toBe('gpt-4o');
-      expect(response.providerResponseId).toMatch(/^resp_[A-Za-z0-9]{48}$/);
-      expect(response.usage).toEqual({
-        inputTokens: 4,
-        outputTokens: 6,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        details: {},
-      });
-    }
-  });
-
-  it('calls every offered tool with arguments from its schema, streamed and not', async () => {
-    for (const stream of [false, true]) {
-      const response = await call(model, stream, undefined, tools(weather, time));
-      expect(response.finishReason).toBe('tool_call');
-      expect(response.parts).toEqual([
-        {
-          partKind: 'tool-call',
-          toolName: 'get_weather',
-          args: '{"city":"example","unit":"celsius"}',
-          toolCallId: expect.stringMatching(/^call_/),
-          id: expect.stringMatching(/^fc_/),
-        },
-        {
-          partKind: 'tool-call',
-          toolName: 'get_time',
-          args: '{}',
-          toolCallId: expect.stringMatching(/^call_/),
-          id: expect.stringMatching(/^fc_/),
-        },
-      ]);
-    }
-  });
-
-  it('answers in text once the tool result is back', async () => {
-    const history: ModelMessage[] = [...messages, await model.request(messages, {}, tools(weather))];
-    const toolCall = history[1]!.kind === 'response' ? history[1]!.parts[0]! : undefined;
-    if (toolCall?.partKind !== 'tool-call') throw new Error('expected a tool call');
-    history.push({
-      kind: 'request',
-      parts: [
-        {
-          partKind: 'tool-return',
-          toolName: 'get_weather',
-          toolCallId: toolCall.toolCallId,
-          content: 'sunny',
-        },
-      ],
-    });
-    const response = await model.request(history, {}, tools(weather));
-    expect(response.parts.map((part) => part.partKind === 'text' && part.content)).toEqual([
-      'echo: hello there, world',
-    ]);
-  });
-
   it('a token limit ends the response incomplete with reason max_output_tokens: finish length', async () => {
     const long = inferModel('openai-responses:gpt-long', { baseUrl: chaos.url, apiKey: 'test' });
     for (const stream of [false, true]) {
@@ -162,63 +87,9 @@ describe('the openai-responses adapter over the chaos upstream', () => {
     }
   });
 
-  it.each([
-    ['status:429;retry-after=2', http(429, 'rate_limit', 2000)],
-    ['status:429;retry-after-ms=250', http(429, 'rate_limit', 250)],
-    ['status:400;context-length', http(400, 'context_length')],
-    ['status:400;content-policy', http(400, 'content_filter')],
-    ['status:401', http(401, 'auth')],
-    ['status:403', http(403, 'auth')],
-    ['status:404', http(404, 'not_found')],
-    ['status:500', http(500, 'server')],
-    ['status:502', http(502, 'server')],
-    ['status:503', http(503, 'overloaded')],
-    ['status:529', http(529, 'overloaded')],
-    ['reset', failed('ModelAPIError', 'network')],
-    ['refuse', failed('ModelAPIError', 'network')],
-    ['hang', failed('ModelAPIError', 'timeout')],
-    ['stall-after:2', failed('ModelAPIError', 'timeout')],
-    ['cut-after:2', failed('ModelAPIError', 'network')],
-    ['empty', { ok: true, text: '', finish: 'stop' }],
-    [
-      'slow-first-token:20+tokens-per-second:2000',
-      { ok: true, text: 'echo: hello there, world', finish: 'stop' },
-    ],
-  ])('%s', async (fault, expected) => {
-    expect(await outcome(fault, false)).toEqual(expected);
-    expect(await outcome(fault, true)).toEqual(expected);
-  });
-
-  it('malformed: a cut JSON body is a server fault, a broken event a stream error', async () => {
-    expect(await outcome('malformed', false)).toEqual(failed('UnexpectedModelBehavior', 'server'));
-    expect(await outcome('malformed', true)).toEqual(failed('UnexpectedModelBehavior', 'stream_error'));
-  });
-
-  it('cut-after:2;clean: a body or stream that ends early is never silent', async () => {
-    expect(await outcome('cut-after:2;clean', false)).toEqual(failed('UnexpectedModelBehavior', 'server'));
-    expect(await outcome('cut-after:2;clean', true)).toEqual(failed('ModelAPIError', 'stream_error'));
-  });
-
-  it('error-frame: the error event in a stream, a 500 server_error out of band', async () => {
-    for (const at of [0, 2]) {
-      expect(await outcome(`error-frame:${at}`, false)).toEqual(http(500, 'server'));
-      expect(await outcome(`error-frame:${at}`, true)).toEqual(failed('ModelAPIError', 'server'));
-    }
-  });
-
-  it('content-filter: response.incomplete with reason content_filter, with or without text before it', async () => {
-    for (const stream of [false, true]) {
-      expect(await outcome('content-filter:2', stream)).toEqual({
-        ok: true,
-        text: 'echo:',
-        finish: 'content_filter',
-      });
-      expect(await outcome('content-filter', stream)).toEqual({
-        ok: true,
-        text: '',
-        finish: 'content_filter',
-      });
-    }
+  it("honours OpenAI's retry-after-ms, finer than Retry-After", async () => {
+    expect(await outcome('status:429;retry-after-ms=250', false)).toEqual(http(429, 'rate_limit', 250));
+    expect(await outcome('status:429;retry-after-ms=250', true)).toEqual(http(429, 'rate_limit', 250));
   });
 });
 
