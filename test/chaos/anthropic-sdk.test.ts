@@ -232,4 +232,22 @@ describe('transport and stream faults', () => {
       message: 'anthropic-version: header is required',
     });
   });
+
+  it('counts tokens at /v1/messages/count_tokens as the call would bill them', async () => {
+    const { messages, model } = base;
+    const count = await client.messages.countTokens({ model, system: 'be brief', messages });
+    const answer = await client.messages.create(base);
+    // 'be brief' is 2 tokens of system prompt; the message alone is what the call reports.
+    expect(count).toEqual({ input_tokens: answer.usage.input_tokens + 2 });
+  });
+
+  it("refuses a count without messages with Anthropic's 400 body", async () => {
+    const error = (await client.messages
+      .countTokens({ model: base.model } as Anthropic.MessageCountTokensParams)
+      .catch((e: unknown) => e)) as APIError;
+    expect(error.status).toBe(400);
+    expect(error.error).toMatchObject({
+      error: { type: 'invalid_request_error', message: 'messages: Field required' },
+    });
+  });
 });

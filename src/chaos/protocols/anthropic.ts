@@ -3,6 +3,8 @@
  * `anthropic-version` header and body fields with Anthropic's own 400 bodies, its `{type: 'error'}` error
  * bodies per status (529 `overloaded_error` is native here), `message` objects and the SSE event
  * sequence message_start, content_block_start/delta/stop, message_delta, message_stop — as recorded.
+ * `POST /v1/messages/count_tokens` answers `{input_tokens}`, counted as a message's `usage.input_tokens`
+ * is, so a count and the call that follows it agree; it takes no faults (a count is not a model call).
  */
 import type { Answer, AnswerFinish, ToolOffer } from '../answers.ts';
 import { countTokens } from '../answers.ts';
@@ -30,6 +32,8 @@ function invalid(message: string): HttpReply {
 }
 
 const ROUTE = { kind: 'route', model: undefined, stream: undefined, sse: true } as const satisfies RouteMatch;
+// Told apart from ROUTE by identity: `parse` answers a count itself, so the server needs no new route kind.
+const COUNT_ROUTE: RouteMatch = { kind: 'route', model: undefined, stream: false, sse: false };
 const NOT_FOUND = jsonReply(404, error('not_found_error', 'Not Found'));
 const PARSE_ERROR = invalid('There was an error parsing the body of your request: it is not valid JSON.');
 const NO_VERSION = invalid('anthropic-version: header is required');
@@ -140,6 +144,40 @@ function usageOf(request: ChaosRequest, outputTokens: number) {
   };
 }
 
+/** What a Messages body's prompt holds, read once for a call and a count alike. */
+interface Prompt {
+  kind: 'prompt';
+  inputTokens: number;
+  lastUserText: string;
+  hasToolResults: boolean;
+}
+
+/** Validates `messages` as Anthropic does (its 400 bodies) and counts the system prompt and messages. */
+function readPrompt(body: Record<string, unknown>): Prompt | HttpReply {
+  const messages = body.messages;
+  if (messages === undefined) return NO_MESSAGES;
+  if (!Array.isArray(messages)) return invalid('messages: Input should be a valid list');
+  if (messages.length === 0) return EMPTY_MESSAGES;
+  let inputTokens = countTokens(contentText(body.system));
+  let lastUserText = '';
+  let hasToolResults = false;
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i];
+    if (!isObject(message)) return invalid(`messages.${i}: Input should be a valid dictionary`);
+    if (message.role !== 'user' && message.role !== 'assistant') {
+      return invalid(`messages.${i}.role: Input should be 'user' or 'assistant'`);
+    }
+    const content = message.content;
+    const textOf = contentText(content);
+    inputTokens += countTokens(textOf);
+    if (message.role === 'user' && textOf !== '') lastUserText = textOf;
+    if (!hasToolResults && Array.isArray(content)) {
+      hasToolResults = content.some((block) => isObject(block) && block.type === 'tool_result');
+    }
+  }
+  return { kind: 'prompt', inputTokens, lastUserText, hasToolResults };
+}
+
 function event(name: string, data: string): string {
   return `event: ${name}\ndata: ${data}\n\n`;
 }
@@ -152,10 +190,12 @@ export const anthropicProtocol: ProtocolEmulator = {
   streamHeaders: () => SSE_HEADERS,
 
   route(method, path) {
-    return method === 'POST' && path === '/v1/messages' ? ROUTE : NOT_FOUND;
+    if (method !== 'POST') return NOT_FOUND;
+    if (path === '/v1/messages') return ROUTE;
+    return path === '/v1/messages/count_tokens' ? COUNT_ROUTE : NOT_FOUND;
   },
 
-  parse(text, _route, headers) {
+  parse(text, route, headers) {
     if (headers['anthropic-version'] === undefined) return NO_VERSION;
     let body: unknown;
     try {
@@ -164,33 +204,19 @@ export const anthropicProtocol: ProtocolEmulator = {
       return PARSE_ERROR;
     }
     if (!isObject(body)) return PARSE_ERROR;
-    const { model, messages, max_tokens: maxTokens } = body;
+    const { model, max_tokens: maxTokens } = body;
     if (model === undefined) return NO_MODEL;
     if (typeof model !== 'string') return invalid('model: Input should be a valid string');
+    if (route === COUNT_ROUTE) {
+      const prompt = readPrompt(body);
+      return prompt.kind === 'reply' ? prompt : jsonReply(200, { input_tokens: prompt.inputTokens });
+    }
     if (maxTokens === undefined) return NO_MAX_TOKENS;
     if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens)) {
       return invalid('max_tokens: Input should be a valid integer');
     }
-    if (messages === undefined) return NO_MESSAGES;
-    if (!Array.isArray(messages)) return invalid('messages: Input should be a valid list');
-    if (messages.length === 0) return EMPTY_MESSAGES;
-    let inputTokens = countTokens(contentText(body.system));
-    let lastUserText = '';
-    let hasToolResults = false;
-    for (let i = 0; i < messages.length; i++) {
-      const message = messages[i];
-      if (!isObject(message)) return invalid(`messages.${i}: Input should be a valid dictionary`);
-      if (message.role !== 'user' && message.role !== 'assistant') {
-        return invalid(`messages.${i}.role: Input should be 'user' or 'assistant'`);
-      }
-      const content = message.content;
-      const textOf = contentText(content);
-      inputTokens += countTokens(textOf);
-      if (message.role === 'user' && textOf !== '') lastUserText = textOf;
-      if (!hasToolResults && Array.isArray(content)) {
-        hasToolResults = content.some((block) => isObject(block) && block.type === 'tool_result');
-      }
-    }
+    const prompt = readPrompt(body);
+    if (prompt.kind === 'reply') return prompt;
     const { offers, forced } = toolOffers(body.tools, body.tool_choice);
     return {
       kind: 'request',
@@ -198,11 +224,11 @@ export const anthropicProtocol: ProtocolEmulator = {
       stream: body.stream === true,
       includeUsage: true,
       sse: true,
-      inputTokens,
-      lastUserText,
+      inputTokens: prompt.inputTokens,
+      lastUserText: prompt.lastUserText,
       tools: offers,
       forcedTool: forced,
-      hasToolResults,
+      hasToolResults: prompt.hasToolResults,
       maxTokens,
     };
   },
