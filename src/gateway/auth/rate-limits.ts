@@ -20,17 +20,27 @@ export async function enforceRequestLimits(
 ): Promise<void> {
   const limits = client?.limits;
   if (!client || !limits) return;
-  if (limits.requestsPerMinute !== undefined) {
-    const limit = limits.requestsPerMinute;
-    const decision = await store.hit({ key: `rpm:${client.keyId}`, windowMs: MINUTE_MS, cost: 1, limit });
-    if (!decision.allowed) throw limited('requests', limit, decision.retryAfterMs);
-  }
+  await enforceRequestRate(store, client);
   if (limits.tokensPerMinute !== undefined) {
     const limit = limits.tokensPerMinute;
     const cost = Math.min(estimatedTokens, limit);
     const decision = await store.hit({ key: `tpm:${client.keyId}`, windowMs: MINUTE_MS, cost, limit });
     if (!decision.allowed) throw limited('tokens', limit, decision.retryAfterMs);
   }
+}
+
+/**
+ * The requests-per-minute budget alone, for a request that spends no tokens (a token count): it is
+ * still a request, but neither checked against nor charged to the token budget.
+ */
+export async function enforceRequestRate(
+  store: RateLimitStore,
+  client: ClientIdentity | undefined,
+): Promise<void> {
+  const limit = client?.limits?.requestsPerMinute;
+  if (!client || limit === undefined) return;
+  const decision = await store.hit({ key: `rpm:${client.keyId}`, windowMs: MINUTE_MS, cost: 1, limit });
+  if (!decision.allowed) throw limited('requests', limit, decision.retryAfterMs);
 }
 
 /** Charges the tokens the answer produced; an answer already given is never taken back. */

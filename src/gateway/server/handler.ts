@@ -1,5 +1,5 @@
 /**
- * The gateway's request handler: a small router over the five routes (plus the extra routes other parts
+ * The gateway's request handler: a small router over its routes (plus the extra routes other parts
  * of the gateway register), client authentication, CORS, and the one place that turns any error into a
  * response in the client's protocol. It takes node's request and response objects as they are, and
  * `inject()` drives it in-process for tests.
@@ -11,13 +11,16 @@
 import { performance } from 'node:perf_hooks';
 import { anthropicMessagesProtocol } from '../anthropic/protocol.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
+import { renderAnthropicError, renderOpenAIError } from '../errors/render-error.ts';
 import { scrubSecrets } from '../errors/scrub.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import { openAIChatProtocol } from '../openai/protocol.ts';
+import { COUNT_TOKENS_PATH, handleCountTokens } from '../routes/count-tokens.ts';
 import { handleHealth } from '../routes/health.ts';
-import { handleModels } from '../routes/models.ts';
+import { handleModel, handleModels, modelIdInPath } from '../routes/models.ts';
 import type { ChatProtocol } from '../routing/chat-protocol.ts';
 import { newRequestRecord, runChat } from '../routing/run-chat.ts';
+import { type ClientApi, clientApiOf } from './client-api.ts';
 import type { GatewayContext } from './context.ts';
 import { hostNotAllowed } from './host-check.ts';
 import type { GatewayRequest, GatewayResponse } from './http-types.ts';
@@ -29,6 +32,11 @@ const CHAT_ROUTES: Record<string, ChatProtocol> = {
   '/v1/chat/completions': openAIChatProtocol,
   '/chat/completions': openAIChatProtocol,
   '/v1/messages': anthropicMessagesProtocol,
+};
+
+const RENDER_ERROR: Record<ClientApi, (error: GatewayError) => string> = {
+  openai: renderOpenAIError,
+  anthropic: renderAnthropicError,
 };
 
 export function createGatewayHandler(current: () => GatewayContext): GatewayHandler {
@@ -47,6 +55,7 @@ export function createGatewayHandler(current: () => GatewayContext): GatewayHand
       method,
       path,
       protocol,
+      api: protocol?.api ?? (path === COUNT_TOKENS_PATH ? 'anthropic' : clientApiOf(req.headers)),
       // Every POST to a chat route is counted, refusals (Host, key, body) included, as a 400 always was.
       record: chat ? newRequestRecord(protocol.api) : undefined,
       baseHeaders: corsHeaders(context, req.headers.origin),
@@ -82,16 +91,26 @@ function route(scope: RequestScope): void | Promise<void> {
     return runChat(scope);
   }
   if (method === 'GET' && path === '/health') return handleHealth(scope);
+  if (path === COUNT_TOKENS_PATH) {
+    if (method !== 'POST') throw new GatewayError(405, 'method_not_allowed', `${path} takes POST.`);
+    scope.client = context.clients.authenticate(req.headers);
+    return handleCountTokens(scope);
+  }
   if (method === 'GET' && (path === '/v1/models' || path === '/models')) {
     scope.client = context.clients.authenticate(req.headers);
     return handleModels(scope);
+  }
+  const modelId = method === 'GET' ? modelIdInPath(path) : undefined;
+  if (modelId !== undefined) {
+    scope.client = context.clients.authenticate(req.headers);
+    return handleModel(scope, modelId);
   }
   const extra = context.extraRoutes.find((route) => route.method === method && route.path === path);
   if (!extra) throw new GatewayError(404, 'not_found', `No route for ${method} ${path}.`);
   return extra.handle(req, scope.res);
 }
 
-/** The one place any error becomes a response, in the client's protocol (OpenAI's off the chat routes). */
+/** The one place any error becomes a response, in the client's protocol (`scope.api`). */
 function failed(scope: RequestScope, error: unknown): void {
   const failure = toGatewayError(error);
   if (failure.status >= 500 && failure.code === 'internal')
@@ -111,7 +130,7 @@ function sendError(scope: RequestScope, error: GatewayError): void {
     if (!res.writableEnded) res.end();
     return;
   }
-  const text = (scope.protocol ?? openAIChatProtocol).renderError(error);
+  const text = scope.protocol ? scope.protocol.renderError(error) : RENDER_ERROR[scope.api](error);
   const headers: Record<string, string> = {
     ...scope.baseHeaders,
     'content-type': 'application/json',

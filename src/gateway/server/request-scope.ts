@@ -7,6 +7,7 @@
 import type { ClientIdentity } from '../auth/client-keys.ts';
 import type { RequestFinished } from '../events.ts';
 import type { ChatProtocol } from '../routing/chat-protocol.ts';
+import type { ClientApi } from './client-api.ts';
 import type { GatewayContext } from './context.ts';
 import type { GatewayRequest, GatewayResponse } from './http-types.ts';
 
@@ -21,6 +22,11 @@ export interface RequestScope {
   readonly path: string;
   /** The protocol of a chat route; undefined on any other route. */
   readonly protocol: ChatProtocol | undefined;
+  /**
+   * The protocol the client speaks, whose shapes its answer and errors take: a chat route's own, Anthropic's
+   * on `/v1/messages/count_tokens`, else what the request's headers say (see client-api.ts).
+   */
+  readonly api: ClientApi;
   /** What `request-finished` reports: present for a POST to a chat route, whatever its outcome. */
   readonly record: RequestFinished | undefined;
   /** Sent with every response (CORS), whatever it is. */

@@ -1,0 +1,142 @@
+/**
+ * `POST /v1/messages/count_tokens`, Anthropic's token count: a Messages body without `max_tokens`,
+ * answered `{"input_tokens": N}`. `model` names a model or a route, resolved as `/v1/messages` resolves
+ * it; the first model of the chain counts. An upstream that speaks Anthropic's protocol counts exactly:
+ * it gets the client's body as sent, with only `model` rewritten to its own name (and the gateway's
+ * `models` removed), and its answer goes back as received. Any other upstream — or one that fails to
+ * count — gets the gateway's estimate (token-estimate.ts). The header `x-understudy-token-count` says
+ * which (`exact` or `estimate`). A count is a request for the key's requests-per-minute budget, but it
+ * spends no tokens: the token budget is neither checked nor charged.
+ *
+ * @example
+ * // POST /v1/messages/count_tokens {"model":"smart","messages":[{"role":"user","content":"Hi"}]}
+ * // 200 {"input_tokens":8}   x-understudy-token-count: exact   x-understudy-model: anthropic:claude-sonnet-4-5
+ */
+import { ModelHTTPError } from '../../core/errors/index.ts';
+import { FallbackModel } from '../../fallback/fallback-model.ts';
+import { postJsonForText } from '../../transport/client.ts';
+import { upstreamHeaders } from '../../transport/http-call.ts';
+import type { Provider } from '../../transport/provider.ts';
+import { enforceRequestRate } from '../auth/rate-limits.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { scrubSecrets } from '../errors/scrub.ts';
+import { readJsonBody } from '../server/read-body.ts';
+import type { RequestScope } from '../server/request-scope.ts';
+import { sendJson } from './send-json.ts';
+import { estimateInputTokens } from './token-estimate.ts';
+
+export const COUNT_TOKENS_PATH = '/v1/messages/count_tokens';
+
+/** Long enough for any count (they take well under a second); short enough not to hold a client. */
+const COUNT_DEADLINE_MS = 30_000;
+
+// An upstream's refusal of the body itself is the client's to see, as Anthropic words it; any other
+// failure (auth, rate limit, outage) is the gateway's, and the client gets an estimate instead.
+const RELAYED_STATUSES = new Set([400, 404, 413]);
+
+export async function handleCountTokens(scope: RequestScope): Promise<void> {
+  const { context, client } = scope;
+  const body = await readJsonBody(scope.req, context.bodyLimits);
+  const request = parseCountRequest(body);
+  const chain = context.registry.resolve(request.modelIds);
+  if (client?.routes) {
+    const refused = request.modelIds.find((id) => !client.routes?.has(id));
+    if (refused !== undefined) {
+      throw new GatewayError(
+        403,
+        'forbidden',
+        `This key may not use '${refused}'; allowed: ${[...client.routes].join(', ')}.`,
+        { param: 'model' },
+      );
+    }
+  }
+  await enforceRequestRate(context.rateLimitStore, client);
+  const modelId = chain.modelIds[0]!;
+  const first = chain.model instanceof FallbackModel ? chain.model.models[0] : chain.model;
+  const provider = first?.provider;
+  if (first && provider && isAnthropicProvider(provider)) {
+    const counted = await countUpstream(scope, request.body, provider, first.modelName).catch(
+      (error: unknown) => {
+        if (error instanceof ModelHTTPError && RELAYED_STATUSES.has(error.statusCode)) throw relayed(error);
+        context.log(`count_tokens: ${modelId} did not count (${describe(error)}); answered an estimate`);
+        return undefined;
+      },
+    );
+    if (counted !== undefined) {
+      sendJson(scope, counted, { 'x-understudy-token-count': 'exact', 'x-understudy-model': modelId });
+      return;
+    }
+  }
+  const estimate = { input_tokens: estimateInputTokens(request.body) };
+  sendJson(scope, estimate, { 'x-understudy-token-count': 'estimate', 'x-understudy-model': modelId });
+}
+
+interface CountRequest {
+  /** `model`, then the gateway's `models`, as a chat request names them. */
+  modelIds: string[];
+  body: Record<string, unknown>;
+}
+
+/** What the gateway needs of a count body; every other field is the upstream's to judge. */
+function parseCountRequest(body: unknown): CountRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalid('The request body must be a JSON object with `model` and `messages`.', undefined);
+  const fields = body as Record<string, unknown>;
+  if (typeof fields.model !== 'string' || fields.model === '')
+    throw invalid('model: Field required; name a model or a route, as for /v1/messages.', 'model');
+  if (!Array.isArray(fields.messages) || fields.messages.length === 0)
+    throw invalid('messages: Field required; send at least one message.', 'messages');
+  const models = fields.models;
+  if (models !== undefined && !(Array.isArray(models) && models.every((id) => typeof id === 'string')))
+    throw invalid('models: must be a list of model or route names.', 'models');
+  return { modelIds: [fields.model, ...((models as string[] | undefined) ?? [])], body: fields };
+}
+
+function invalid(message: string, param: string | undefined): GatewayError {
+  return new GatewayError(400, 'invalid_request', message, param === undefined ? {} : { param });
+}
+
+/** Provider is an upstream that speaks Anthropic's Messages protocol (and so its count endpoint). */
+function isAnthropicProvider(upstream: object): upstream is Provider {
+  return (upstream as Partial<Provider>).protocol === 'anthropic';
+}
+
+/** The upstream's answer text, as received, once it is seen to be a count. */
+async function countUpstream(
+  scope: RequestScope,
+  body: Record<string, unknown>,
+  provider: Provider,
+  modelName: string,
+): Promise<string> {
+  const forwarded: Record<string, unknown> = { ...body, model: modelName };
+  delete forwarded.models;
+  const headers = await upstreamHeaders(provider, {}, 'application/json');
+  const beta = scope.req.headers['anthropic-beta'];
+  if (typeof beta === 'string') headers['anthropic-beta'] = beta;
+  const clientGone = new AbortController();
+  scope.res.on('close', () => clientGone.abort());
+  const answer = await postJsonForText({
+    url: provider.url('/messages/count_tokens', modelName),
+    headers,
+    body: JSON.stringify(forwarded),
+    modelName,
+    signal: AbortSignal.any([clientGone.signal, AbortSignal.timeout(COUNT_DEADLINE_MS)]),
+    timeouts: provider.timeouts,
+  });
+  const count = JSON.parse(answer.text) as { input_tokens?: unknown } | null;
+  if (typeof count?.input_tokens !== 'number') throw new Error('the answer has no input_tokens');
+  return answer.text;
+}
+
+/** The upstream's refusal of the body, with its status and its own words (scrubbed of any key). */
+function relayed(error: ModelHTTPError): GatewayError {
+  const inner = (error.body as { error?: { message?: unknown } } | null)?.error;
+  const message = typeof inner?.message === 'string' ? inner.message : 'The upstream refused the request.';
+  const code =
+    error.statusCode === 413 ? 'body_too_large' : error.statusCode === 404 ? 'not_found' : 'invalid_request';
+  return new GatewayError(error.statusCode, code, scrubSecrets(message));
+}
+
+function describe(error: unknown): string {
+  return scrubSecrets(error instanceof Error ? error.message : String(error)).slice(0, 300);
+}
