@@ -16,8 +16,12 @@ import { createHostCheck } from './host-check.ts';
 import type { ExtraRoute } from './http-types.ts';
 import type { InFlightCalls } from './in-flight.ts';
 
-/** 1 MiB: far above any chat request with text, small enough that a flood of bodies cannot exhaust memory. */
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/**
+ * 32 MiB, Anthropic's own limit on a Messages request: coding agents send long conversations with images
+ * and documents inline, and a gateway that refused what the provider accepts would break them. The
+ * body is still read only up to this size, and refused before reading when `content-length` says more.
+ */
+export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 export const DEFAULT_MAX_JSON_DEPTH = 64;
 
 export interface SharedParts {
