@@ -25,7 +25,8 @@ const PROTOCOLS: Record<ChaosProtocol, ProtocolEmulator> = {
   bedrock: bedrockProtocol,
 };
 
-const MAX_BODY_BYTES = 20 * 1024 * 1024;
+// Anthropic's request limit, and the gateway's default: anything the gateway accepts reaches an emulator whole.
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const DEFAULT_HANG_CAP_MS = 5 * 60_000;
 
 /** What the server saw, for demos and assertions. */
