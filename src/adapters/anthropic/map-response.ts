@@ -62,7 +62,7 @@ function toolInput(modelName: string, input: unknown): Record<string, unknown> {
   if (input === undefined || input === null) return {};
   if (typeof input !== 'object' || Array.isArray(input)) {
     const detail = `tool_use input is not an object: ${JSON.stringify(input).slice(0, 200)}`;
-    throw inBandError({ kind: 'malformed', stream: false, detail }, modelName);
+    throw inBandError({ kind: 'malformed', where: 'body', detail }, modelName);
   }
   return input as Record<string, unknown>;
 }

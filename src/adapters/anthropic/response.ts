@@ -6,7 +6,7 @@ import type { ModelResponse } from '../../core/messages.ts';
 import type { ResponseBuilder } from '../../core/response-builder.ts';
 import type { HttpAnswer } from '../../transport/http-call.ts';
 import { anthropicErrorBodySchema, anthropicMessageSchema, parseContentBlock } from './api.ts';
-import { inBandError } from './errors.ts';
+import { answers, inBandError } from './errors.ts';
 import { mapAnthropicFinishReason } from './map-finish-reason.ts';
 import { mapUsage, startBlock } from './map-response.ts';
 
@@ -19,15 +19,7 @@ import { mapUsage, startBlock } from './map-response.ts';
 export function readResponse(answer: HttpAnswer, builder: ResponseBuilder): ModelResponse {
   const { text } = answer;
   const modelName = builder.modelName;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw inBandError(
-      { kind: 'malformed', stream: false, detail: `not JSON: ${text.slice(0, 200)}`, body: text },
-      modelName,
-    );
-  }
+  const json = answers.json(text, 'body', modelName);
   const failure = anthropicErrorBodySchema.safeParse(json);
   if (failure.success) {
     const { type, message } = failure.data.error;
@@ -36,14 +28,14 @@ export function readResponse(answer: HttpAnswer, builder: ResponseBuilder): Mode
   const parsed = anthropicMessageSchema.safeParse(json);
   if (!parsed.success) {
     const detail = `not a message: ${parsed.error.issues[0]?.message ?? 'unknown shape'}`;
-    throw inBandError({ kind: 'malformed', stream: false, detail, body: text }, modelName);
+    throw inBandError({ kind: 'malformed', where: 'body', detail, text }, modelName);
   }
   const message = parsed.data;
   if (message.model) builder.modelName = message.model;
   message.content.forEach((raw, index) => {
     const block = parseContentBlock(raw);
     if (!('type' in block)) {
-      throw inBandError({ kind: 'malformed', stream: false, detail: block.error, body: text }, modelName);
+      throw inBandError({ kind: 'malformed', where: 'body', detail: block.error, text }, modelName);
     }
     // Only the builder's assembled state matters here; the events are for streams.
     for (const _ of startBlock(builder, index, block, 'whole'));

@@ -14,14 +14,14 @@ import type { ModelResponseStreamEvent } from '../../core/messages.ts';
 import type { StreamReaderInput } from '../../transport/http-call.ts';
 import { finishAfterEndMarker, readSSE } from '../../transport/sse.ts';
 import { type AnthropicUsage, parseContentBlock, parseDelta, parseStreamEvent } from './api.ts';
-import { inBandError } from './errors.ts';
+import { answers, inBandError } from './errors.ts';
 import { mapAnthropicFinishReason } from './map-finish-reason.ts';
 import { mapUsage, mergeRawUsage, startBlock } from './map-response.ts';
 
 export async function* readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
   const { body, builder, modelName } = input;
   const malformed = (detail: string, data: string) =>
-    inBandError({ kind: 'malformed', stream: true, detail, body: data }, modelName);
+    inBandError({ kind: 'malformed', where: 'stream', detail, text: data }, modelName);
   let rawUsage: AnthropicUsage | undefined;
   let stopReason: string | undefined;
   // Anthropic block indexes that became parts; deltas of other blocks (server tools) are skipped.
@@ -33,13 +33,7 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
     const frames = readSSE(body);
     for (let step = await frames.next(); !step.done; step = await frames.next()) {
       const frame = step.value;
-      let json: unknown;
-      try {
-        json = JSON.parse(frame.data);
-      } catch {
-        throw malformed(`not JSON: ${frame.data.slice(0, 200)}`, frame.data);
-      }
-      const event = parseStreamEvent(json);
+      const event = parseStreamEvent(answers.json(frame.data, 'stream', modelName));
       if (!('type' in event)) throw malformed(event.error, frame.data);
       switch (event.type) {
         case 'message_start':

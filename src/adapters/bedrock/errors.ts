@@ -4,6 +4,7 @@
  * decides the kind; the status code and message are the fallback when no name came.
  */
 import { type ErrorKind, kindOfHttpFailure, ModelAPIError, ModelHTTPError } from '../../core/errors/index.ts';
+import { AnswerParser } from '../answer-parser.ts';
 import { type MalformedAnswer, malformedAnswerError, truncatedStreamError } from '../in-band-errors.ts';
 
 /** Where Bedrock names the request, whole answer or stream; it is the response's id. */
@@ -118,3 +119,6 @@ export function inBandError(failure: InBandFailure, modelName: string): ModelAPI
       return truncatedStreamError(modelName, 'messageStop');
   }
 }
+
+/** Reads Converse bodies and event payloads, failing as `inBandError` words it. */
+export const answers = new AnswerParser(inBandError);

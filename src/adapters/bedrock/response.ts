@@ -6,7 +6,7 @@ import type { ModelResponse } from '../../core/messages.ts';
 import type { ResponseBuilder } from '../../core/response-builder.ts';
 import type { HttpAnswer } from '../../transport/http-call.ts';
 import { converseResponseSchema } from './api.ts';
-import { inBandError, REQUEST_ID_HEADER } from './errors.ts';
+import { answers, REQUEST_ID_HEADER } from './errors.ts';
 import { applyStopReason, mapUsage, wholeBlock } from './response-parts.ts';
 
 /**
@@ -16,23 +16,13 @@ import { applyStopReason, mapUsage, wholeBlock } from './response-parts.ts';
  * const response = readResponse(await sendRequest(call), new ResponseBuilder('amazon.nova-pro-v1:0', 'bedrock'));
  */
 export function readResponse(answer: HttpAnswer, builder: ResponseBuilder): ModelResponse {
-  const { text } = answer;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw inBandError({ kind: 'malformed', where: 'body', text, cause }, builder.modelName);
-  }
-  const parsed = converseResponseSchema.safeParse(json);
-  if (!parsed.success) {
-    throw inBandError({ kind: 'malformed', where: 'body', text, cause: parsed.error }, builder.modelName);
-  }
+  const response = answers.parse(converseResponseSchema, answer.text, 'body', builder.modelName);
   const requestId = answer.headers[REQUEST_ID_HEADER];
   if (requestId) builder.providerResponseId = requestId;
-  for (const [index, block] of (parsed.data.output.message?.content ?? []).entries()) {
+  for (const [index, block] of (response.output.message?.content ?? []).entries()) {
     for (const _ of wholeBlock(builder, index, block));
   }
-  if (parsed.data.usage) builder.usage = mapUsage(parsed.data.usage);
-  applyStopReason(builder, parsed.data.stopReason);
+  if (response.usage) builder.usage = mapUsage(response.usage);
+  applyStopReason(builder, response.stopReason);
   return builder.snapshot();
 }

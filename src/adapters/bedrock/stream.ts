@@ -5,8 +5,8 @@
  */
 import type { ModelResponseStreamEvent } from '../../core/messages.ts';
 import type { StreamReaderInput } from '../../transport/http-call.ts';
-import { type BedrockStreamPayload, streamPayloadSchema } from './api.ts';
-import { inBandError, REQUEST_ID_HEADER } from './errors.ts';
+import { streamPayloadSchema } from './api.ts';
+import { answers, inBandError, REQUEST_ID_HEADER } from './errors.ts';
 import { EventStreamFormatError, type EventStreamFrame, readEventStream } from './event-stream.ts';
 import { applyStopReason, blockDelta, mapUsage, startBlock, stopBlock } from './response-parts.ts';
 
@@ -42,7 +42,7 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
         const message = frame.messageType === 'error' ? frame.body : messageOf(frame.body);
         throw inBandError({ kind: 'exception', errorType: frame.type, message }, modelName);
       }
-      const payload = parsePayload(frame.body, modelName);
+      const payload = answers.parse(streamPayloadSchema, frame.body, 'stream', modelName);
       const index = payload.contentBlockIndex ?? 0;
       switch (frame.type) {
         case 'contentBlockStart':
@@ -68,20 +68,6 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
   }
   if (!stopped) throw inBandError({ kind: 'truncated' }, modelName);
   yield* builder.endAll();
-}
-
-function parsePayload(text: string, modelName: string): BedrockStreamPayload {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw inBandError({ kind: 'malformed', where: 'stream', text, cause }, modelName);
-  }
-  const parsed = streamPayloadSchema.safeParse(json);
-  if (!parsed.success) {
-    throw inBandError({ kind: 'malformed', where: 'stream', text, cause: parsed.error }, modelName);
-  }
-  return parsed.data;
 }
 
 function messageOf(body: string): string {

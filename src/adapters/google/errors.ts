@@ -5,6 +5,8 @@
  * `postJson` (src/transport/client.ts) from the status and body, before an adapter sees them.
  */
 import { kindOfStreamError, ModelAPIError, UnexpectedModelBehavior } from '../../core/errors/index.ts';
+import { AnswerParser } from '../answer-parser.ts';
+import type { MalformedAnswer } from '../in-band-errors.ts';
 
 export type InBandFailure =
   /** `{"error": {"code": 503, "message": "...", "status": "UNAVAILABLE"}}` sent inside a stream or 200 body. */
@@ -12,7 +14,7 @@ export type InBandFailure =
   /** Gemini refused the prompt (`promptFeedback.blockReason`) or withheld the whole answer (finish reason SAFETY, ...). */
   | { kind: 'withheld'; reason: string; message?: string | null | undefined; prompt: boolean }
   /** The body (or one SSE frame) is not JSON, or not a GenerateContentResponse. */
-  | { kind: 'malformed'; body: string; stream: boolean; cause?: unknown }
+  | MalformedAnswer
   /** The stream ended without a chunk carrying a finish reason. */
   | { kind: 'truncated' };
 
@@ -44,11 +46,11 @@ export function inBandError(failure: InBandFailure, modelName: string): ModelAPI
     }
     case 'malformed':
       return new UnexpectedModelBehavior(
-        `Gemini sent ${failure.stream ? 'a stream frame' : 'a response body'} that is not a valid GenerateContentResponse: ${failure.body.slice(0, 200)}`,
+        `Gemini sent ${failure.where === 'stream' ? 'a stream frame' : 'a response body'} that is not a valid GenerateContentResponse: ${failure.text.slice(0, 200)}`,
         {
           modelName,
-          body: failure.body,
-          kind: failure.stream ? 'stream_error' : 'server',
+          body: failure.text,
+          kind: failure.where === 'stream' ? 'stream_error' : 'server',
           cause: failure.cause,
         },
       );
@@ -58,3 +60,6 @@ export function inBandError(failure: InBandFailure, modelName: string): ModelAPI
       });
   }
 }
+
+/** Reads bodies and stream frames, failing as `inBandError` words it. */
+export const answers = new AnswerParser(inBandError);

@@ -9,7 +9,7 @@ import type { ModelResponseStreamEvent } from '../../core/messages.ts';
 import type { StreamReaderInput } from '../../transport/http-call.ts';
 import { readSSE } from '../../transport/sse.ts';
 import { type GenerateContentResponse, generateContentResponseSchema } from './api.ts';
-import { inBandError } from './errors.ts';
+import { answers, inBandError } from './errors.ts';
 import { GoogleResponseReader } from './response-reader.ts';
 
 /**
@@ -24,18 +24,9 @@ export function parseGenerateContent(
   modelName: string,
   stream: boolean,
 ): GenerateContentResponse {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw inBandError({ kind: 'malformed', body: text, stream, cause }, modelName);
-  }
-  const parsed = generateContentResponseSchema.safeParse(json);
-  if (!parsed.success) {
-    throw inBandError({ kind: 'malformed', body: text, stream, cause: parsed.error }, modelName);
-  }
-  if (parsed.data.error) throw inBandError({ kind: 'error-frame', error: parsed.data.error }, modelName);
-  return parsed.data;
+  const chunk = answers.parse(generateContentResponseSchema, text, stream ? 'stream' : 'body', modelName);
+  if (chunk.error) throw inBandError({ kind: 'error-frame', error: chunk.error }, modelName);
+  return chunk;
 }
 
 /**

@@ -4,6 +4,7 @@
  * transport failures are mapped once, in src/transport/client.ts; this is the adapter's only other mapping.
  */
 import type { ModelAPIError } from '../../core/errors/index.ts';
+import { AnswerParser } from '../answer-parser.ts';
 import { type ErrorObjectFailure, errorObjectProtocolError, type ProtocolWords } from '../in-band-errors.ts';
 
 /** The end marker of a Chat Completions stream. */
@@ -29,3 +30,6 @@ const WORDS: ProtocolWords = {
 export function inBandError(failure: InBandFailure, modelName: string): ModelAPIError {
   return errorObjectProtocolError(failure, modelName, WORDS);
 }
+
+/** Reads bodies and stream frames, failing as `inBandError` words it. */
+export const answers = new AnswerParser(inBandError);

@@ -6,7 +6,7 @@ import type { ModelResponse } from '../../core/messages.ts';
 import type { ResponseBuilder } from '../../core/response-builder.ts';
 import type { HttpAnswer } from '../../transport/http-call.ts';
 import { chatCompletionSchema } from './api.ts';
-import { inBandError } from './errors.ts';
+import { answers, inBandError } from './errors.ts';
 import { applyDelta, applyEnvelope, applyFinishReason, mapUsage, newDeltaState } from './response-parts.ts';
 import { isChatCompletion } from './shape-check.ts';
 import { errorField } from './stream.ts';
@@ -20,12 +20,7 @@ import { errorField } from './stream.ts';
 export function readResponse(answer: HttpAnswer, builder: ResponseBuilder): ModelResponse {
   const { text } = answer;
   const modelName = builder.modelName;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw inBandError({ kind: 'malformed', where: 'body', text, cause }, modelName);
-  }
+  const json = answers.json(text, 'body', modelName);
   const error = errorField(json);
   if (error !== undefined && !(json as { choices?: unknown }).choices) {
     throw inBandError({ kind: 'error-object', error }, modelName);

@@ -8,7 +8,7 @@ import type { ModelResponseStreamEvent } from '../../core/messages.ts';
 import type { StreamReaderInput } from '../../transport/http-call.ts';
 import { finishAfterEndMarker, readSSE } from '../../transport/sse.ts';
 import { type ChatCompletionChunk, chatCompletionChunkSchema } from './api.ts';
-import { inBandError, STREAM_END_MARKER } from './errors.ts';
+import { answers, inBandError, STREAM_END_MARKER } from './errors.ts';
 import { applyDelta, applyEnvelope, applyFinishReason, mapUsage, newDeltaState } from './response-parts.ts';
 import { isChatCompletionChunk } from './shape-check.ts';
 
@@ -69,12 +69,7 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
 }
 
 function parseFrame(data: string, event: string | undefined, modelName: string): ChatCompletionChunk {
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch (cause) {
-    throw inBandError({ kind: 'malformed', where: 'stream', text: data, cause }, modelName);
-  }
+  const json = answers.json(data, 'stream', modelName);
   const error = errorField(json);
   if (error !== undefined || event === 'error') {
     throw inBandError({ kind: 'error-object', error: error ?? json }, modelName);

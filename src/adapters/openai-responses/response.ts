@@ -6,7 +6,7 @@ import type { ModelResponse } from '../../core/messages.ts';
 import type { ResponseBuilder } from '../../core/response-builder.ts';
 import type { HttpAnswer } from '../../transport/http-call.ts';
 import { responseSchema } from './api.ts';
-import { inBandError } from './errors.ts';
+import { answers, inBandError } from './errors.ts';
 import { applyResponse, closeItem, newItemState } from './response-items.ts';
 
 /**
@@ -18,12 +18,7 @@ import { applyResponse, closeItem, newItemState } from './response-items.ts';
 export function readResponse(answer: HttpAnswer, builder: ResponseBuilder): ModelResponse {
   const { text } = answer;
   const modelName = builder.modelName;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw inBandError({ kind: 'malformed', where: 'body', text, cause }, modelName);
-  }
+  const json = answers.json(text, 'body', modelName);
   const parsed = responseSchema.safeParse(json);
   if (!parsed.success || !parsed.data.output) {
     const error = (json as { error?: unknown } | null)?.error;

@@ -8,8 +8,8 @@
 import type { ModelResponseStreamEvent } from '../../core/messages.ts';
 import type { StreamReaderInput } from '../../transport/http-call.ts';
 import { finishAfterEndMarker, readSSE } from '../../transport/sse.ts';
-import { type ResponsesStreamEvent, streamEventSchema } from './api.ts';
-import { inBandError } from './errors.ts';
+import { streamEventSchema } from './api.ts';
+import { answers, inBandError } from './errors.ts';
 import {
   applyResponse,
   argumentsDelta,
@@ -41,7 +41,7 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
     const frames = readSSE(input.body);
     for (let step = await frames.next(); !step.done; step = await frames.next()) {
       const frame = step.value;
-      const event = parseEvent(frame.data, modelName);
+      const event = answers.parse(streamEventSchema, frame.data, 'stream', modelName);
       const index = event.output_index ?? 0;
       switch (event.type) {
         case 'response.created':
@@ -88,20 +88,6 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
   }
   if (!ended) throw inBandError({ kind: 'truncated' }, modelName);
   yield* builder.endAll();
-}
-
-function parseEvent(data: string, modelName: string): ResponsesStreamEvent {
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch (cause) {
-    throw inBandError({ kind: 'malformed', where: 'stream', text: data, cause }, modelName);
-  }
-  const parsed = streamEventSchema.safeParse(json);
-  if (!parsed.success) {
-    throw inBandError({ kind: 'malformed', where: 'stream', text: data, cause: parsed.error }, modelName);
-  }
-  return parsed.data;
 }
 
 /** A JSON body where a stream was expected: an error object when it holds one, else malformed. */
