@@ -11,6 +11,7 @@
 import type { ToolDefinition } from '../../core/model.ts';
 import type { ModelSettings, ThinkingLevel } from '../../core/settings.ts';
 import type { RequestBodyInput } from '../http-model.ts';
+import { thinkingLevel } from '../thinking-level.ts';
 import type { AnthropicMessagesRequest, AnthropicToolParam } from './api.ts';
 import { convertMessages } from './convert-messages.ts';
 
@@ -78,8 +79,8 @@ export function buildRequestBody(input: RequestBodyInput): AnthropicMessagesRequ
 }
 
 function thinkingBudget(thinking: ModelSettings['thinking']): number | undefined {
-  if (thinking === undefined || thinking === false) return undefined;
-  return THINKING_BUDGETS[thinking === true ? 'medium' : thinking];
+  const level = thinkingLevel(thinking);
+  return level === undefined ? undefined : THINKING_BUDGETS[level];
 }
 
 /**

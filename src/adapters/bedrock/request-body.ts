@@ -8,6 +8,7 @@
 import type { ToolDefinition } from '../../core/model.ts';
 import { THINKING_BUDGETS } from '../anthropic/request-body.ts';
 import type { RequestBodyInput } from '../http-model.ts';
+import { thinkingLevel } from '../thinking-level.ts';
 import type { BedrockConverseRequest, BedrockToolSpec } from './api.ts';
 import { convertMessages } from './convert-messages.ts';
 
@@ -40,9 +41,8 @@ export function buildRequestBody(input: RequestBodyInput): BedrockConverseReques
   if (settings.topP !== undefined) config.topP = settings.topP;
   if (settings.stopSequences !== undefined) config.stopSequences = settings.stopSequences;
 
-  const thinking = settings.thinking;
-  if (thinking !== undefined && thinking !== false) {
-    const level = thinking === true ? 'medium' : thinking;
+  const level = thinkingLevel(settings.thinking);
+  if (level !== undefined) {
     if (isAnthropic(input.modelName)) {
       const budget = THINKING_BUDGETS[level];
       body.additionalModelRequestFields = { thinking: { type: 'enabled', budget_tokens: budget } };

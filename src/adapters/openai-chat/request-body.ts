@@ -4,8 +4,8 @@
  */
 
 import type { ToolDefinition } from '../../core/model.ts';
-import type { ModelSettings } from '../../core/settings.ts';
 import type { RequestBodyInput } from '../http-model.ts';
+import { thinkingLevel } from '../thinking-level.ts';
 import type { ChatRequestBody, ChatTool } from './api.ts';
 import { convertMessages } from './convert-messages.ts';
 import { chatProfile } from './profile.ts';
@@ -49,17 +49,11 @@ export function buildRequestBody(input: RequestBodyInput): ChatRequestBody {
   if (settings.frequencyPenalty !== undefined) body.frequency_penalty = settings.frequencyPenalty;
   if (settings.logitBias !== undefined) body.logit_bias = settings.logitBias;
   if (settings.stopSequences !== undefined) body.stop = settings.stopSequences;
-  const effort = reasoningEffort(settings.thinking);
+  const effort = thinkingLevel(settings.thinking);
   if (effort !== undefined) body.reasoning_effort = effort;
 
   if (settings.extraBody) Object.assign(body, settings.extraBody);
   return body;
-}
-
-/** `true` asks for the provider's middle effort; a level is sent as is; `false` sends nothing. */
-function reasoningEffort(thinking: ModelSettings['thinking']): string | undefined {
-  if (thinking === undefined || thinking === false) return undefined;
-  return thinking === true ? 'medium' : thinking;
 }
 
 function toChatTool(tool: ToolDefinition): ChatTool {

@@ -5,8 +5,8 @@
  */
 
 import type { ToolDefinition } from '../../core/model.ts';
-import type { ModelSettings } from '../../core/settings.ts';
 import type { RequestBodyInput } from '../http-model.ts';
+import { thinkingLevel } from '../thinking-level.ts';
 import type { ResponsesRequestBody, ResponsesTool } from './api.ts';
 import { convertInput } from './convert-input.ts';
 
@@ -36,7 +36,7 @@ export function buildRequestBody(input: RequestBodyInput): ResponsesRequestBody 
     if (settings.parallelToolCalls !== undefined) body.parallel_tool_calls = settings.parallelToolCalls;
   }
 
-  const effort = reasoningEffort(settings.thinking);
+  const effort = thinkingLevel(settings.thinking);
   if (effort !== undefined || REASONING_MODEL.test(input.modelName)) {
     body.include = ['reasoning.encrypted_content'];
   }
@@ -48,12 +48,6 @@ export function buildRequestBody(input: RequestBodyInput): ResponsesRequestBody 
 
   if (settings.extraBody) Object.assign(body, settings.extraBody);
   return body;
-}
-
-/** `true` asks for the middle effort; a level is sent as is; `false` and unset send nothing. */
-function reasoningEffort(thinking: ModelSettings['thinking']): string | undefined {
-  if (thinking === undefined || thinking === false) return undefined;
-  return thinking === true ? 'medium' : thinking;
 }
 
 function toResponsesTool(tool: ToolDefinition): ResponsesTool {
