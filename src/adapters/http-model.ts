@@ -93,8 +93,8 @@ export function sseOrJson(stream: boolean): string {
  * body and assemble the answer through the same ResponseBuilder, so the two paths agree part for part.
  *
  * @example
- * class OpenAIChatModel extends HttpModel {
- *   constructor(modelName: string, options: HttpModelOptions) { super(modelName, options, chatCompletions); }
+ * class BedrockConverseModel extends HttpModel {
+ *   constructor(modelName: string, options: BedrockConverseModelOptions) { super(modelName, options, converse); }
  * }
  */
 export class HttpModel implements Model {
@@ -188,4 +188,24 @@ export class HttpModel implements Model {
         }),
     };
   }
+}
+
+/** The constructor every protocol's public adapter class has: `new XModel(modelName, options)`. */
+export type HttpModelClass = new (modelName: string, options: HttpModelOptions) => HttpModel;
+
+/**
+ * The base class of an adapter that adds nothing but its protocol. The adapter declares itself as
+ * `class XModel extends httpModelClass(protocol) {}`, so it keeps its own name, doc comment and
+ * `instanceof`, and the constructor that hands the protocol to HttpModel is written once, here.
+ *
+ * @example
+ * export class OpenAIChatModel extends httpModelClass({ path: () => '/chat/completions', accept: sseOrJson,
+ *   buildRequestBody, readResponse, readStream }) {}
+ */
+export function httpModelClass(protocol: WireProtocol): HttpModelClass {
+  return class extends HttpModel {
+    constructor(modelName: string, options: HttpModelOptions) {
+      super(modelName, options, protocol);
+    }
+  };
 }

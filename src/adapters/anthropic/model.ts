@@ -9,22 +9,13 @@
  * const stream = await model.requestStream(messages, { thinking: 'low' });
  * for await (const event of stream) console.log(event.kind);
  */
-import { HttpModel, type HttpModelOptions, sseOrJson, type WireProtocol } from '../http-model.ts';
+import { type HttpModelOptions, httpModelClass, sseOrJson } from '../http-model.ts';
 import { buildRequestBody } from './request-body.ts';
 import { readResponse } from './response.ts';
 import { readStream } from './stream.ts';
 
 /** Options of `new AnthropicModel(name, { provider, settings })`. */
 export type AnthropicModelOptions = HttpModelOptions;
-
-const messagesApi: WireProtocol = {
-  path: () => '/messages',
-  accept: sseOrJson,
-  buildRequestBody,
-  readResponse,
-  readStream,
-  timeoutMessage: (ms) => `Anthropic call timed out after ${ms} ms`,
-};
 
 /**
  * A `Model` over the Anthropic Messages API.
@@ -33,8 +24,11 @@ const messagesApi: WireProtocol = {
  * const model = new AnthropicModel('claude-haiku-4-5', { provider: createProvider('anthropic') });
  * const answer = await model.request(messages, { thinking: 'low', signal });
  */
-export class AnthropicModel extends HttpModel {
-  constructor(modelName: string, options: AnthropicModelOptions) {
-    super(modelName, options, messagesApi);
-  }
-}
+export class AnthropicModel extends httpModelClass({
+  path: () => '/messages',
+  accept: sseOrJson,
+  buildRequestBody,
+  readResponse,
+  readStream,
+  timeoutMessage: (ms) => `Anthropic call timed out after ${ms} ms`,
+}) {}

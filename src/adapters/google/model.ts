@@ -7,7 +7,7 @@
  * const model = new GoogleModel('gemini-2.5-flash', { provider: createProvider('google-gla') });
  * const response = await model.request([{ kind: 'request', parts: [userPrompt('Hello')] }], { maxTokens: 100 });
  */
-import { HttpModel, type HttpModelOptions, type WireProtocol } from '../http-model.ts';
+import { type HttpModelOptions, httpModelClass } from '../http-model.ts';
 import { buildRequestBody } from './request-body.ts';
 import { readResponse } from './response.ts';
 import { readStream } from './stream.ts';
@@ -20,7 +20,15 @@ import { readStream } from './stream.ts';
  */
 export type GoogleModelOptions = HttpModelOptions;
 
-const generateContent: WireProtocol = {
+/**
+ * A Gemini model behind the Gemini API or Vertex AI.
+ *
+ * @example
+ * const model = new GoogleModel('gemini-2.5-pro', { provider, settings: { thinking: 'low' } });
+ * const stream = await model.requestStream(messages);
+ * for await (const event of stream) console.log(event.kind);
+ */
+export class GoogleModel extends httpModelClass({
   // The model is in the path; a stream is another method on it, sent as SSE when asked.
   path: (modelName, stream) =>
     stream ? `/models/${modelName}:streamGenerateContent?alt=sse` : `/models/${modelName}:generateContent`,
@@ -30,18 +38,4 @@ const generateContent: WireProtocol = {
   readResponse,
   readStream,
   timeoutMessage: (ms) => `Gemini call timed out after ${ms} ms`,
-};
-
-/**
- * A Gemini model behind the Gemini API or Vertex AI.
- *
- * @example
- * const model = new GoogleModel('gemini-2.5-pro', { provider, settings: { thinking: 'low' } });
- * const stream = await model.requestStream(messages);
- * for await (const event of stream) console.log(event.kind);
- */
-export class GoogleModel extends HttpModel {
-  constructor(modelName: string, options: GoogleModelOptions) {
-    super(modelName, options, generateContent);
-  }
-}
+}) {}

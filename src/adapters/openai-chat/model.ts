@@ -3,7 +3,7 @@
  * OpenRouter, Mistral, xAI, Cerebras, Ollama, ...). The provider supplies URL and auth; the protocol
  * below is all this adapter adds to the shared HttpModel.
  */
-import { HttpModel, type HttpModelOptions, sseOrJson, type WireProtocol } from '../http-model.ts';
+import { type HttpModelOptions, httpModelClass, sseOrJson } from '../http-model.ts';
 import { buildRequestBody } from './request-body.ts';
 import { readResponse } from './response.ts';
 import { readStream } from './stream.ts';
@@ -16,14 +16,6 @@ import { readStream } from './stream.ts';
  */
 export type OpenAIChatModelOptions = HttpModelOptions;
 
-const chatCompletions: WireProtocol = {
-  path: () => '/chat/completions',
-  accept: sseOrJson,
-  buildRequestBody,
-  readResponse,
-  readStream,
-};
-
 /**
  * A model served over the Chat Completions protocol.
  *
@@ -32,8 +24,10 @@ const chatCompletions: WireProtocol = {
  * const response = await model.request([{ kind: 'request', parts: [userPrompt('Hi')] }], { maxTokens: 50 });
  * for await (const event of await model.requestStream(messages)) console.log(event);
  */
-export class OpenAIChatModel extends HttpModel {
-  constructor(modelName: string, options: OpenAIChatModelOptions) {
-    super(modelName, options, chatCompletions);
-  }
-}
+export class OpenAIChatModel extends httpModelClass({
+  path: () => '/chat/completions',
+  accept: sseOrJson,
+  buildRequestBody,
+  readResponse,
+  readStream,
+}) {}

@@ -3,7 +3,7 @@
  * carries reasoning (encrypted, with summaries) across a stateless history. The provider supplies URL and
  * auth; the protocol below is all this adapter adds to the shared HttpModel.
  */
-import { HttpModel, type HttpModelOptions, sseOrJson, type WireProtocol } from '../http-model.ts';
+import { type HttpModelOptions, httpModelClass, sseOrJson } from '../http-model.ts';
 import { buildRequestBody } from './request-body.ts';
 import { readResponse } from './response.ts';
 import { readStream } from './stream.ts';
@@ -16,14 +16,6 @@ import { readStream } from './stream.ts';
  */
 export type OpenAIResponsesModelOptions = HttpModelOptions;
 
-const responses: WireProtocol = {
-  path: () => '/responses',
-  accept: sseOrJson,
-  buildRequestBody,
-  readResponse,
-  readStream,
-};
-
 /**
  * A model served over the OpenAI Responses API.
  *
@@ -32,8 +24,10 @@ const responses: WireProtocol = {
  * const response = await model.request([{ kind: 'request', parts: [userPrompt('Hi')] }], { thinking: 'low' });
  * for await (const event of await model.requestStream(messages)) console.log(event);
  */
-export class OpenAIResponsesModel extends HttpModel {
-  constructor(modelName: string, options: OpenAIResponsesModelOptions) {
-    super(modelName, options, responses);
-  }
-}
+export class OpenAIResponsesModel extends httpModelClass({
+  path: () => '/responses',
+  accept: sseOrJson,
+  buildRequestBody,
+  readResponse,
+  readStream,
+}) {}
