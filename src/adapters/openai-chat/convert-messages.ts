@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../../core/errors/index.ts';
 import {
-  type DocumentContent,
   type ModelMessage,
   type ModelRequestPart,
   type ModelResponse,
@@ -15,6 +14,14 @@ import {
   toolCallArgsJson,
   type UserContentItem,
 } from '../../core/messages.ts';
+import {
+  answerRetryText,
+  convertDocument,
+  type DocumentShapes,
+  imageUrl,
+  toolRetryText,
+  toolReturnText,
+} from '../openai-input-content.ts';
 import type {
   AssistantChatMessage,
   AssistantContentChunk,
@@ -74,17 +81,17 @@ function convertRequestPart(part: ModelRequestPart, style: ToolCallIdStyle): Cha
       return {
         role: 'tool',
         tool_call_id: wireToolCallId(part.toolCallId, style),
-        content: typeof part.content === 'string' ? part.content : JSON.stringify(part.content ?? null),
+        content: toolReturnText(part),
       };
     case 'retry-prompt':
       if (part.toolCallId !== undefined) {
         return {
           role: 'tool',
           tool_call_id: wireToolCallId(part.toolCallId, style),
-          content: `The tool call${part.toolName ? ` to ${part.toolName}` : ''} failed: ${part.content}\n\nCorrect the call and try again.`,
+          content: toolRetryText(part),
         };
       }
-      return { role: 'user', content: `${part.content}\n\nCorrect your answer and try again.` };
+      return { role: 'user', content: answerRetryText(part) };
   }
 }
 
@@ -175,50 +182,22 @@ function convertUserContent(item: UserContentItem): ChatContentPart {
     case 'text':
       return { type: 'text', text: item.text };
     case 'image':
-      return {
-        type: 'image_url',
-        image_url: { url: 'url' in item ? item.url : dataUrl(item.mediaType, item.data) },
-      };
+      return { type: 'image_url', image_url: { url: imageUrl(item) } };
     case 'document':
-      return convertDocument(item);
+      return convertDocument(item, CHAT_DOCUMENT);
   }
 }
 
-// Text-like documents go inline as text: Chat Completions' `file` part only takes PDFs.
-const TEXT_LIKE = /^text\/|^application\/(json|(x-)?yaml|xml|javascript|x-sh|toml|csv)\b|\+(json|xml)$/;
-
-function convertDocument(item: DocumentContent): ChatContentPart {
-  if ('data' in item) {
-    if (TEXT_LIKE.test(item.mediaType)) {
-      const name = item.name ? ` name="${item.name}"` : '';
-      const text = new TextDecoder().decode(item.data);
-      return { type: 'text', text: `<document${name} type="${item.mediaType}">\n${text}\n</document>` };
-    }
-    return {
-      type: 'file',
-      file: {
-        filename: item.name ?? defaultFilename(item.mediaType),
-        file_data: dataUrl(item.mediaType, item.data),
-      },
-    };
-  }
-  if (item.url.startsWith('data:')) {
-    const mediaType = item.mediaType ?? item.url.slice(5, item.url.search(/[;,]/));
-    return { type: 'file', file: { filename: item.name ?? defaultFilename(mediaType), file_data: item.url } };
-  }
-  throw new UserError(
-    `OpenAI Chat Completions cannot fetch a document by URL (${item.url.slice(0, 100)}); pass its bytes with a mediaType instead.`,
-  );
-}
-
-function defaultFilename(mediaType: string): string {
-  const subtype = mediaType.split('/')[1]?.split(/[;+]/)[0];
-  return `document.${subtype || 'bin'}`;
-}
-
-function dataUrl(mediaType: string, data: Uint8Array): string {
-  return `data:${mediaType};base64,${Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')}`;
-}
+// Chat Completions' `file` part takes bytes only: it has no field for a document's URL.
+const CHAT_DOCUMENT: DocumentShapes<ChatContentPart> = {
+  text: (text) => ({ type: 'text', text }),
+  file: (filename, fileData) => ({ type: 'file', file: { filename, file_data: fileData } }),
+  url: (url) => {
+    throw new UserError(
+      `OpenAI Chat Completions cannot fetch a document by URL (${url.slice(0, 100)}); pass its bytes with a mediaType instead.`,
+    );
+  },
+};
 
 const OPENAI_ID = /^[A-Za-z0-9_-]{1,40}$/;
 const MISTRAL_ID = /^[A-Za-z0-9]{9}$/;

@@ -6,13 +6,20 @@
  */
 import { UserError } from '../../core/errors/index.ts';
 import {
-  type DocumentContent,
   type ModelMessage,
   type ModelRequestPart,
   type ModelResponse,
   toolCallArgsJson,
   type UserContentItem,
 } from '../../core/messages.ts';
+import {
+  answerRetryText,
+  convertDocument,
+  type DocumentShapes,
+  imageUrl,
+  toolRetryText,
+  toolReturnText,
+} from '../openai-input-content.ts';
 import type { ResponsesInputContent, ResponsesInputItem } from './api.ts';
 
 export interface ConvertedInput {
@@ -56,20 +63,12 @@ function convertRequestPart(part: ModelRequestPart, system: string[]): Responses
         content: typeof part.content === 'string' ? part.content : part.content.map(convertUserContent),
       };
     case 'tool-return':
-      return {
-        type: 'function_call_output',
-        call_id: part.toolCallId,
-        output: typeof part.content === 'string' ? part.content : JSON.stringify(part.content ?? null),
-      };
+      return { type: 'function_call_output', call_id: part.toolCallId, output: toolReturnText(part) };
     case 'retry-prompt':
       if (part.toolCallId !== undefined) {
-        return {
-          type: 'function_call_output',
-          call_id: part.toolCallId,
-          output: `The tool call${part.toolName ? ` to ${part.toolName}` : ''} failed: ${part.content}\n\nCorrect the call and try again.`,
-        };
+        return { type: 'function_call_output', call_id: part.toolCallId, output: toolRetryText(part) };
       }
-      return { role: 'user', content: `${part.content}\n\nCorrect your answer and try again.` };
+      return { role: 'user', content: answerRetryText(part) };
   }
 }
 
@@ -124,50 +123,22 @@ function convertUserContent(item: UserContentItem): ResponsesInputContent {
     case 'text':
       return { type: 'input_text', text: item.text };
     case 'image':
-      return {
-        type: 'input_image',
-        image_url: 'url' in item ? item.url : dataUrl(item.mediaType, item.data),
-        detail: 'auto',
-      };
+      return { type: 'input_image', image_url: imageUrl(item), detail: 'auto' };
     case 'document':
-      return convertDocument(item);
+      return convertDocument(item, RESPONSES_DOCUMENT);
   }
 }
 
-// Text-like documents go inline as text: `input_file` takes PDFs (and a few office formats), not source code.
-const TEXT_LIKE = /^text\/|^application\/(json|(x-)?yaml|xml|javascript|x-sh|toml|csv)\b|\+(json|xml)$/;
-
-function convertDocument(item: DocumentContent): ResponsesInputContent {
-  if ('data' in item) {
-    if (TEXT_LIKE.test(item.mediaType)) {
-      const name = item.name ? ` name="${item.name}"` : '';
-      const text = new TextDecoder().decode(item.data);
-      return { type: 'input_text', text: `<document${name} type="${item.mediaType}">\n${text}\n</document>` };
+const RESPONSES_DOCUMENT: DocumentShapes<ResponsesInputContent> = {
+  text: (text) => ({ type: 'input_text', text }),
+  file: (filename, fileData) => ({ type: 'input_file', filename, file_data: fileData }),
+  url: (url) => {
+    if (!/^https?:\/\//.test(url)) {
+      throw new UserError(
+        `OpenAI Responses takes documents by http(s) URL or bytes, not ${url.slice(0, 100)}`,
+      );
     }
-    return {
-      type: 'input_file',
-      filename: item.name ?? defaultFilename(item.mediaType),
-      file_data: dataUrl(item.mediaType, item.data),
-    };
-  }
-  if (item.url.startsWith('data:')) {
-    const mediaType = item.mediaType ?? item.url.slice(5, item.url.search(/[;,]/));
-    return { type: 'input_file', filename: item.name ?? defaultFilename(mediaType), file_data: item.url };
-  }
-  if (!/^https?:\/\//.test(item.url)) {
-    throw new UserError(
-      `OpenAI Responses takes documents by http(s) URL or bytes, not ${item.url.slice(0, 100)}`,
-    );
-  }
-  // OpenAI fetches the file itself.
-  return { type: 'input_file', file_url: item.url };
-}
-
-function defaultFilename(mediaType: string): string {
-  const subtype = mediaType.split('/')[1]?.split(/[;+]/)[0];
-  return `document.${subtype || 'bin'}`;
-}
-
-function dataUrl(mediaType: string, data: Uint8Array): string {
-  return `data:${mediaType};base64,${Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')}`;
-}
+    // OpenAI fetches the file itself.
+    return { type: 'input_file', file_url: url };
+  },
+};
