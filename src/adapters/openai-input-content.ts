@@ -1,10 +1,17 @@
 /**
  * What Chat Completions and the Responses API take the same way, only in differently named fields: a
- * tool's result as text, the words that ask the model to retry, an image as a URL, and a document as
- * inline text, a named file or a link. Both adapters' conversions read these, so the two OpenAI
+ * tool's result as text, the words that ask the model to retry, and user content: text, an image as a
+ * URL, a document as inline text, a named file or a link. Both adapters' conversions read these, so the two OpenAI
  * protocols cannot drift apart on what a history says.
  */
-import type { DocumentContent, ImageContent, RetryPromptPart, ToolReturnPart } from '../core/messages.ts';
+import type {
+  DocumentContent,
+  ImageContent,
+  RetryPromptPart,
+  ToolReturnPart,
+  UserContentItem,
+  UserPromptPart,
+} from '../core/messages.ts';
 
 /**
  * A tool's return value as the text both protocols carry: a string as it is, anything else as JSON.
@@ -30,18 +37,15 @@ export function answerRetryText(part: RetryPromptPart): string {
   return `${part.content}\n\nCorrect your answer and try again.`;
 }
 
-/** An image as the URL both protocols take: its own URL, or its bytes as a `data:` URL. */
-export function imageUrl(item: ImageContent): string {
-  return 'url' in item ? item.url : dataUrl(item.mediaType, item.data);
-}
-
 /**
- * The three forms a document can take, built in the protocol's own content shape. One constant object
- * per protocol, so converting a document allocates only the part it returns.
+ * The forms user content takes, built in the protocol's own content shape. One constant object per
+ * protocol, so converting content allocates only the parts it returns.
  */
-export interface DocumentShapes<T> {
-  /** A text-like document, inlined as a `<document>` element. */
+export interface UserContentShapes<T> {
+  /** Text: the user's own, or a text-like document inlined as a `<document>` element. */
   text(text: string): T;
+  /** An image by URL: its own, or its bytes as a `data:` URL. */
+  image(url: string): T;
   /** Bytes (or a `data:` URL) sent as a file with a name. */
   file(filename: string, fileData: string): T;
   /** A document that only a URL reaches; a protocol that cannot fetch it throws a UserError here. */
@@ -53,14 +57,40 @@ export interface DocumentShapes<T> {
 const TEXT_LIKE = /^text\/|^application\/(json|(x-)?yaml|xml|javascript|x-sh|toml|csv)\b|\+(json|xml)$/;
 
 /**
- * A document in the protocol's shape: text-like bytes inline, other bytes and `data:` URLs as a named
- * file, any other URL as the protocol's `url` form.
+ * A user prompt's content in the protocol's shape: a string stays a string, and a list of items becomes
+ * the protocol's content parts.
  *
  * @example
- * convertDocument({ kind: 'document', data: bytes, mediaType: 'application/pdf' }, chatDocumentShapes);
- * // { type: 'file', file: { filename: 'document.pdf', file_data: 'data:application/pdf;base64,...' } }
+ * userPromptContent([{ kind: 'image', url: 'https://example.com/cat.png' }], CHAT_CONTENT);
+ * // [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }]
  */
-export function convertDocument<T>(item: DocumentContent, shapes: DocumentShapes<T>): T {
+export function userPromptContent<T>(
+  content: UserPromptPart['content'],
+  shapes: UserContentShapes<T>,
+): string | T[] {
+  if (typeof content === 'string') return content;
+  const parts: T[] = [];
+  for (const item of content) parts.push(convertItem(item, shapes));
+  return parts;
+}
+
+function convertItem<T>(item: UserContentItem, shapes: UserContentShapes<T>): T {
+  switch (item.kind) {
+    case 'text':
+      return shapes.text(item.text);
+    case 'image':
+      return shapes.image(imageUrl(item));
+    case 'document':
+      return convertDocument(item, shapes);
+  }
+}
+
+function imageUrl(item: ImageContent): string {
+  return 'url' in item ? item.url : dataUrl(item.mediaType, item.data);
+}
+
+/** Text-like bytes inline, other bytes and `data:` URLs as a named file, any other URL as a link. */
+function convertDocument<T>(item: DocumentContent, shapes: UserContentShapes<T>): T {
   if ('data' in item) {
     if (TEXT_LIKE.test(item.mediaType)) {
       const name = item.name ? ` name="${item.name}"` : '';

@@ -1,47 +1,58 @@
 import { describe, expect, test } from 'vitest';
 import {
   answerRetryText,
-  convertDocument,
-  type DocumentShapes,
-  imageUrl,
   toolRetryText,
   toolReturnText,
+  type UserContentShapes,
+  userPromptContent,
 } from '../../src/adapters/openai-input-content.ts';
+import type { UserContentItem } from '../../src/core/messages.ts';
 
 // A shape that records which form was chosen and with what, so each branch can be seen.
-const record: DocumentShapes<unknown> = {
+const record: UserContentShapes<unknown> = {
   text: (text) => ({ text }),
+  image: (image) => ({ image }),
   file: (filename, fileData) => ({ filename, fileData }),
   url: (url) => ({ url }),
 };
 const bytes = (text: string) => new TextEncoder().encode(text);
+const one = (item: UserContentItem) => userPromptContent([item], record)[0];
 
 describe('OpenAI input content', () => {
+  test('a string prompt stays a string; items become parts in order', () => {
+    expect(userPromptContent('hi', record)).toBe('hi');
+    expect(
+      userPromptContent(
+        [
+          { kind: 'text', text: 'look' },
+          { kind: 'image', data: bytes('hi'), mediaType: 'image/png' },
+        ],
+        record,
+      ),
+    ).toEqual([{ text: 'look' }, { image: 'data:image/png;base64,aGk=' }]);
+  });
+
   test('a text-like document goes inline, named; other bytes become a named data-URL file', () => {
-    const yaml = {
-      kind: 'document' as const,
-      data: bytes('a: 1'),
-      mediaType: 'application/yaml',
-      name: 'c.yaml',
-    };
-    expect(convertDocument(yaml, record)).toEqual({
+    expect(
+      one({ kind: 'document', data: bytes('a: 1'), mediaType: 'application/yaml', name: 'c.yaml' }),
+    ).toEqual({
       text: '<document name="c.yaml" type="application/yaml">\na: 1\n</document>',
     });
-    const pdf = { kind: 'document' as const, data: bytes('%PDF'), mediaType: 'application/pdf' };
-    expect(convertDocument(pdf, record)).toEqual({
+    expect(one({ kind: 'document', data: bytes('%PDF'), mediaType: 'application/pdf' })).toEqual({
       filename: 'document.pdf',
       fileData: 'data:application/pdf;base64,JVBERg==',
     });
   });
 
   test('a data: URL is a file named from its media type; any other URL is the protocol’s url form', () => {
-    const dataUrl = { kind: 'document' as const, url: 'data:application/pdf;base64,JVBERg==' };
-    expect(convertDocument(dataUrl, record)).toEqual({ filename: 'document.pdf', fileData: dataUrl.url });
-    const link = { kind: 'document' as const, url: 'https://example.com/a.pdf' };
-    expect(convertDocument(link, record)).toEqual({ url: link.url });
+    const dataUrl = 'data:application/pdf;base64,JVBERg==';
+    expect(one({ kind: 'document', url: dataUrl })).toEqual({ filename: 'document.pdf', fileData: dataUrl });
+    expect(one({ kind: 'document', url: 'https://example.com/a.pdf' })).toEqual({
+      url: 'https://example.com/a.pdf',
+    });
   });
 
-  test('tool results, retries and images read the same for both protocols', () => {
+  test('tool results and retries read the same for both protocols', () => {
     const result = {
       partKind: 'tool-return' as const,
       toolName: 'add',
@@ -59,8 +70,5 @@ describe('OpenAI input content', () => {
       'The tool call to add failed: bad args\n\nCorrect the call and try again.',
     );
     expect(answerRetryText(retry)).toBe('bad args\n\nCorrect your answer and try again.');
-    expect(imageUrl({ kind: 'image', data: bytes('hi'), mediaType: 'image/png' })).toBe(
-      'data:image/png;base64,aGk=',
-    );
   });
 });

@@ -12,15 +12,13 @@ import {
   type ModelResponse,
   type ModelResponsePart,
   toolCallArgsJson,
-  type UserContentItem,
 } from '../../core/messages.ts';
 import {
   answerRetryText,
-  convertDocument,
-  type DocumentShapes,
-  imageUrl,
   toolRetryText,
   toolReturnText,
+  type UserContentShapes,
+  userPromptContent,
 } from '../openai-input-content.ts';
 import type {
   AssistantChatMessage,
@@ -73,10 +71,7 @@ function convertRequestPart(part: ModelRequestPart, style: ToolCallIdStyle): Cha
     case 'system-prompt':
       return { role: 'system', content: part.content };
     case 'user-prompt':
-      return {
-        role: 'user',
-        content: typeof part.content === 'string' ? part.content : part.content.map(convertUserContent),
-      };
+      return { role: 'user', content: userPromptContent(part.content, CHAT_CONTENT) };
     case 'tool-return':
       return {
         role: 'tool',
@@ -177,20 +172,10 @@ function asChunks(content: string | AssistantContentChunk[]): AssistantContentCh
   return content === '' ? [] : [{ type: 'text', text: content }];
 }
 
-function convertUserContent(item: UserContentItem): ChatContentPart {
-  switch (item.kind) {
-    case 'text':
-      return { type: 'text', text: item.text };
-    case 'image':
-      return { type: 'image_url', image_url: { url: imageUrl(item) } };
-    case 'document':
-      return convertDocument(item, CHAT_DOCUMENT);
-  }
-}
-
 // Chat Completions' `file` part takes bytes only: it has no field for a document's URL.
-const CHAT_DOCUMENT: DocumentShapes<ChatContentPart> = {
+const CHAT_CONTENT: UserContentShapes<ChatContentPart> = {
   text: (text) => ({ type: 'text', text }),
+  image: (url) => ({ type: 'image_url', image_url: { url } }),
   file: (filename, fileData) => ({ type: 'file', file: { filename, file_data: fileData } }),
   url: (url) => {
     throw new UserError(

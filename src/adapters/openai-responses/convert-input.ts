@@ -10,15 +10,13 @@ import {
   type ModelRequestPart,
   type ModelResponse,
   toolCallArgsJson,
-  type UserContentItem,
 } from '../../core/messages.ts';
 import {
   answerRetryText,
-  convertDocument,
-  type DocumentShapes,
-  imageUrl,
   toolRetryText,
   toolReturnText,
+  type UserContentShapes,
+  userPromptContent,
 } from '../openai-input-content.ts';
 import type { ResponsesInputContent, ResponsesInputItem } from './api.ts';
 
@@ -58,10 +56,7 @@ function convertRequestPart(part: ModelRequestPart, system: string[]): Responses
       system.push(part.content);
       return undefined;
     case 'user-prompt':
-      return {
-        role: 'user',
-        content: typeof part.content === 'string' ? part.content : part.content.map(convertUserContent),
-      };
+      return { role: 'user', content: userPromptContent(part.content, RESPONSES_CONTENT) };
     case 'tool-return':
       return { type: 'function_call_output', call_id: part.toolCallId, output: toolReturnText(part) };
     case 'retry-prompt':
@@ -118,19 +113,9 @@ function convertResponse(response: ModelResponse, own: boolean): ResponsesInputI
   return items;
 }
 
-function convertUserContent(item: UserContentItem): ResponsesInputContent {
-  switch (item.kind) {
-    case 'text':
-      return { type: 'input_text', text: item.text };
-    case 'image':
-      return { type: 'input_image', image_url: imageUrl(item), detail: 'auto' };
-    case 'document':
-      return convertDocument(item, RESPONSES_DOCUMENT);
-  }
-}
-
-const RESPONSES_DOCUMENT: DocumentShapes<ResponsesInputContent> = {
+const RESPONSES_CONTENT: UserContentShapes<ResponsesInputContent> = {
   text: (text) => ({ type: 'input_text', text }),
+  image: (url) => ({ type: 'input_image', image_url: url, detail: 'auto' }),
   file: (filename, fileData) => ({ type: 'input_file', filename, file_data: fileData }),
   url: (url) => {
     if (!/^https?:\/\//.test(url)) {
