@@ -148,3 +148,34 @@ export function errorObjectProtocolError(
       return truncatedStreamError(modelName, words.endMarker);
   }
 }
+
+/**
+ * The `error` member of an answer, when it has a non-null one: how Chat Completions and Responses hosts
+ * put an error object in a 200 body or a frame.
+ *
+ * @example
+ * errorField({ error: { message: 'Overloaded' } }); // { message: 'Overloaded' }
+ */
+export function errorField(json: unknown): unknown {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const error = (json as { error?: unknown }).error;
+  return error === null ? undefined : error;
+}
+
+/**
+ * What a JSON body means where a stream was asked for (hosts that answer an error without SSE): the
+ * error object it holds, else a malformed stream.
+ *
+ * @example
+ * jsonInsteadOfStream('{"error":{"message":"Overloaded"}}'); // { kind: 'error-object', error: { message: 'Overloaded' } }
+ */
+export function jsonInsteadOfStream(text: string): ErrorObjectFailure {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    return { kind: 'malformed', where: 'stream', text, cause };
+  }
+  const error = errorField(json);
+  return error === undefined ? { kind: 'malformed', where: 'stream', text } : { kind: 'error-object', error };
+}

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import {
+  errorField,
   errorObjectError,
+  jsonInsteadOfStream,
   malformedAnswerError,
   truncatedStreamError,
 } from '../../src/adapters/in-band-errors.ts';
@@ -52,6 +54,30 @@ describe('in-band errors', () => {
     expect([error.kind, error.message]).toEqual([
       'stream_error',
       'nova-pro: stream ended before messageStop',
+    ]);
+  });
+
+  test('a JSON body where a stream was asked for: its error object, else a malformed stream', () => {
+    expect(jsonInsteadOfStream('{"error":{"message":"Overloaded"}}')).toEqual({
+      kind: 'error-object',
+      error: { message: 'Overloaded' },
+    });
+    expect(jsonInsteadOfStream('{"error":null,"id":"x"}')).toEqual({
+      kind: 'malformed',
+      where: 'stream',
+      text: '{"error":null,"id":"x"}',
+    });
+    const notJson = jsonInsteadOfStream('<html>');
+    expect(notJson).toMatchObject({ kind: 'malformed', where: 'stream', text: '<html>' });
+    expect(notJson.kind === 'malformed' && notJson.cause).toBeInstanceOf(SyntaxError);
+  });
+
+  test('errorField: only a non-null error member of an object counts', () => {
+    expect(errorField({ error: { code: 'x' } })).toEqual({ code: 'x' });
+    expect([errorField({ error: null }), errorField([{ error: 1 }]), errorField('error')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
     ]);
   });
 });

@@ -5,11 +5,11 @@
 import type { ModelResponse } from '../../core/messages.ts';
 import type { ResponseBuilder } from '../../core/response-builder.ts';
 import type { HttpAnswer } from '../../transport/http-call.ts';
+import { errorField } from '../in-band-errors.ts';
 import { chatCompletionSchema } from './api.ts';
 import { answers, inBandError } from './errors.ts';
 import { applyDelta, applyEnvelope, applyFinishReason, mapUsage, newDeltaState } from './response-parts.ts';
 import { isChatCompletion } from './shape-check.ts';
-import { errorField } from './stream.ts';
 
 /**
  * The response of one whole answer, or the in-band error it carries.

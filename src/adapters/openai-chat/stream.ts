@@ -7,6 +7,8 @@
 import type { ModelResponseStreamEvent } from '../../core/messages.ts';
 import type { StreamReaderInput } from '../../transport/http-call.ts';
 import { finishAfterEndMarker, readSSE } from '../../transport/sse.ts';
+import { bodyText } from '../body-text.ts';
+import { errorField, jsonInsteadOfStream } from '../in-band-errors.ts';
 import { type ChatCompletionChunk, chatCompletionChunkSchema } from './api.ts';
 import { answers, inBandError, STREAM_END_MARKER } from './errors.ts';
 import { applyDelta, applyEnvelope, applyFinishReason, mapUsage, newDeltaState } from './response-parts.ts';
@@ -23,7 +25,7 @@ import { isChatCompletionChunk } from './shape-check.ts';
 export async function* readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
   const { builder, modelName } = input;
   if (input.headers['content-type']?.startsWith('application/json')) {
-    throw await jsonInsteadOfStream(input);
+    throw await jsonBodyError(input);
   }
   const state = newDeltaState();
   let ended = false;
@@ -82,38 +84,12 @@ function parseFrame(data: string, event: string | undefined, modelName: string):
   return parsed.data;
 }
 
-/**
- * The `error` member of an answer, when it has a non-null one.
- *
- * @example
- * errorField({ error: { message: 'Overloaded' } }); // { message: 'Overloaded' }
- */
-export function errorField(json: unknown): unknown {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
-  const error = (json as { error?: unknown }).error;
-  return error === null ? undefined : error;
-}
-
-async function jsonInsteadOfStream(input: StreamReaderInput): Promise<unknown> {
+async function jsonBodyError(input: StreamReaderInput): Promise<unknown> {
   let text: string;
   try {
-    let collected = '';
-    const decoder = new TextDecoder();
-    for await (const chunk of input.body) {
-      collected += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    }
-    text = collected + decoder.decode();
+    text = await bodyText(input.body);
   } catch (error) {
     return input.mapReadFailure(error);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    return inBandError({ kind: 'malformed', where: 'stream', text, cause }, input.modelName);
-  }
-  const error = errorField(json);
-  return error === undefined
-    ? inBandError({ kind: 'malformed', where: 'stream', text }, input.modelName)
-    : inBandError({ kind: 'error-object', error }, input.modelName);
+  return inBandError(jsonInsteadOfStream(text), input.modelName);
 }

@@ -8,6 +8,8 @@
 import type { ModelResponseStreamEvent } from '../../core/messages.ts';
 import type { StreamReaderInput } from '../../transport/http-call.ts';
 import { finishAfterEndMarker, readSSE } from '../../transport/sse.ts';
+import { bodyText } from '../body-text.ts';
+import { jsonInsteadOfStream } from '../in-band-errors.ts';
 import { streamEventSchema } from './api.ts';
 import { answers, inBandError } from './errors.ts';
 import {
@@ -34,7 +36,7 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
   let ended = false;
   try {
     if (input.headers['content-type']?.startsWith('application/json')) {
-      throw jsonInsteadOfStream(await collect(input.body), modelName);
+      throw inBandError(jsonInsteadOfStream(await bodyText(input.body)), modelName);
     }
     // Pulled by hand, not with `for await`: leaving that loop at the end event would destroy a body whose
     // last bytes are still to come, which costs far more than letting it end (see sse.ts).
@@ -88,23 +90,4 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
   }
   if (!ended) throw inBandError({ kind: 'truncated' }, modelName);
   yield* builder.endAll();
-}
-
-/** A JSON body where a stream was expected: an error object when it holds one, else malformed. */
-function jsonInsteadOfStream(text: string, modelName: string): unknown {
-  let error: unknown;
-  try {
-    error = (JSON.parse(text) as { error?: unknown } | null)?.error;
-  } catch {}
-  return error
-    ? inBandError({ kind: 'error-object', error }, modelName)
-    : inBandError({ kind: 'malformed', where: 'stream', text }, modelName);
-}
-
-async function collect(body: AsyncIterable<Uint8Array | string>): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = '';
-  for await (const chunk of body)
-    text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
 }
