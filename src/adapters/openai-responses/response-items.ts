@@ -92,15 +92,16 @@ export function* argumentsDelta(
  * Reasoning summary text. Summaries of one item become one thinking part, separated by a blank line.
  *
  * @example
- * yield* summaryDelta(builder, state, 0, 0, '**Planning**');
+ * yield* summaryDelta(builder, state, 0, { summary_index: 0, delta: '**Planning**' });
  */
 export function* summaryDelta(
   builder: ResponseBuilder,
   state: ItemState,
   outputIndex: number,
-  summaryIndex: number,
-  delta: string,
+  event: { summary_index?: number | null; delta?: string | null },
 ): Generator<ModelResponseStreamEvent> {
+  const summaryIndex = event.summary_index ?? 0;
+  const delta = event.delta ?? '';
   const previous = state.summaryByItem.get(outputIndex);
   state.summaryByItem.set(outputIndex, summaryIndex);
   const content = previous !== undefined && previous !== summaryIndex ? `\n\n${delta}` : delta;

@@ -61,7 +61,7 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
           if (event.delta) yield* argumentsDelta(builder, state, index, event.delta);
           break;
         case 'response.reasoning_summary_text.delta':
-          if (event.delta) yield* summaryDelta(builder, state, index, event.summary_index ?? 0, event.delta);
+          if (event.delta) yield* summaryDelta(builder, state, index, event);
           break;
         case 'response.output_item.done':
           if (event.item) yield* closeItem(builder, state, index, event.item);
