@@ -1,7 +1,7 @@
 /**
  * A Model that tries models in order until one answers: pydantic-ai's FallbackModel, with an attempt
  * engine underneath (retries, one deadline per call, circuit breakers, attribution and cost). This one
- * composes Model instances; the package exports the providers layer's subclass, which also takes
+ * composes Model instances; the package exports the registry layer's subclass, which also takes
  * `'provider:model'` strings.
  *
  * Life of a request (`requestStream` differs only where noted):
