@@ -19,6 +19,11 @@ const LAYERS = [
   ['cli', 8],
 ];
 
+// Everything a library user loads: the layers below chaos.
+const LIBRARY = `^src/(${LAYERS.filter(([, rank]) => rank < 6)
+  .map(([name]) => name)
+  .join('|')})/`;
+
 const above = (rank) => LAYERS.filter(([, r]) => r > rank).map(([name]) => name);
 const sameRankOthers = (name, rank) => LAYERS.filter(([n, r]) => r === rank && n !== name).map(([n]) => n);
 
@@ -44,6 +49,23 @@ module.exports = {
         },
       ];
     }),
+    {
+      name: 'library-runs-everywhere',
+      comment:
+        'The library (everything below chaos, gateway and cli) runs on Node, Bun, Deno, Workers and browsers: ' +
+        'no node: built-ins and no Node-only packages. transport/client.ts is the undici transport, until the ' +
+        'transport seam gives it a fetch twin.',
+      severity: 'error',
+      from: { path: LIBRARY, pathNot: '^src/transport/client\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'library-has-no-node-only-packages',
+      comment: 'Gateway-only and Node-only packages stay out of the library entry.',
+      severity: 'error',
+      from: { path: LIBRARY, pathNot: '^src/transport/client\\.ts$' },
+      to: { path: 'node_modules/(undici|ioredis|prom-client|yaml|@smithy/hash-node)/' },
+    },
     {
       name: 'src-not-test',
       comment: 'The library and gateway never import test support code.',

@@ -4,6 +4,7 @@
  * URL, a document as inline text, a named file or a link. Both adapters' conversions read these, so the two OpenAI
  * protocols cannot drift apart on what a history says.
  */
+
 import type {
   DocumentContent,
   ImageContent,
@@ -12,6 +13,7 @@ import type {
   UserContentItem,
   UserPromptPart,
 } from '../core/messages.ts';
+import { bytesToBase64 } from '../core/portable.ts';
 
 /**
  * A tool's return value as the text both protocols carry: a string as it is, anything else as JSON.
@@ -112,5 +114,5 @@ function defaultFilename(mediaType: string): string {
 }
 
 function dataUrl(mediaType: string, data: Uint8Array): string {
-  return `data:${mediaType};base64,${Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')}`;
+  return `data:${mediaType};base64,${bytesToBase64(data)}`;
 }

@@ -9,8 +9,10 @@
  * const claude = createProvider('anthropic', { baseUrl: 'http://127.0.0.1:8787' }); // POST …:8787/v1/messages
  * const local = createProvider('openai', { baseUrl: 'http://127.0.0.1:9001/v1' }); // key: api-key-not-set
  */
+
 import { UserError } from '../core/errors/index.ts';
 import { didYouMean } from '../core/errors/suggest.ts';
+import { processEnv, warn } from '../core/portable.ts';
 import type { Provider } from '../transport/provider.ts';
 import type { ProviderOptions } from './provider-options.ts';
 import { resolveBaseUrl } from './resolve-base-url.ts';
@@ -38,12 +40,11 @@ export function createProvider(prefix: string, options: ProviderOptions = {}): P
   }
   if (record.deprecatedFor && !warnedDeprecations.has(name)) {
     warnedDeprecations.add(name);
-    process.emitWarning(
-      `The '${name}:' prefix is deprecated; use '${record.deprecatedFor}:' instead.`,
-      'DeprecationWarning',
-    );
+    warn(`The '${name}:' prefix is deprecated; use '${record.deprecatedFor}:' instead.`, {
+      type: 'DeprecationWarning',
+    });
   }
-  const env = options.env ?? process.env;
+  const env = options.env ?? processEnv();
   const resolved = resolveBaseUrl(name, record, options, env);
   const baseUrl = resolved.apiRoot;
   const keyEnvNames = record.onlyKeyEnv ? record.keyEnv : [`${envStem(name)}_API_KEY`, ...record.keyEnv];

@@ -9,7 +9,9 @@
  * const { provider, modelName } = gatewayTarget('anthropic', 'claude-sonnet-4-5', {});
  * // POST http://127.0.0.1:8787/v1/messages with model 'anthropic:claude-sonnet-4-5'
  */
+
 import { UserError } from '../core/errors/index.ts';
+import { processEnv } from '../core/portable.ts';
 import type { Provider } from '../transport/provider.ts';
 import { apiRoot } from './base-url.ts';
 import type { ProviderOptions } from './provider-options.ts';
@@ -26,7 +28,7 @@ export function gatewayTarget(
   modelName: string,
   options: ProviderOptions,
 ): GatewayTarget {
-  const env = options.env ?? process.env;
+  const env = options.env ?? processEnv();
   const value = options.baseUrl ?? env.GATEWAY_BASE_URL;
   if (!value) {
     throw new UserError(

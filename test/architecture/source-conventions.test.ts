@@ -35,3 +35,25 @@ test('no source file writes an inline import() type', () => {
     .map((path) => relative(srcRoot, path));
   expect(inline).toEqual([]);
 });
+
+// The library runs where `Buffer` and `process` do not exist (Workers, browsers): core/portable.ts is the one
+// place that reaches for the runtime, and transport/client.ts is the undici transport. Comments may name them.
+const LIBRARY = /^(core|transport|adapters|testing|fallback|wrappers|registry|agent|interop)\//;
+const ALLOWED = new Set(['core/portable.ts', 'transport/client.ts']);
+
+test('library code uses no Buffer or process global', () => {
+  const offenders = tsFiles(srcRoot)
+    .map((path) => relative(srcRoot, path))
+    .filter((file) => LIBRARY.test(file) && !ALLOWED.has(file))
+    .flatMap((file) =>
+      readFileSync(join(srcRoot, file), 'utf8')
+        .split('\n')
+        .map((line, index) => ({ line: line.trim(), at: `${file}:${index + 1}` }))
+        .filter(
+          ({ line }) =>
+            !line.startsWith('*') && !line.startsWith('/') && /\b(Buffer|process)\s*\./.test(line),
+        )
+        .map(({ at }) => at),
+    );
+  expect(offenders).toEqual([]);
+});

@@ -7,6 +7,7 @@
  * @example
  * const { system, messages } = convertMessages(history, 'anthropic');
  */
+
 import type {
   DocumentContent,
   ImageContent,
@@ -17,6 +18,7 @@ import type {
   UserContentItem,
 } from '../../core/messages.ts';
 import { toolCallArgs } from '../../core/messages.ts';
+import { base64ToBytes, bytesToBase64, utf8ToBase64 } from '../../core/portable.ts';
 import type {
   AnthropicAssistantBlockParam,
   AnthropicDocumentBlockParam,
@@ -143,7 +145,7 @@ function documentBlock(document: DocumentContent): AnthropicDocumentBlockParam {
   } else {
     const inline = parseDataUrl(document.url);
     source = inline
-      ? documentSource(inline.mediaType, Buffer.from(inline.base64, 'base64'))
+      ? documentSource(inline.mediaType, base64ToBytes(inline.base64))
       : { type: 'url', url: document.url };
   }
   const block: AnthropicDocumentBlockParam = { type: 'document', source };
@@ -163,17 +165,13 @@ function base64Source(mediaType: string, data: string): AnthropicSource {
   return { type: 'base64', media_type: mediaType, data };
 }
 
-function bytesToBase64(data: Uint8Array): string {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
-}
-
 /** `data:image/png;base64,AAAA` → its media type and base64 payload; undefined for other URLs. */
 function parseDataUrl(url: string): { mediaType: string; base64: string } | undefined {
   const match = /^data:([^;,]+)(;[^,]*)?,(.*)$/s.exec(url);
   if (!match) return undefined;
   const [, mediaType, params, payload] = match;
   const isBase64 = params?.split(';').includes('base64') ?? false;
-  const base64 = isBase64 ? payload! : Buffer.from(decodeURIComponent(payload!), 'utf8').toString('base64');
+  const base64 = isBase64 ? payload! : utf8ToBase64(decodeURIComponent(payload!));
   return { mediaType: mediaType!, base64 };
 }
 

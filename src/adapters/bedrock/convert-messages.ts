@@ -4,6 +4,7 @@
  * that signed it; anyone else's thinking becomes `<thinking>` text (a foreign signature is rejected).
  * Consecutive turns of one role are merged, since Converse requires user and assistant to alternate.
  */
+
 import { UserError } from '../../core/errors/index.ts';
 import {
   type DocumentContent,
@@ -14,6 +15,7 @@ import {
   toolCallArgs,
   type UserContentItem,
 } from '../../core/messages.ts';
+import { bytesToBase64, utf8ToBase64 } from '../../core/portable.ts';
 import type {
   BedrockContentBlock,
   BedrockDocumentFormat,
@@ -193,7 +195,7 @@ function bytesOf(item: ImageContent | DocumentContent, what: string): { mediaTyp
   if ('data' in item) {
     return {
       mediaType: item.mediaType,
-      base64: Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength).toString('base64'),
+      base64: bytesToBase64(item.data),
     };
   }
   const match = /^data:([^;,]+)(;base64)?,(.*)$/s.exec(item.url);
@@ -202,6 +204,6 @@ function bytesOf(item: ImageContent | DocumentContent, what: string): { mediaTyp
       `Bedrock Converse cannot fetch a ${what} by URL (${item.url.slice(0, 100)}); pass its bytes with a mediaType instead.`,
     );
   }
-  const base64 = match[2] ? match[3]! : Buffer.from(decodeURIComponent(match[3]!)).toString('base64');
+  const base64 = match[2] ? match[3]! : utf8ToBase64(decodeURIComponent(match[3]!));
   return { mediaType: item.mediaType ?? match[1]!, base64 };
 }

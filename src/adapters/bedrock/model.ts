@@ -5,7 +5,9 @@
  * token when AWS_BEARER_TOKEN_BEDROCK is set; streams are AWS's binary event stream. Signing is the one
  * thing this adapter adds to the shared HttpModel beside its protocol.
  */
+
 import { ModelHTTPError } from '../../core/errors/index.ts';
+import { processEnv } from '../../core/portable.ts';
 import type { ModelSettings } from '../../core/settings.ts';
 import type { OutgoingRequest } from '../../transport/http-call.ts';
 import type { Provider } from '../../transport/provider.ts';
@@ -61,7 +63,7 @@ export class BedrockConverseModel extends HttpModel {
   constructor(modelName: string, options: BedrockConverseModelOptions) {
     super(modelName, { provider: options.provider, settings: options.settings }, converse);
     this.options = options;
-    this.env = options.env ?? process.env;
+    this.env = options.env ?? processEnv();
   }
 
   /** Signed with SigV4 unless the provider authorizes the call itself (a Bedrock API key). */

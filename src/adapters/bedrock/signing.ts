@@ -3,7 +3,7 @@
  * credentials from options or the standard AWS environment variables. Credentials are read at the first
  * request, so a model can be built (say, as a fallback) before they exist.
  */
-import { Hash } from '@smithy/hash-node';
+import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { UserError } from '../../core/errors/index.ts';
 
@@ -67,7 +67,8 @@ export async function signRequest(input: SignInput): Promise<Record<string, stri
     service: 'bedrock',
     region: input.region,
     credentials: input.credentials,
-    sha256: Hash.bind(null, 'sha256'),
+    // The AWS SDK's own portable SHA-256 (no node:crypto), so signing works on every runtime.
+    sha256: Sha256,
   });
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = value;

@@ -8,6 +8,7 @@
  * ThinkingPart placed just before that part. Here the empty ThinkingPart's signature goes back onto the
  * part that follows it, so Gemini gets every signature on the part it was issued for.
  */
+
 import type {
   DocumentContent,
   ImageContent,
@@ -16,6 +17,7 @@ import type {
   UserContentItem,
 } from '../../core/messages.ts';
 import { toolCallArgs } from '../../core/messages.ts';
+import { bytesToBase64, utf8ToBase64 } from '../../core/portable.ts';
 import type { GeminiContent, GeminiPart } from './api.ts';
 
 export interface ConvertOptions {
@@ -169,7 +171,7 @@ function userContentPart(item: UserContentItem): GeminiPart {
 
 function mediaPart(item: ImageContent | DocumentContent): GeminiPart {
   if ('data' in item) {
-    return { inlineData: { mimeType: item.mediaType, data: Buffer.from(item.data).toString('base64') } };
+    return { inlineData: { mimeType: item.mediaType, data: bytesToBase64(item.data) } };
   }
   const inline = parseDataUrl(item.url);
   if (inline) return { inlineData: { mimeType: item.mediaType ?? inline.mimeType, data: inline.data } };
@@ -183,7 +185,7 @@ function parseDataUrl(url: string): { mimeType: string; data: string } | undefin
   if (!match) return undefined;
   const mimeType = match[1] || 'text/plain';
   const isBase64 = /;base64/i.test(match[2] ?? '');
-  const data = isBase64 ? match[3]! : Buffer.from(decodeURIComponent(match[3]!), 'utf8').toString('base64');
+  const data = isBase64 ? match[3]! : utf8ToBase64(decodeURIComponent(match[3]!));
   return { mimeType, data };
 }
 

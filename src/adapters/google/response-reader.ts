@@ -7,8 +7,9 @@
  * `functionCall` → ToolCallPart. A `thoughtSignature` on a text or function-call part becomes an empty
  * ThinkingPart placed just before that part (see convert-messages.ts for the way back).
  */
-import { randomBytes } from 'node:crypto';
+
 import type { ModelResponseStreamEvent } from '../../core/messages.ts';
+import { randomHex } from '../../core/portable.ts';
 import type { ResponseBuilder } from '../../core/response-builder.ts';
 import { emptyUsage, type RequestUsage } from '../../core/usage.ts';
 import {
@@ -140,7 +141,7 @@ export class GoogleResponseReader {
 
 /** Gemini gives function calls no id (Vertex sometimes does); ours must be unique within a conversation. */
 function newToolCallId(): string {
-  return `gemini_call_${randomBytes(12).toString('hex')}`;
+  return `gemini_call_${randomHex(12)}`;
 }
 
 /**

@@ -5,7 +5,9 @@
  * read is skipped with a warning rather than failing the answer: the text beside it is still the
  * model's answer, and an error would make a FallbackModel throw it away and pay another provider for it.
  */
+
 import type { ModelResponseStreamEvent } from '../../core/messages.ts';
+import { warn } from '../../core/portable.ts';
 import type { ResponseBuilder } from '../../core/response-builder.ts';
 import type { ChatContentChunk } from './api.ts';
 
@@ -78,7 +80,7 @@ function warnSkipped(builder: ResponseBuilder, chunkType: string): void {
   const key = `${builder.providerName}\u0000${chunkType}`;
   if (warned.has(key)) return;
   warned.add(key);
-  process.emitWarning(
+  warn(
     `Skipped a content chunk of type '${chunkType}' in an answer from ${builder.providerName} (${builder.modelName}): ` +
       `Understudy reads ${READABLE} chunks, and kept the rest of the answer. Shown once per provider and chunk type.`,
     { type: 'UnderstudyWarning', code: 'UNDERSTUDY_SKIPPED_CONTENT_CHUNK' },

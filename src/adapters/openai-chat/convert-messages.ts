@@ -4,7 +4,7 @@
  * it came from OpenAI: foreign tool call ids are made acceptable, foreign thinking is dropped, and the
  * host's own thinking goes back only in the form its profile names (see profile.ts).
  */
-import { createHash } from 'node:crypto';
+
 import { UserError } from '../../core/errors/index.ts';
 import {
   type ModelMessage,
@@ -13,6 +13,7 @@ import {
   type ModelResponsePart,
   toolCallArgsJson,
 } from '../../core/messages.ts';
+import { sha256Hex } from '../../core/portable.ts';
 import {
   answerRetryText,
   toolRetryText,
@@ -208,5 +209,5 @@ export function wireToolCallId(id: string, style: ToolCallIdStyle = 'openai'): s
 }
 
 function digest(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return sha256Hex(text);
 }

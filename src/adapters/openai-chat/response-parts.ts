@@ -2,8 +2,9 @@
  * The one place a Chat Completions answer becomes parts, usage and a finish reason. A whole response is
  * fed through it as a single delta, so `request()` and `requestStream()` cannot drift apart.
  */
-import { randomUUID } from 'node:crypto';
+
 import type { ModelResponseStreamEvent } from '../../core/messages.ts';
+import { randomId } from '../../core/portable.ts';
 import type { ResponseBuilder } from '../../core/response-builder.ts';
 import type { RequestUsage } from '../../core/usage.ts';
 import type { ChatMessageOrDelta, ChatUsage } from './api.ts';
@@ -79,7 +80,7 @@ export function* applyDelta(
       yield* builder.toolCallDelta(`tool:${slot}`, {
         toolName: call.function?.name ?? '',
         // Some hosts (Gemini's OpenAI endpoint) send an empty id; the call still needs one its result can name.
-        toolCallId: call.id || `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+        toolCallId: call.id || `call_${randomId().replaceAll('-', '').slice(0, 24)}`,
         argsDelta: args,
       });
     } else if (args) {

@@ -7,6 +7,7 @@
  * const prompt = toAISDKPrompt([{ kind: 'request', parts: [systemPrompt('Be brief.'), userPrompt('Hi')] }]);
  * // [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: [{ type: 'text', text: 'Hi' }] }]
  */
+
 import type {
   LanguageModelV4FilePart,
   LanguageModelV4Message,
@@ -22,6 +23,7 @@ import type {
   UserContentItem,
 } from '../../core/messages.ts';
 import { toolCallArgs } from '../../core/messages.ts';
+import { base64ToBytes } from '../../core/portable.ts';
 import { emptyUsage } from '../../core/usage.ts';
 
 // ---------------------------------------------------------------- ours → AI SDK
@@ -173,9 +175,7 @@ function userItemFrom(part: LanguageModelV4TextPart | LanguageModelV4FilePart): 
         };
   }
   if (data.type === 'data') {
-    const bytes = new Uint8Array(
-      typeof data.data === 'string' ? Buffer.from(data.data, 'base64') : data.data,
-    );
+    const bytes = new Uint8Array(typeof data.data === 'string' ? base64ToBytes(data.data) : data.data);
     return isImage
       ? { kind: 'image', data: bytes, mediaType: part.mediaType }
       : {
