@@ -21,6 +21,7 @@
  */
 import { z } from 'zod';
 import { ERROR_KINDS } from '../../core/errors/index.ts';
+import { modelPattern } from './model-pattern.ts';
 import { safeName } from './safe-name.ts';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -79,6 +80,16 @@ const breaker = z.union([
 
 export const routeSchema = z.strictObject({
   models: z.array(routeModel).min(1),
+  /**
+   * Model-name patterns (model-pattern.ts: `*` is any run of characters, the whole id matched,
+   * case-sensitively) that send a requested id to this route, so any id an agent sends lands on one:
+   * `match: ['claude-*']` serves Claude Code's `claude-sonnet-4-5-20250929`. An exact route name always
+   * wins over a pattern, and among patterns the first route in config order with a matching one wins.
+   * A pattern is only asked about ids that name no route and carry no known provider prefix (a
+   * configured provider's name, or with none configured a provider-table prefix, before a `:`): an
+   * explicit `'provider:model'` means that model, and a pattern never redirects it.
+   */
+  match: z.array(modelPattern).min(1).optional(),
   /** Error kinds that move to the next model (default: every model API error). */
   fallbackOn: z.array(z.enum(ERROR_KINDS)).min(1).optional(),
   retries: z.number().int().min(0).max(10).optional(),
@@ -92,6 +103,27 @@ export const routeSchema = z.strictObject({
   continueOnStreamFailure: z.boolean().optional(),
   breaker: breaker.optional(),
   settings: settingsOverride.optional(),
+});
+
+/**
+ * A routing rule (claude-code-router's idea): when every condition holds, the request goes to `route`
+ * whatever model it named. Rules are checked in order, before the model name is resolved; the first
+ * that holds wins, and a request no rule takes is routed by its name.
+ */
+const routingRule = z.strictObject({
+  when: z
+    .strictObject({
+      /** The request's input is estimated above this many tokens (characters / 4 over its text). */
+      inputTokensAbove: z.number().int().min(0).optional(),
+      /** The request asks for thinking (Anthropic `thinking`, OpenAI `reasoning_effort`), or does not. */
+      thinking: z.boolean().optional(),
+      /** The requested model id matches this pattern: e.g. an agent's background model, `claude-*haiku*`. */
+      model: modelPattern.optional(),
+    })
+    .refine((when) => Object.keys(when).length > 0, {
+      message: 'give at least one condition: inputTokensAbove, thinking or model',
+    }),
+  route: safeName,
 });
 
 export const providerSchema = z.strictObject({
@@ -138,44 +170,62 @@ const byteSize = z.union([
     .transform(parseByteSize),
 ]);
 
-export const gatewayConfigSchema = z.strictObject({
-  server: z
-    .strictObject({
-      bodyLimit: byteSize.optional(),
-      maxJsonDepth: z.number().int().min(2).max(1000).optional(),
-      /** On shutdown, how long in-flight requests may take to finish before they are ended with an error. */
-      drainTimeoutMs: z.number().int().min(0).max(600_000).optional(),
-      /** Allowed origins for browsers; `'*'` for any. Absent: no CORS headers. */
-      cors: z.union([z.literal('*'), z.array(safeName)]).optional(),
-      /**
-       * Host names a gateway listening on a loopback address answers to besides its own (localhost,
-       * `*.localhost`, 127.0.0.0/8, `[::1]`), as dev servers do (Vite's `server.allowedHosts`): a name
-       * that starts with a dot allows its subdomains too (`.example.test`), `'*'` allows any. Requests
-       * naming another host get a 403, which stops DNS rebinding: a web page whose domain now resolves
-       * to 127.0.0.1 would otherwise reach the gateway as its own origin and read the answers. A gateway
-       * listening on any other address does not check.
-       */
-      allowedHosts: z.union([z.literal('*'), z.array(allowedHost)]).optional(),
-      /**
-       * At most this many connections to each upstream origin (api.openai.com, ...); requests beyond it
-       * wait for a free one. Absent: no cap, as a gateway holding many open streams needs one each.
-       */
-      upstreamConnectionsPerOrigin: z.number().int().positive().optional(),
-    })
-    .optional(),
-  providers: z
-    .record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'provider names are lower-case words'), providerSchema)
-    .optional(),
-  routes: z.record(safeName, routeSchema).optional(),
-  clients: z.array(clientSchema).optional(),
-  /** Default limits for every client key that sets none. */
-  limits: limits.optional(),
-  /** A Redis URL: breaker state and rate limits shared by every gateway process. */
-  redis: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .optional(),
-});
+export const gatewayConfigSchema = z
+  .strictObject({
+    server: z
+      .strictObject({
+        bodyLimit: byteSize.optional(),
+        maxJsonDepth: z.number().int().min(2).max(1000).optional(),
+        /** On shutdown, how long in-flight requests may take to finish before they are ended with an error. */
+        drainTimeoutMs: z.number().int().min(0).max(600_000).optional(),
+        /** Allowed origins for browsers; `'*'` for any. Absent: no CORS headers. */
+        cors: z.union([z.literal('*'), z.array(safeName)]).optional(),
+        /**
+         * Host names a gateway listening on a loopback address answers to besides its own (localhost,
+         * `*.localhost`, 127.0.0.0/8, `[::1]`), as dev servers do (Vite's `server.allowedHosts`): a name
+         * that starts with a dot allows its subdomains too (`.example.test`), `'*'` allows any. Requests
+         * naming another host get a 403, which stops DNS rebinding: a web page whose domain now resolves
+         * to 127.0.0.1 would otherwise reach the gateway as its own origin and read the answers. A gateway
+         * listening on any other address does not check.
+         */
+        allowedHosts: z.union([z.literal('*'), z.array(allowedHost)]).optional(),
+        /**
+         * At most this many connections to each upstream origin (api.openai.com, ...); requests beyond it
+         * wait for a free one. Absent: no cap, as a gateway holding many open streams needs one each.
+         */
+        upstreamConnectionsPerOrigin: z.number().int().positive().optional(),
+      })
+      .optional(),
+    providers: z
+      .record(
+        z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'provider names are lower-case words'),
+        providerSchema,
+      )
+      .optional(),
+    routes: z.record(safeName, routeSchema).optional(),
+    /** Rules that pick a route by what a request is (long, thinking, a small model) before its name counts. */
+    routing: z.array(routingRule).optional(),
+    clients: z.array(clientSchema).optional(),
+    /** Default limits for every client key that sets none. */
+    limits: limits.optional(),
+    /** A Redis URL: breaker state and rate limits shared by every gateway process. */
+    redis: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  })
+  .superRefine((config, context) => {
+    const routes = config.routes ?? {};
+    config.routing?.forEach((rule, index) => {
+      if (Object.hasOwn(routes, rule.route)) return;
+      const known = Object.keys(routes);
+      context.addIssue({
+        code: 'custom',
+        path: ['routing', index, 'route'],
+        message: `names the route '${rule.route}', which is not under routes: ${known.length > 0 ? `add it, or name one of ${known.join(', ')}` : 'add it there'}`,
+      });
+    });
+  });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 /** A config as written (sizes as text, keys as `${NAME}`), before validation. */
@@ -184,6 +234,7 @@ export type RouteConfig = z.output<typeof routeSchema>;
 export type ProviderConfig = z.output<typeof providerSchema>;
 export type ClientConfig = z.output<typeof clientSchema>;
 export type LimitsConfig = z.output<typeof limits>;
+export type RoutingRule = z.output<typeof routingRule>;
 
 function parseByteSize(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text)!;

@@ -19,7 +19,9 @@ import { upstreamHeaders } from '../../transport/http-call.ts';
 import type { Provider } from '../../transport/provider.ts';
 import { enforceRequestRate } from '../auth/rate-limits.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { scrubSecrets } from '../errors/scrub.ts';
+import { safeHeaderValue, scrubSecrets } from '../errors/scrub.ts';
+import type { Chain } from '../routing/model-registry.ts';
+import type { RequestTraits } from '../routing/routing-rules.ts';
 import { readJsonBody } from '../server/read-body.ts';
 import type { RequestScope } from '../server/request-scope.ts';
 import { sendJson } from './send-json.ts';
@@ -38,9 +40,9 @@ export async function handleCountTokens(scope: RequestScope): Promise<void> {
   const { context, client } = scope;
   const body = await readJsonBody(scope.req, context.bodyLimits);
   const request = parseCountRequest(body);
-  const chain = context.registry.resolve(request.modelIds);
+  const chain = context.registry.route(request.modelIds, countTraits(request.body));
   if (client?.routes) {
-    const refused = request.modelIds.find((id) => !client.routes?.has(id));
+    const refused = chain.targets.find((id) => !client.routes?.has(id));
     if (refused !== undefined) {
       throw new GatewayError(
         403,
@@ -63,12 +65,32 @@ export async function handleCountTokens(scope: RequestScope): Promise<void> {
       },
     );
     if (counted !== undefined) {
-      sendJson(scope, counted, { 'x-understudy-token-count': 'exact', 'x-understudy-model': modelId });
+      sendJson(scope, counted, { 'x-understudy-token-count': 'exact', ...routeHeaders(chain, modelId) });
       return;
     }
   }
   const estimate = { input_tokens: estimateInputTokens(request.body) };
-  sendJson(scope, estimate, { 'x-understudy-token-count': 'estimate', 'x-understudy-model': modelId });
+  sendJson(scope, estimate, { 'x-understudy-token-count': 'estimate', ...routeHeaders(chain, modelId) });
+}
+
+/**
+ * A count resolves as its `/v1/messages` would, rules included, so it counts with the model the request
+ * will meet. The estimate is computed only if a rule asks for it.
+ */
+function countTraits(body: Readonly<Record<string, unknown>>): RequestTraits {
+  const thinking = (body.thinking as { type?: unknown } | null | undefined)?.type;
+  return {
+    thinking: thinking === 'enabled' || thinking === 'adaptive',
+    inputTokens: () => estimateInputTokens(body),
+  };
+}
+
+function routeHeaders(chain: Chain, modelId: string): Record<string, string> {
+  return {
+    'x-understudy-route': safeHeaderValue(chain.label),
+    'x-understudy-route-reason': safeHeaderValue(chain.reason),
+    'x-understudy-model': modelId,
+  };
 }
 
 interface CountRequest {

@@ -1,12 +1,15 @@
 /**
- * The headers that tell a client how its answer was reached, sent with a whole answer and at the start
- * of a stream alike.
+ * The headers that tell a client how its answer was reached — which route, chosen how, and each
+ * attempt — sent with a whole answer and at the start of a stream alike.
  */
 import type { Attempt } from '../../core/messages.ts';
 import { safeHeaderValue } from '../errors/scrub.ts';
 import { attemptModelId, modelsLeftBehind } from '../metrics/attempt-facts.ts';
+import type { Chain } from './model-registry.ts';
 
 /**
+ * `x-understudy-route` (the route chosen, or the model id a request named directly) and
+ * `x-understudy-route-reason` (how: `name`, `model`, `pattern claude-*`, `rule 2 (thinking true)`), then
  * `x-understudy-model` (who served), `x-understudy-attempts` (how many tries), `x-understudy-fallbacks`
  * (how many models were left behind), `x-understudy-trace` (each attempt: `model=outcome`) and, when the
  * request skipped models, `x-understudy-breakers-open`: the keys of their open breakers, as /health and
@@ -14,10 +17,13 @@ import { attemptModelId, modelsLeftBehind } from '../metrics/attempt-facts.ts';
  */
 export function attemptHeaders(
   base: Readonly<Record<string, string>>,
+  chain: Pick<Chain, 'label' | 'reason'>,
   modelId: string,
   attempts: Attempt[],
 ): Record<string, string> {
   const headers = { ...base };
+  headers['x-understudy-route'] = safeHeaderValue(chain.label);
+  headers['x-understudy-route-reason'] = safeHeaderValue(chain.reason);
   headers['x-understudy-model'] = safeHeaderValue(modelId);
   headers['x-understudy-attempts'] = String(Math.max(1, attempts.length));
   headers['x-understudy-fallbacks'] = String(modelsLeftBehind(attempts));

@@ -1,11 +1,13 @@
 /**
- * Turns what a client asked for (`model` then `models`, each a route name or a `'provider:model'` id)
- * into one FallbackModel, using the config's providers and routes. Models and chains are built once per
- * config and reused, so the hot path allocates nothing here after the first request of a kind.
+ * Turns what a client asked for (`model` then `models`, each a route name, a `'provider:model'` id or an
+ * id a route's `match:` pattern takes) into one FallbackModel, using the config's providers and routes;
+ * `route` first lets the config's `routing:` rules choose by the request's traits. Models and chains are
+ * built once per config and reused, so the hot path allocates nothing here after the first request of a
+ * kind.
  *
  * @example
  * const registry = new ModelRegistry(config, { env: process.env, breaker });
- * const chain = registry.resolve(['smart', 'openai:gpt-4o-mini']);
+ * const chain = registry.route(['claude-sonnet-4-5-20250929'], traits); // chain.reason: 'pattern claude-*'
  * const response = await chain.model.request(messages);
  */
 import { UserError } from '../../core/errors/index.ts';
@@ -14,12 +16,14 @@ import type { ModelSettings } from '../../core/settings.ts';
 import { breakerKeyOf } from '../../fallback/breaker/breaker-key.ts';
 import type { CircuitBreaker } from '../../fallback/breaker/circuit-breaker.ts';
 import { FallbackModel, type FallbackModelOptions } from '../../fallback/fallback-model.ts';
-import { createProvider } from '../../registry/create-provider.ts';
+import { createProvider, knownPrefixes } from '../../registry/create-provider.ts';
 import { inferModel, modelForProvider } from '../../registry/infer-model.ts';
 import type { Provider } from '../../transport/provider.ts';
 import type { GatewayConfig, RouteConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { maskSecretValues } from '../errors/scrub.ts';
+import { RoutePatterns } from './route-patterns.ts';
+import { type RequestTraits, RoutingRules } from './routing-rules.ts';
 
 /** A resolved request chain: the model to call and how the request is labelled in events and limits. */
 export interface Chain {
@@ -30,6 +34,13 @@ export interface Chain {
   model: Model;
   /** Every `provider:model` id in the chain, in order. */
   modelIds: string[];
+  /** Each requested id as it was resolved — a route name or a model id — for per-key allowed routes. */
+  targets: string[];
+  /**
+   * How the first id was chosen, for `x-understudy-route-reason`: `name` (a route's name), `model` (a
+   * model id), `pattern claude-*` (a route's `match:`) or `rule 2 (thinking true)` (a `routing:` rule).
+   */
+  reason: string;
 }
 
 export interface ModelRegistryOptions {
@@ -49,10 +60,17 @@ export class ModelRegistry {
   private readonly models = new Map<string, Model>();
   private readonly chains = new Map<string, Chain>();
   private readonly routeBreakers = new Map<string, CircuitBreaker>();
+  private readonly patterns: RoutePatterns;
+  private readonly rules: RoutingRules;
+  /** Prefixes that make an id a `'provider:model'`, which no pattern redirects. */
+  private readonly providerPrefixes: ReadonlySet<string>;
 
   constructor(config: GatewayConfig, options: ModelRegistryOptions) {
     this.config = config;
     this.options = options;
+    this.patterns = new RoutePatterns(config.routes ?? {});
+    this.rules = new RoutingRules(config.routing ?? []);
+    this.providerPrefixes = new Set(config.providers ? Object.keys(config.providers) : knownPrefixes());
     for (const [name, provider] of Object.entries(config.providers ?? {})) {
       const providerOptions: Parameters<typeof createProvider>[1] = { env: options.env };
       if (provider.baseUrl !== undefined) providerOptions.baseUrl = provider.baseUrl;
@@ -123,6 +141,19 @@ export class ModelRegistry {
     return found;
   }
 
+  /**
+   * The chain for a request: the first `routing:` rule that holds for its traits replaces the `model`
+   * it named (its `models` stay, as fallbacks), else the ids resolve by name. With no rules this is
+   * `resolve`, and the traits are never read.
+   */
+  route(requested: string[], traits: RequestTraits): Chain {
+    if (this.rules.size > 0) {
+      const match = this.rules.pick(requested[0]!, traits);
+      if (match) return { ...this.resolve([match.route, ...requested.slice(1)]), reason: match.reason };
+    }
+    return this.resolve(requested);
+  }
+
   /** The chain for the ids a request named; throws a 404 GatewayError naming an unknown one. */
   resolve(requested: string[]): Chain {
     const key = requested.join('\n');
@@ -139,8 +170,22 @@ export class ModelRegistry {
     const models: Model[] = [];
     const modelIds: string[] = [];
     const routeNames: string[] = [];
+    const targets: string[] = [];
+    let reason: string | undefined;
     let routeOptions: RouteConfig | undefined;
-    for (const id of requested) {
+    for (const requestedId of requested) {
+      let id = requestedId;
+      let chosenBy = 'model';
+      if (Object.hasOwn(routes, id)) chosenBy = 'name';
+      else if (this.patterns.size > 0 && !this.hasProviderPrefix(id)) {
+        const match = this.patterns.routeFor(id);
+        if (match) {
+          id = match.route;
+          chosenBy = `pattern ${match.pattern}`;
+        }
+      }
+      reason ??= chosenBy;
+      targets.push(id);
       const route = Object.hasOwn(routes, id) ? routes[id] : undefined;
       if (route) {
         routeNames.push(id);
@@ -162,7 +207,15 @@ export class ModelRegistry {
       routes: routeNames,
       model: new FallbackModel(models[0]!, ...models.slice(1), this.chainOptions(label, routeOptions)),
       modelIds,
+      targets,
+      reason: reason ?? 'model',
     };
+  }
+
+  /** The id names a known provider before a colon: an explicit model, never a pattern's to redirect. */
+  private hasProviderPrefix(id: string): boolean {
+    const colon = id.indexOf(':');
+    return colon > 0 && this.providerPrefixes.has(id.slice(0, colon));
   }
 
   private chainOptions(label: string, route: RouteConfig | undefined): FallbackModelOptions {
@@ -218,7 +271,8 @@ export class ModelRegistry {
     if (this.config.providers) {
       // With providers configured, clients reach only those: no provider of the client's choosing.
       const provider = this.providers.get(prefix);
-      if (!provider || name === '') throw unknownModel(id, this.routeNames, [...this.providers.keys()]);
+      if (!provider || name === '')
+        throw unknownModel(id, this.routeNames, [...this.providers.keys()], this.patterns.describe());
       return modelForProvider(name, provider, settings);
     }
     try {
@@ -232,12 +286,15 @@ export class ModelRegistry {
   }
 }
 
-function unknownModel(id: string, routes: string[], providers: string[]): GatewayError {
+/** A 404 that says what is served, and how the config would serve this id (a route's `match:`). */
+function unknownModel(id: string, routes: string[], providers: string[], patterns: string[]): GatewayError {
   const known: string[] = [];
   if (routes.length > 0) known.push(`routes: ${routes.join(', ')}`);
   if (providers.length > 0) known.push(`providers: ${providers.join(', ')}`);
-  const hint =
+  if (patterns.length > 0) known.push(`route patterns: ${patterns.join(', ')}`);
+  let hint =
     known.length > 0 ? ` Known ${known.join('; ')}.` : " Use 'provider:model', e.g. 'openai:gpt-4o'.";
+  if (routes.length > 0) hint += " To serve ids like it, add a pattern to a route's `match:` in the config.";
   return new GatewayError(
     404,
     'model_not_found',

@@ -24,6 +24,7 @@ import type { ChatCall } from './chat-call.ts';
 import type { ChatProtocol } from './chat-protocol.ts';
 import { EventBatch } from './event-batch.ts';
 import type { Chain, ModelRegistry } from './model-registry.ts';
+import type { RequestTraits } from './routing-rules.ts';
 import type { ServedModel } from './served.ts';
 
 /** Filled in as the request goes; the handler emits it as `request-finished` whatever happens. */
@@ -54,10 +55,11 @@ export async function runChat(scope: ChatScope): Promise<void> {
   const call = scope.protocol.parse(body);
   record.stream = call.stream;
   record.route = call.modelIds[0]!;
-  const chain = context.registry.resolve(call.modelIds);
+  const chain = context.registry.route(call.modelIds, chatTraits(call));
   record.route = chain.label;
+  // Judged by where the request lands (a pattern's or a rule's route), not by the id it happened to send.
   if (client?.routes) {
-    for (const id of call.modelIds) {
+    for (const id of chain.targets) {
       if (!client.routes.has(id)) {
         throw new GatewayError(
           403,
@@ -74,6 +76,14 @@ export async function runChat(scope: ChatScope): Promise<void> {
   call.settings.signal = scope.abort.signal;
   if (call.stream) await runStream(scope, call, chain);
   else await runWhole(scope, call, chain);
+}
+
+/** What routing rules read of a parsed call: both protocols put thinking and the estimate in the same place. */
+function chatTraits(call: ChatCall): RequestTraits {
+  return {
+    thinking: call.settings.thinking !== undefined && call.settings.thinking !== false,
+    inputTokens: () => call.estimatedInputTokens,
+  };
 }
 
 /**
@@ -102,7 +112,7 @@ async function runWhole(scope: ChatScope, call: ChatCall, chain: Chain): Promise
   const served = servedModel(scope.protocol, response);
   finishRecord(record, served.modelId, response.attempts ?? [], usage);
   const text = scope.protocol.render({ ...response, usage }, served, call);
-  const headers = attemptHeaders(scope.baseHeaders, served.modelId, response.attempts ?? []);
+  const headers = attemptHeaders(scope.baseHeaders, chain, served.modelId, response.attempts ?? []);
   headers['content-type'] = 'application/json';
   headers['content-length'] = String(Buffer.byteLength(text));
   res.writeHead(200, headers);
@@ -128,7 +138,7 @@ async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promis
   const served = servedModel(scope.protocol, stream);
   const attempts = stream.get().attempts ?? [];
   const writer = scope.protocol.streamWriter(served, call);
-  const headers = attemptHeaders(scope.baseHeaders, served.modelId, attempts);
+  const headers = attemptHeaders(scope.baseHeaders, chain, served.modelId, attempts);
   headers['content-type'] = 'text/event-stream; charset=utf-8';
   headers['cache-control'] = 'no-cache';
   headers['x-accel-buffering'] = 'no';
