@@ -82,6 +82,8 @@ test("the README's gateway config is examples/understudy.yaml, and it is valid",
   const yaml = readFileSync(new URL('examples/understudy.yaml', root), 'utf8');
   expect(readme).toContain(`\`\`\`yaml\n${yaml}\`\`\``);
   const config = parseConfigText(yaml, 'examples/understudy.yaml');
-  expect(Object.keys(config.routes ?? {})).toEqual(['smart']);
+  expect(Object.keys(config.routes ?? {})).toEqual(['smart', 'claude', 'background']);
   expect(config.routes?.smart?.models).toHaveLength(3);
+  expect(config.routes?.claude?.match).toEqual(['claude-*']);
+  expect(config.routing?.map((rule) => rule.route)).toEqual(['background']);
 });

@@ -13,6 +13,9 @@
  *     fallbackOn: [rate_limit, overloaded, server, timeout]
  *     retries: 1
  *     timeoutMs: 60000
+ *   claude: { models: [backup:claude-sonnet-4-5], match: ['claude-*'] }
+ * routing:
+ *   - { when: { inputTokensAbove: 60000 }, route: claude }
  * clients:
  *   - name: app
  *     sha256: 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8
