@@ -21,6 +21,23 @@ export interface ClientIdentity {
   routes: ReadonlySet<string> | undefined;
 }
 
+/**
+ * Refuses (403) a request whose chain lands on a route the key may not use. Judged by where the request
+ * lands — the route a pattern or a rule chose — not by the id it happened to send.
+ */
+export function enforceAllowedRoutes(client: ClientIdentity | undefined, targets: readonly string[]): void {
+  const allowed = client?.routes;
+  if (!allowed) return;
+  const refused = targets.find((id) => !allowed.has(id));
+  if (refused === undefined) return;
+  throw new GatewayError(
+    403,
+    'forbidden',
+    `This key may not use '${refused}'; allowed: ${[...allowed].join(', ')}.`,
+    { param: 'model' },
+  );
+}
+
 interface StoredKey {
   hash: Buffer;
   identity: ClientIdentity;

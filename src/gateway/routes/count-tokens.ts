@@ -17,6 +17,7 @@ import { FallbackModel } from '../../fallback/fallback-model.ts';
 import { postJsonForText } from '../../transport/client.ts';
 import { upstreamHeaders } from '../../transport/http-call.ts';
 import type { Provider } from '../../transport/provider.ts';
+import { enforceAllowedRoutes } from '../auth/client-keys.ts';
 import { enforceRequestRate } from '../auth/rate-limits.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { safeHeaderValue, scrubSecrets } from '../errors/scrub.ts';
@@ -41,17 +42,7 @@ export async function handleCountTokens(scope: RequestScope): Promise<void> {
   const body = await readJsonBody(scope.req, context.bodyLimits);
   const request = parseCountRequest(body);
   const chain = context.registry.route(request.modelIds, countTraits(request.body));
-  if (client?.routes) {
-    const refused = chain.targets.find((id) => !client.routes?.has(id));
-    if (refused !== undefined) {
-      throw new GatewayError(
-        403,
-        'forbidden',
-        `This key may not use '${refused}'; allowed: ${[...client.routes].join(', ')}.`,
-        { param: 'model' },
-      );
-    }
-  }
+  enforceAllowedRoutes(client, chain.targets);
   await enforceRequestRate(context.rateLimitStore, client);
   const modelId = chain.modelIds[0]!;
   const first = chain.model instanceof FallbackModel ? chain.model.models[0] : chain.model;

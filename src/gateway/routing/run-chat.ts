@@ -11,6 +11,7 @@ import type { Attempt, ModelResponse, ModelResponseStreamEvent } from '../../cor
 import type { StreamedResponse } from '../../core/model.ts';
 import type { RequestUsage } from '../../core/usage.ts';
 import { priceOf } from '../../fallback/pricing/price.ts';
+import { enforceAllowedRoutes } from '../auth/client-keys.ts';
 import { chargeOutputTokens, enforceRequestLimits } from '../auth/rate-limits.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { scrubSecrets } from '../errors/scrub.ts';
@@ -57,19 +58,7 @@ export async function runChat(scope: ChatScope): Promise<void> {
   record.route = call.modelIds[0]!;
   const chain = context.registry.route(call.modelIds, chatTraits(call));
   record.route = chain.label;
-  // Judged by where the request lands (a pattern's or a rule's route), not by the id it happened to send.
-  if (client?.routes) {
-    for (const id of chain.targets) {
-      if (!client.routes.has(id)) {
-        throw new GatewayError(
-          403,
-          'forbidden',
-          `This key may not use '${id}'; allowed: ${[...client.routes].join(', ')}.`,
-          { param: 'model' },
-        );
-      }
-    }
-  }
+  enforceAllowedRoutes(client, chain.targets);
   // The prompt is charged now (estimated); the answer's tokens once they are known.
   await enforceRequestLimits(context.rateLimitStore, client, call.estimatedInputTokens);
   cancelWithClient(scope);
