@@ -82,10 +82,9 @@ export interface AnthropicToolParam {
 
 export type AnthropicToolChoice = { type: 'auto' | 'any'; disable_parallel_tool_use?: boolean };
 
-export interface AnthropicThinkingParam {
-  type: 'enabled';
-  budget_tokens: number;
-}
+export type AnthropicThinkingParam =
+  | { type: 'enabled'; budget_tokens: number }
+  | { type: 'adaptive'; display?: 'summarized' | 'omitted' };
 
 /** The body of `POST /messages`; `extraBody` fields are merged on top, so the index signature. */
 export interface AnthropicMessagesRequest {
@@ -100,6 +99,7 @@ export interface AnthropicMessagesRequest {
   tools?: AnthropicToolParam[];
   tool_choice?: AnthropicToolChoice;
   thinking?: AnthropicThinkingParam;
+  output_config?: { effort?: string };
   [extra: string]: unknown;
 }
 

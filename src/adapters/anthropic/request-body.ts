@@ -9,20 +9,10 @@
  */
 
 import type { ToolDefinition } from '../../core/model.ts';
-import type { ModelSettings, ThinkingLevel } from '../../core/settings.ts';
 import type { RequestBodyInput } from '../http-model.ts';
-import { thinkingLevel } from '../thinking-level.ts';
 import type { AnthropicMessagesRequest, AnthropicToolParam } from './api.ts';
 import { convertMessages } from './convert-messages.ts';
-
-/** Thinking budget in tokens per level; 1024 is the API's minimum. `true` means `medium`. */
-export const THINKING_BUDGETS: Record<ThinkingLevel, number> = {
-  minimal: 1024,
-  low: 2048,
-  medium: 8192,
-  high: 16384,
-  xhigh: 24576,
-};
+import { thinkingConfig } from './thinking-config.ts';
 
 /** Room left for the answer when thinking would otherwise take all of `max_tokens`. */
 const ANSWER_ROOM = 4096;
@@ -48,7 +38,8 @@ export function defaultMaxTokens(modelName: string): number {
 export function buildRequestBody(input: RequestBodyInput): AnthropicMessagesRequest {
   const { modelName, settings, params, stream } = input;
   const { system, messages } = convertMessages(input.messages, input.providerName);
-  const budget = thinkingBudget(settings.thinking);
+  const thinking = thinkingConfig(modelName, settings.thinking);
+  const budget = thinking?.kind === 'budget' ? thinking.budgetTokens : undefined;
   const body: AnthropicMessagesRequest = {
     model: modelName,
     max_tokens: maxTokens(modelName, settings.maxTokens, budget),
@@ -56,9 +47,15 @@ export function buildRequestBody(input: RequestBodyInput): AnthropicMessagesRequ
     stream,
   };
   if (system !== undefined) body.system = system;
-  if (budget !== undefined) {
-    body.thinking = { type: 'enabled', budget_tokens: budget };
-  } else {
+  if (thinking?.kind === 'budget') {
+    body.thinking = { type: 'enabled', budget_tokens: thinking.budgetTokens };
+  } else if (thinking?.kind === 'adaptive') {
+    // `summarized`: the newest models omit the thinking text by default, and a caller who asked for
+    // thinking gets thinking parts back, as on every other model.
+    body.thinking = { type: 'adaptive', display: 'summarized' };
+    if (thinking.effort !== undefined) body.output_config = { effort: thinking.effort };
+  }
+  if (thinking === undefined) {
     // With thinking on, the API accepts only temperature 1 and top_p >= 0.95: a shared setting such as
     // temperature 0.2 is left out rather than turning every thinking call into a 400.
     if (settings.temperature !== undefined) body.temperature = settings.temperature;
@@ -71,16 +68,11 @@ export function buildRequestBody(input: RequestBodyInput): AnthropicMessagesRequ
   if (tools.length > 0) {
     body.tools = tools;
     // Forced tool use is rejected while thinking is on; the output tool is then only offered.
-    const forced = !params.allowTextOutput && budget === undefined;
+    const forced = !params.allowTextOutput && thinking === undefined;
     body.tool_choice = { type: forced ? 'any' : 'auto' };
     if (settings.parallelToolCalls === false) body.tool_choice.disable_parallel_tool_use = true;
   }
   return settings.extraBody ? { ...body, ...settings.extraBody } : body;
-}
-
-function thinkingBudget(thinking: ModelSettings['thinking']): number | undefined {
-  const level = thinkingLevel(thinking);
-  return level === undefined ? undefined : THINKING_BUDGETS[level];
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 
 import type { ToolDefinition } from '../../core/model.ts';
-import { THINKING_BUDGETS } from '../anthropic/request-body.ts';
+import { THINKING_BUDGETS } from '../anthropic/thinking-config.ts';
 import type { RequestBodyInput } from '../http-model.ts';
 import { thinkingLevel } from '../thinking-level.ts';
 import type { BedrockConverseRequest, BedrockToolSpec } from './api.ts';

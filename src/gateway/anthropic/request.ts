@@ -91,7 +91,16 @@ export const messagesRequestSchema = z.object({
     })
     .optional(),
   thinking: z
-    .object({ type: z.enum(['enabled', 'disabled']), budget_tokens: z.number().int().optional() })
+    .object({
+      // `adaptive` (Claude 4.6 and later; the only kind Opus 4.7+ take): the model decides how much to think.
+      type: z.enum(['enabled', 'disabled', 'adaptive']),
+      budget_tokens: z.number().int().optional(),
+      display: z.enum(['summarized', 'omitted']).optional(),
+    })
+    .optional(),
+  // With adaptive thinking, how hard to think; `max` is the top of Anthropic's scale, `xhigh` of ours.
+  output_config: z
+    .object({ effort: z.enum(['low', 'medium', 'high', 'xhigh', 'max']).optional() })
     .optional(),
 });
 
@@ -107,6 +116,10 @@ export function parseMessagesRequest(body: unknown): ChatCall {
   if (request.top_p !== undefined) settings.topP = request.top_p;
   if (request.stop_sequences !== undefined) settings.stopSequences = request.stop_sequences;
   if (request.thinking?.type === 'enabled') settings.thinking = true;
+  if (request.thinking?.type === 'adaptive') {
+    const effort = request.output_config?.effort;
+    settings.thinking = effort === undefined ? true : effort === 'max' ? 'xhigh' : effort;
+  }
   if (request.tool_choice?.disable_parallel_tool_use) settings.parallelToolCalls = false;
 
   let functionTools: ToolDefinition[] = (request.tools ?? []).map((t) => {

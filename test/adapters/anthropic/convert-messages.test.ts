@@ -373,6 +373,28 @@ describe('request body', () => {
     });
   });
 
+  test('Opus 4.7 and later take adaptive thinking with an effort, never a budget (a 400 there)', () => {
+    const { thinking, output_config, max_tokens, temperature, tool_choice } = bodyOf(
+      'claude-opus-4-7',
+      { thinking: 'low', temperature: 0.2, maxTokens: 500 },
+      {
+        functionTools: [],
+        outputTools: [{ name: 'final_result', parametersJsonSchema: { type: 'object' } }],
+        allowTextOutput: false,
+      },
+      false,
+    );
+    expect({ thinking, output_config, max_tokens }).toEqual({
+      thinking: { type: 'adaptive', display: 'summarized' },
+      output_config: { effort: 'low' },
+      max_tokens: 500,
+    });
+    // The limits that come with thinking hold for adaptive thinking too.
+    expect(temperature).toBeUndefined();
+    expect(tool_choice).toEqual({ type: 'auto' });
+    expect(bodyOf('claude-opus-4-7', { thinking: true }, NO_TOOLS, false).output_config).toBeUndefined();
+  });
+
   test('text not allowed forces a tool, except while thinking (the API rejects forced tools then)', () => {
     const params: ModelRequestParameters = {
       functionTools: [],
