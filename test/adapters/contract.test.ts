@@ -5,9 +5,10 @@
  * engine decides on; an abort at each stage rejects with the caller's reason and closes the socket.
  * What is truly one protocol's own stays in that adapter's folder.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
-import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../src/core/errors/index.ts';
+import { ModelAPIError } from '../../src/core/errors/index.ts';
 import {
   type ModelMessage,
   type ModelResponse,
@@ -20,6 +21,7 @@ import type { Model, ModelRequestParameters } from '../../src/core/model.ts';
 import type { ModelSettings } from '../../src/core/settings.ts';
 import { inferModel } from '../../src/registry/index.ts';
 import { deltaText, startTap, type Tap } from '../fallback/chaos/upstreams.ts';
+import { failureShape } from '../support/failure-shape.ts';
 import { ADAPTERS, type AdapterCase } from './adapters.ts';
 
 const hello: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello there, world')] }];
@@ -54,16 +56,7 @@ async function outcome(model: Model, fault: string, stream: boolean) {
     const { response } = await call(model, stream, { extraHeaders: { 'x-chaos': fault }, timeout: 200 });
     return { ok: true, text: responseText(response), finish: response.finishReason };
   } catch (error) {
-    const name =
-      error instanceof ModelHTTPError
-        ? 'ModelHTTPError'
-        : error instanceof UnexpectedModelBehavior
-          ? 'UnexpectedModelBehavior'
-          : error instanceof ModelAPIError
-            ? 'ModelAPIError'
-            : String(error);
-    const typed = error as { kind?: string; statusCode?: number; retryAfterMs?: number };
-    return { ok: false, name, kind: typed.kind, status: typed.statusCode, retryAfterMs: typed.retryAfterMs };
+    return failureShape(error);
   }
 }
 

@@ -5,16 +5,17 @@
  * both pass; requests without an
  * `authorization` header and bad bodies get Bedrock's own named errors.
  */
+
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BedrockConverseModel } from '../../src/adapters/bedrock/model.ts';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
-import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../src/core/errors/index.ts';
 import { type ModelMessage, type ModelResponse, userPrompt } from '../../src/core/messages.ts';
 import type { Model, ModelRequestParameters } from '../../src/core/model.ts';
 import { createProvider } from '../../src/registry/create-provider.ts';
 import { inferModel } from '../../src/registry/index.ts';
+import { failureShape } from '../support/failure-shape.ts';
 
 const MODEL_ID = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
 let chaos: ChaosServer;
@@ -46,23 +47,7 @@ async function outcome(fault: string, stream: boolean) {
     const text = response.parts.map((part) => (part.partKind === 'text' ? part.content : '')).join('');
     return { ok: true, text, finish: response.finishReason };
   } catch (error) {
-    const name =
-      error instanceof ModelHTTPError
-        ? 'ModelHTTPError'
-        : error instanceof UnexpectedModelBehavior
-          ? 'UnexpectedModelBehavior'
-          : error instanceof ModelAPIError
-            ? 'ModelAPIError'
-            : String(error);
-    const typed = error as { kind?: string; statusCode?: number; retryAfterMs?: number; errorType?: string };
-    return {
-      ok: false,
-      name,
-      kind: typed.kind,
-      status: typed.statusCode,
-      retryAfterMs: typed.retryAfterMs,
-      errorType: typed.errorType,
-    };
+    return { ...failureShape(error), errorType: (error as { errorType?: string }).errorType };
   }
 }
 

@@ -4,13 +4,14 @@
  * official `openai` client (`client.responses.create` must accept its answers as it accepts the real
  * service's and raise its own typed errors for the faults).
  */
+
 import OpenAI, { APIError, BadRequestError, RateLimitError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
-import { ModelAPIError, ModelHTTPError, UnexpectedModelBehavior } from '../../src/core/errors/index.ts';
 import { type ModelMessage, type ModelResponse, userPrompt } from '../../src/core/messages.ts';
 import type { Model, ModelRequestParameters } from '../../src/core/model.ts';
 import { inferModel } from '../../src/registry/index.ts';
+import { failureShape } from '../support/failure-shape.ts';
 
 let chaos: ChaosServer;
 let model: Model;
@@ -51,16 +52,7 @@ async function outcome(fault: string, stream: boolean) {
     const text = response.parts.map((part) => (part.partKind === 'text' ? part.content : '')).join('');
     return { ok: true, text, finish: response.finishReason };
   } catch (error) {
-    const name =
-      error instanceof ModelHTTPError
-        ? 'ModelHTTPError'
-        : error instanceof UnexpectedModelBehavior
-          ? 'UnexpectedModelBehavior'
-          : error instanceof ModelAPIError
-            ? 'ModelAPIError'
-            : String(error);
-    const typed = error as { kind?: string; statusCode?: number; retryAfterMs?: number };
-    return { ok: false, name, kind: typed.kind, status: typed.statusCode, retryAfterMs: typed.retryAfterMs };
+    return failureShape(error);
   }
 }
 

@@ -9,22 +9,13 @@
  *
  * Both must be refused by the gateway itself, and the upstream must receive nothing.
  */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
 import { type Gateway, type RequestFinished, startGateway } from '../../src/gateway/index.ts';
+import { launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+const BROWSER_ARGS = [
   '--host-resolver-rules=MAP attacker.example 127.0.0.1',
   // A page fulfilled by page.route has no address, so Chromium's Local Network Access takes it for a
   // public site and blocks its calls to loopback itself. In the attacks played here the page is on
@@ -42,11 +33,6 @@ let browser: Browser;
 const finished: RequestFinished[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is absent: this test needs Debian's chromium (apt-get install -y chromium).`,
-    );
-  }
   chaos = await startChaosServer({ protocol: 'openai' });
   gateway = await startGateway({
     port: 0,
@@ -59,7 +45,7 @@ beforeAll(async () => {
   });
   gateway.events.on('request-finished', (record) => finished.push(record));
   port = Number(new URL(gateway.url).port);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium(BROWSER_ARGS);
 });
 
 afterAll(async () => {

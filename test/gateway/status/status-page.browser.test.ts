@@ -1,24 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayEventMap } from '../../../src/gateway/events.ts';
 import { createStatusPage, type StatusPage } from '../../../src/gateway/status/status-routes.ts';
+import { launchChromium } from '../../support/chromium.ts';
 import { attempt, finished } from '../metrics/sample-events.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('status page in headless Chromium', () => {
   const events = new EventEmitter<GatewayEventMap>();
@@ -28,11 +16,6 @@ describe('status page in headless Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is absent: the status page test needs Debian's chromium (apt-get install -y chromium).`,
-      );
-    }
     status = createStatusPage(events, {
       intervalMs: 100,
       initialBreakers: [['google:gemini-2.5-flash', 'closed']],
@@ -46,7 +29,7 @@ describe('status page in headless Chromium', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
