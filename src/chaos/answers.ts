@@ -23,6 +23,11 @@ export interface AnswerInput {
   forcedTool: string | undefined;
   hasToolResults: boolean;
   maxTokens: number | undefined;
+  /**
+   * The JSON schema the request asked the answer to follow (structured output: OpenAI `response_format`,
+   * Responses `text.format`, Anthropic `output_config.format`, Gemini `responseJsonSchema`), if any.
+   */
+  outputSchema?: unknown;
 }
 
 /** One tool call of an answer; `pieces` are the streamed fragments of `argumentsJson`. */
@@ -188,6 +193,17 @@ export function argsFromSchema(schema: unknown, depth = 0): unknown {
 }
 
 /**
+ * The schema of a structured-output request, wherever the protocol puts it: `{ type: 'json_schema',
+ * schema }` (Anthropic, Responses), `{ type: 'json_schema', json_schema: { schema } }` (Chat Completions).
+ */
+export function jsonSchemaFormat(format: unknown): unknown {
+  if (typeof format !== 'object' || format === null) return undefined;
+  const f = format as { type?: unknown; schema?: unknown; json_schema?: { schema?: unknown } };
+  if (f.type !== 'json_schema') return undefined;
+  return f.schema ?? f.json_schema?.schema ?? {};
+}
+
+/**
  * Builds the answer to a request. With tools offered and no tool result yet, the answer calls the forced
  * tool, else the first (or every tool once, with `toolCalls: 'all'`); otherwise it is text per `mode`,
  * cut to `maxTokens` (finish `length`).
@@ -210,7 +226,14 @@ export function buildAnswer(input: AnswerInput, mode: AnswerMode, toolCalls: 'fi
     });
     return { text: '', pieces: [], toolCalls: calls, outputTokens, finish: 'tool' };
   }
-  const full = mode.kind === 'echo' ? `echo: ${input.lastUserText}` : fillerText(mode.tokens);
+  // Structured output is a JSON value the schema accepts, so clients that parse it (the AI SDK's
+  // Output.object, LangChain's withStructuredOutput) get something to parse.
+  const full =
+    input.outputSchema !== undefined
+      ? JSON.stringify(argsFromSchema(input.outputSchema))
+      : mode.kind === 'echo'
+        ? `echo: ${input.lastUserText}`
+        : fillerText(mode.tokens);
   let pieces = tokenize(full);
   let finish: AnswerFinish = 'stop';
   if (input.maxTokens !== undefined && pieces.length > input.maxTokens) {

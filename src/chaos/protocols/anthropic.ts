@@ -7,7 +7,7 @@
  * is, so a count and the call that follows it agree; it takes no faults (a count is not a model call).
  */
 import type { Answer, AnswerFinish, ToolOffer } from '../answers.ts';
-import { countTokens } from '../answers.ts';
+import { countTokens, jsonSchemaFormat } from '../answers.ts';
 import {
   type ChaosRequest,
   contentText,
@@ -230,6 +230,7 @@ export const anthropicProtocol: ProtocolEmulator = {
       forcedTool: forced,
       hasToolResults: prompt.hasToolResults,
       maxTokens,
+      outputSchema: jsonSchemaFormat((body.output_config as { format?: unknown } | undefined)?.format),
     };
   },
 

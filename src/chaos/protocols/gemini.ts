@@ -44,7 +44,7 @@ function error(code: number, message: string, details?: unknown[]) {
   return { error: details ? { code, message, status, details } : { code, message, status } };
 }
 
-const PATH = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const PATH = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 const PARSE_ERROR = jsonReply(400, error(400, 'Invalid JSON payload received. Unexpected token.'));
 const NO_CONTENTS = jsonReply(
   400,
@@ -247,6 +247,7 @@ export const geminiProtocol: ProtocolEmulator = {
       forcedTool: forced,
       hasToolResults,
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
+      outputSchema: isObject(config) ? (config.responseJsonSchema ?? config.responseSchema) : undefined,
     };
   },
 

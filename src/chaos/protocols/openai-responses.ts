@@ -10,7 +10,7 @@
  * with `max_output_tokens`.
  */
 import type { Answer, AnswerFinish, ToolOffer } from '../answers.ts';
-import { countTokens } from '../answers.ts';
+import { countTokens, jsonSchemaFormat } from '../answers.ts';
 import {
   error,
   invalid,
@@ -264,6 +264,7 @@ export const openaiResponsesProtocol: ProtocolEmulator = {
       forcedTool: forced,
       hasToolResults,
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
+      outputSchema: jsonSchemaFormat((body.text as { format?: unknown } | undefined)?.format),
       echo: {
         instructions,
         maxOutputTokens: maxTokens,

@@ -8,7 +8,7 @@
  * it might; `status:503` is OpenAI's own overloaded answer.
  */
 import type { Answer, AnswerFinish, ToolOffer } from '../answers.ts';
-import { countTokens } from '../answers.ts';
+import { countTokens, jsonSchemaFormat } from '../answers.ts';
 import {
   type ChaosRequest,
   contentText,
@@ -262,6 +262,7 @@ export const openaiProtocol: ProtocolEmulator = {
       forcedTool: forced,
       hasToolResults,
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
+      outputSchema: jsonSchemaFormat(body.response_format),
     };
   },
 
