@@ -10,6 +10,7 @@ import {
   defaultRequestParameters,
   type Model,
   type ModelRequestParameters,
+  type PassThroughRequest,
   type StreamedResponse,
 } from '../core/model.ts';
 import { ResponseBuilder } from '../core/response-builder.ts';
@@ -24,6 +25,7 @@ import {
   upstreamHeaders,
 } from '../transport/http-call.ts';
 import type { Provider } from '../transport/provider.ts';
+import { RawFrameTap } from './pass-through/raw-frames.ts';
 
 /**
  * What every adapter is built with besides its model name: the provider (URL, auth, timeouts) and the
@@ -58,6 +60,14 @@ export interface RequestBodyInput {
 }
 
 /**
+ * What a protocol's stream reader is given: the transport's input, and on a pass-through call the tap
+ * its frames go to (see raw-frames.ts); a reader that ignores it makes its protocol translate-only.
+ */
+export interface ProtocolStreamInput extends StreamReaderInput {
+  rawFrames?: RawFrameTap | undefined;
+}
+
+/**
  * One wire protocol, described by its roles. Each role has one signature across all adapters; the
  * functions are the adapter folder's own (request-body.ts, response.ts, stream.ts).
  *
@@ -66,6 +76,11 @@ export interface RequestBodyInput {
  *   buildRequestBody, readResponse, readStream };
  */
 export interface WireProtocol {
+  /**
+   * The protocol's id (`anthropic-messages`, `openai-chat`, ...): a `PassThroughRequest` of this id is
+   * sent as it is instead of a body built from the messages.
+   */
+  id: string;
   /** The endpoint below the provider's base URL, for a whole answer or a stream. */
   path(modelName: string, stream: boolean): string;
   /** The `accept` header of a call; `undefined` where the protocol does not care. */
@@ -75,7 +90,7 @@ export interface WireProtocol {
   /** Reads a whole answer into the fresh `builder` and returns the response, or throws an in-band error. */
   readResponse(answer: HttpAnswer, builder: ResponseBuilder): ModelResponse;
   /** Reads a streamed answer into `input.builder`, yielding its events; ends at the end marker or throws. */
-  readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent>;
+  readStream(input: ProtocolStreamInput): AsyncGenerator<ModelResponseStreamEvent>;
   /** The wording of the deadline's error; by default it names the model. */
   timeoutMessage?: ((timeoutMs: number) => string) | undefined;
   /** Re-classifies what the shared mapping produced, for a protocol that names its errors (Bedrock). */
@@ -103,6 +118,8 @@ export class HttpModel implements Model {
   readonly settings: ModelSettings | undefined;
   /** Where the calls go and how they authenticate; the neutral identity breaker keys derive from. */
   readonly provider: Provider;
+  /** The wire protocol's id: which clients' requests this model can take as they are. */
+  readonly wireProtocol: string;
   private readonly protocol: WireProtocol;
 
   constructor(modelName: string, options: HttpModelOptions, protocol: WireProtocol) {
@@ -111,6 +128,7 @@ export class HttpModel implements Model {
     this.system = options.provider.name;
     this.settings = options.settings;
     this.protocol = protocol;
+    this.wireProtocol = protocol.id;
   }
 
   async request(
@@ -119,7 +137,9 @@ export class HttpModel implements Model {
     params: ModelRequestParameters = defaultRequestParameters(),
   ): Promise<ModelResponse> {
     const answer = await sendRequest(this.httpCall(messages, settings, params, false));
-    return this.protocol.readResponse(answer, new ResponseBuilder(this.modelName, this.system));
+    const response = this.protocol.readResponse(answer, new ResponseBuilder(this.modelName, this.system));
+    if (this.passesThrough(params)) response.raw = answer.text;
+    return response;
   }
 
   async requestStream(
@@ -135,8 +155,14 @@ export class HttpModel implements Model {
       builder,
       modelName: this.modelName,
       mapReadFailure: opened.mapFailure,
+      rawFrames: this.passesThrough(params) ? new RawFrameTap() : undefined,
     });
     return opened.respond(builder, events);
+  }
+
+  /** The call carries a client's request in this model's own protocol: it is sent as it is. */
+  private passesThrough(params: ModelRequestParameters): boolean {
+    return params.passThrough?.protocol === this.protocol.id;
   }
 
   /**
@@ -144,12 +170,32 @@ export class HttpModel implements Model {
    * protocol sends the provider's auth headers.
    */
   protected async outgoing(input: RequestBodyInput): Promise<OutgoingRequest> {
+    const passThrough = this.passesThrough(input.params) ? input.params.passThrough : undefined;
+    if (passThrough) return this.passThroughOutgoing(passThrough, input);
     const body = this.requestBody(input);
     return {
       url: this.endpointUrl(input.stream),
       headers: await upstreamHeaders(this.provider, input.settings, this.protocol.accept(input.stream)),
       body,
     };
+  }
+
+  /**
+   * The client's own request: its body with this model's name, its protocol headers over the provider's
+   * (a newer `anthropic-version` the client needs), and the call's `extraHeaders` and `extraBody` — what a
+   * route sets explicitly — over both.
+   */
+  private async passThroughOutgoing(
+    passThrough: PassThroughRequest,
+    input: RequestBodyInput,
+  ): Promise<OutgoingRequest> {
+    let body = passThrough.body(this.modelName);
+    const extraBody = input.settings.extraBody;
+    // Rare (a route's own body fields), so a parse here keeps the common path free of one.
+    if (extraBody) body = JSON.stringify({ ...(JSON.parse(body) as object), ...extraBody });
+    const headers = await upstreamHeaders(this.provider, input.settings, this.protocol.accept(input.stream));
+    Object.assign(headers, passThrough.headers, input.settings.extraHeaders);
+    return { url: this.endpointUrl(input.stream), headers, body };
   }
 
   /** The call's full URL: the protocol's path below the provider's base URL. */

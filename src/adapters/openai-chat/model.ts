@@ -25,6 +25,7 @@ export type OpenAIChatModelOptions = HttpModelOptions;
  * for await (const event of await model.requestStream(messages)) console.log(event);
  */
 export class OpenAIChatModel extends httpModelClass({
+  id: 'openai-chat',
   path: () => '/chat/completions',
   accept: sseOrJson,
   buildRequestBody,

@@ -5,6 +5,7 @@
 import { renderAnthropicError } from '../errors/render-error.ts';
 import type { ChatProtocol } from '../routing/chat-protocol.ts';
 import { responseIdMaker } from '../routing/response-id.ts';
+import { anthropicPassThrough } from './pass-through.ts';
 import { parseMessagesRequest } from './request.ts';
 import { renderMessage } from './response.ts';
 import { AnthropicStreamWriter } from './stream-writer.ts';
@@ -13,7 +14,12 @@ export const anthropicMessagesProtocol: ChatProtocol = {
   api: 'anthropic',
   parse: parseMessagesRequest,
   newResponseId: responseIdMaker('msg_'),
-  render: (response, served) => renderMessage(response, served),
-  streamWriter: (served) => new AnthropicStreamWriter(served),
+  render: (response, served, call) => renderMessage(response, served, call.omitThinking === true),
+  streamWriter: (served, call) =>
+    new AnthropicStreamWriter(served, {
+      estimatedInputTokens: call.estimatedInputTokens,
+      omitThinking: call.omitThinking === true,
+    }),
   renderError: renderAnthropicError,
+  passThrough: anthropicPassThrough,
 };

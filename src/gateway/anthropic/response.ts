@@ -36,7 +36,7 @@ export function anthropicUsage(usage: RequestUsage): Record<string, unknown> {
   return result;
 }
 
-export function anthropicBlock(part: ModelResponsePart): Record<string, unknown> {
+export function anthropicBlock(part: ModelResponsePart, omitThinking = false): Record<string, unknown> {
   if (part.partKind === 'text') return { type: 'text', text: part.content };
   if (part.partKind === 'tool-call') {
     let input: Record<string, unknown>;
@@ -48,16 +48,17 @@ export function anthropicBlock(part: ModelResponsePart): Record<string, unknown>
     return { type: 'tool_use', id: part.toolCallId, name: part.toolName, input };
   }
   if (part.redacted) return { type: 'redacted_thinking', data: part.signature ?? '' };
-  return { type: 'thinking', thinking: part.content, signature: part.signature ?? '' };
+  return { type: 'thinking', thinking: omitThinking ? '' : part.content, signature: part.signature ?? '' };
 }
 
-export function renderMessage(response: ModelResponse, served: ServedModel): string {
+/** `omitThinking`: the client asked `thinking.display: 'omitted'`: thinking keeps its signature only. */
+export function renderMessage(response: ModelResponse, served: ServedModel, omitThinking = false): string {
   return JSON.stringify({
     id: served.responseId,
     type: 'message',
     role: 'assistant',
     model: served.modelId,
-    content: response.parts.map(anthropicBlock),
+    content: response.parts.map((part) => anthropicBlock(part, omitThinking)),
     stop_reason: anthropicStopReason(response.finishReason),
     stop_sequence: null,
     usage: anthropicUsage(response.usage),

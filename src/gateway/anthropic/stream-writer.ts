@@ -9,6 +9,7 @@
  * socket.write(writer.start() + writer.event(firstEvent));
  */
 import type { ModelResponse, ModelResponseStreamEvent } from '../../core/messages.ts';
+import type { RequestUsage } from '../../core/usage.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import { renderAnthropicError } from '../errors/render-error.ts';
 import type { ServedModel } from '../routing/served.ts';
@@ -19,15 +20,37 @@ function frame(event: string, data: string): string {
   return `event: ${event}\ndata: ${data}\n\n`;
 }
 
+/** What a stream is written with besides who served it. */
+export interface AnthropicStreamOptions {
+  /** The prompt's estimated tokens: `message_start`'s input_tokens when the upstream has not said yet. */
+  estimatedInputTokens: number;
+  /** `thinking.display: 'omitted'`: thinking blocks carry their signature, never their text. */
+  omitThinking: boolean;
+}
+
 export class AnthropicStreamWriter implements StreamWriter {
   private readonly served: ServedModel;
+  private readonly options: AnthropicStreamOptions;
   private readonly open = new Set<number>();
 
-  constructor(served: ServedModel) {
+  constructor(
+    served: ServedModel,
+    options: AnthropicStreamOptions = { estimatedInputTokens: 0, omitThinking: false },
+  ) {
     this.served = served;
+    this.options = options;
   }
 
-  start(): string {
+  /**
+   * `message_start` with the input tokens as soon as they are known: the upstream's (Anthropic and
+   * Gemini say them before any content), else the gateway's estimate, never 0 — clients such as Claude
+   * Code read it to track their context. `message_delta` carries the final count.
+   */
+  start(usage?: RequestUsage): string {
+    const inputTokens =
+      usage !== undefined && usage.inputTokens > 0
+        ? (anthropicUsage(usage).input_tokens as number)
+        : this.options.estimatedInputTokens;
     const message = {
       id: this.served.responseId,
       type: 'message',
@@ -36,7 +59,7 @@ export class AnthropicStreamWriter implements StreamWriter {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: 0, output_tokens: 0 },
+      usage: { input_tokens: inputTokens, output_tokens: 0 },
     };
     return (
       frame('message_start', JSON.stringify({ type: 'message_start', message })) +
@@ -66,7 +89,7 @@ export class AnthropicStreamWriter implements StreamWriter {
         block = { type: 'redacted_thinking', data: part.signature ?? '' };
       } else {
         block = { type: 'thinking', thinking: '', signature: '' };
-        if (part.content !== '')
+        if (part.content !== '' && !this.options.omitThinking)
           first = this.delta(index, { type: 'thinking_delta', thinking: part.content });
         if (part.signature)
           first += this.delta(index, { type: 'signature_delta', signature: part.signature });
@@ -83,7 +106,7 @@ export class AnthropicStreamWriter implements StreamWriter {
     if (delta.partKind === 'tool-call')
       return this.delta(index, { type: 'input_json_delta', partial_json: delta.argsDelta });
     let text = '';
-    if (delta.contentDelta)
+    if (delta.contentDelta && !this.options.omitThinking)
       text += this.delta(index, { type: 'thinking_delta', thinking: delta.contentDelta });
     if (delta.signatureDelta)
       text += this.delta(index, { type: 'signature_delta', signature: delta.signatureDelta });
