@@ -46,6 +46,11 @@ export interface ToolReturnPart {
   toolName: string;
   toolCallId: string;
   content: unknown;
+  /**
+   * The tool failed and `content` says how (Anthropic's `is_error`), sent as it is: unlike a retry-prompt,
+   * no instruction is added. Protocols without the flag send the content alone.
+   */
+  isError?: boolean;
 }
 
 /**
