@@ -14,7 +14,7 @@ import type {
 } from '../../core/messages.ts';
 import { emptyUsage } from '../../core/usage.ts';
 import type { UntranslatableField } from '../routing/chat-call.ts';
-import type { MessagesRequest } from './request.ts';
+import type { MessagesRequest } from './request-schema.ts';
 
 type Block = Exclude<MessagesRequest['messages'][number]['content'], string>[number];
 type ResultBlock = Exclude<Extract<Block, { type: 'tool_result' }>['content'], string | undefined>[number];
