@@ -164,8 +164,9 @@ function readPrompt(body: Record<string, unknown>): Prompt | HttpReply {
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i];
     if (!isObject(message)) return invalid(`messages.${i}: Input should be a valid dictionary`);
-    if (message.role !== 'user' && message.role !== 'assistant') {
-      return invalid(`messages.${i}.role: Input should be 'user' or 'assistant'`);
+    // `system` mid-conversation is what Claude Code sends (its environment notes), and Anthropic takes.
+    if (message.role !== 'user' && message.role !== 'assistant' && message.role !== 'system') {
+      return invalid(`messages.${i}.role: Input should be 'user', 'assistant' or 'system'`);
     }
     const content = message.content;
     const textOf = contentText(content);
