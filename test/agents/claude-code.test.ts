@@ -1,0 +1,181 @@
+/**
+ * The real Claude Code (`@anthropic-ai/claude-code`, node_modules/.bin/claude), non-interactive, doing a
+ * multi-turn session with tool use through the gateway against chaos upstreams: the model asks to Read a
+ * file, Claude Code reads it and sends the result back, the model answers. (a) The same protocol end to
+ * end (the request passed through); (b) the Anthropic primary failing with 529, 429 or a cut stream and
+ * an OpenAI-protocol upstream taking over (the request translated). Claude Code runs in a child process
+ * with a temp HOME, nothing of the machine's environment, and every proxy variable at a refusing
+ * loopback proxy: a call home fails the test.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
+import type { RequestFinished } from '../../src/gateway/events.ts';
+import { type Gateway, startGateway } from '../../src/gateway/index.ts';
+import { type EgressProxy, isolatedEnv, startEgressProxy } from '../support/egress-proxy.ts';
+
+const CLAUDE = new URL('../../node_modules/.bin/claude', import.meta.url).pathname;
+const SECRET = 'The launch code is 4-8-15-16-23-42.';
+
+let dir: string;
+let home: string;
+let proxy: EgressProxy;
+let anthropic: ChaosServer;
+let overloaded: ChaosServer;
+let rateLimited: ChaosServer;
+let cut: ChaosServer;
+let openai: ChaosServer;
+let gateway: Gateway;
+const finished: RequestFinished[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'understudy-claude-code-'));
+  home = join(dir, 'home');
+  const work = join(dir, 'work');
+  await Promise.all([mkdir(home), mkdir(work)]);
+  await writeFile(join(work, 'note.txt'), `${SECRET}\n`);
+  // Every upstream, asked with Claude Code's tools and no result yet, calls Read on the note.
+  const toolCalls = { name: 'Read', args: { file_path: join(work, 'note.txt') } };
+  [anthropic, overloaded, rateLimited, cut, openai, proxy] = await Promise.all([
+    startChaosServer({ protocol: 'anthropic', scenario: { toolCalls } }),
+    startChaosServer({ protocol: 'anthropic', scenario: { toolCalls, fault: 'status:529' } }),
+    startChaosServer({ protocol: 'anthropic', scenario: { toolCalls, fault: 'status:429;retry-after=30' } }),
+    startChaosServer({ protocol: 'anthropic', scenario: { toolCalls, fault: 'cut-after:0' } }),
+    startChaosServer({ protocol: 'openai', scenario: { toolCalls } }),
+    startEgressProxy(),
+  ]);
+  const route = (models: string[], match?: string[]) => ({
+    models,
+    breaker: false as const,
+    ...(match ? { match } : {}),
+  });
+  gateway = await startGateway({
+    port: 0,
+    log: () => {},
+    env: {},
+    config: {
+      providers: {
+        claude: { type: 'anthropic', baseUrl: anthropic.url },
+        overloaded: { type: 'anthropic', baseUrl: overloaded.url },
+        limited: { type: 'anthropic', baseUrl: rateLimited.url },
+        cut: { type: 'anthropic', baseUrl: cut.url },
+        gpt: { type: 'openai', baseUrl: openai.url },
+      },
+      routes: {
+        'claude-same': route(['claude:claude-sonnet-4-5']),
+        'claude-529': route(['overloaded:claude-sonnet-4-5', 'gpt:gpt-5']),
+        'claude-429': route(['limited:claude-sonnet-4-5', 'gpt:gpt-5']),
+        'claude-cut': route(['cut:claude-sonnet-4-5', 'gpt:gpt-5']),
+        // Whatever else Claude Code asks for (a small model for a title): served, never a 404.
+        other: route(['claude:claude-haiku-4-5'], ['*']),
+      },
+    },
+  });
+  gateway.events.on('request-finished', (record) => finished.push(record));
+}, 30_000);
+
+afterAll(async () => {
+  await gateway?.close();
+  await Promise.all([anthropic, overloaded, rateLimited, cut, openai].map((server) => server?.close()));
+  await proxy?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+interface StreamLine {
+  type: string;
+  subtype?: string;
+  is_error?: boolean;
+  num_turns?: number;
+  result?: string;
+  message?: { content?: Array<{ type: string; name?: string; content?: unknown }> };
+}
+
+/** Runs `claude -p` on the route and returns its stream-json lines. */
+async function runClaudeCode(model: string): Promise<StreamLine[]> {
+  const env = isolatedEnv(proxy, {
+    HOME: home,
+    ANTHROPIC_BASE_URL: gateway.url,
+    ANTHROPIC_API_KEY: 'sk-ant-client-key-for-the-gateway',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  });
+  const args = [
+    '-p',
+    'Read note.txt and tell me what it says.',
+    '--output-format',
+    'stream-json',
+    '--verbose',
+  ];
+  args.push('--allowedTools', 'Read', '--model', model);
+  const child = spawn(CLAUDE, args, { cwd: join(dir, 'work'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect(code, `claude exited with ${code}: ${stderr.slice(0, 2000)}`).toBe(0);
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as StreamLine);
+}
+
+/** The session used the Read tool, got the file back, and finished well on the answer after it. */
+function expectToolUseSession(lines: StreamLine[]): void {
+  const blocks = lines.flatMap((line) => line.message?.content ?? []);
+  expect(blocks.some((b) => b.type === 'tool_use' && b.name === 'Read')).toBe(true);
+  const result = blocks.find((b) => b.type === 'tool_result');
+  expect(JSON.stringify(result?.content)).toContain('4-8-15-16-23-42');
+  const last = lines.at(-1)!;
+  expect(last).toMatchObject({ type: 'result', subtype: 'success', is_error: false });
+  expect(last.num_turns).toBeGreaterThanOrEqual(2);
+  expect(last.result).toMatch(/^echo: /);
+  expect(proxy.refused).toEqual([]);
+}
+
+describe('Claude Code through the gateway', () => {
+  test('(a) same protocol: a Read tool session, every turn passed through to Anthropic', async () => {
+    finished.length = 0;
+    const before = anthropic.stats.requests;
+    expectToolUseSession(await runClaudeCode('claude-same'));
+    expect(anthropic.stats.requests - before).toBeGreaterThanOrEqual(2);
+    const turns = finished.filter((record) => record.route === 'claude-same');
+    expect(turns.length).toBeGreaterThanOrEqual(2);
+    for (const turn of turns) {
+      expect(turn).toMatchObject({
+        status: 200,
+        servedModel: 'claude:claude-sonnet-4-5',
+        routeReason: 'name',
+      });
+      expect(turn.usage?.inputTokens).toBeGreaterThan(0);
+    }
+  }, 120_000);
+
+  test.each([
+    ['529 overloaded', 'claude-529', () => overloaded],
+    ['429 rate limited', 'claude-429', () => rateLimited],
+    ['a stream cut before its first token', 'claude-cut', () => cut],
+  ])(
+    '(b) the Anthropic primary fails with %s: an OpenAI upstream finishes the session',
+    async (_, route, primary) => {
+      finished.length = 0;
+      const [tried, answered] = [primary().stats.requests, openai.stats.requests];
+      expectToolUseSession(await runClaudeCode(route));
+      expect(primary().stats.requests - tried).toBeGreaterThanOrEqual(2);
+      expect(openai.stats.requests - answered).toBeGreaterThanOrEqual(2);
+      const turns = finished.filter((record) => record.route === route);
+      expect(turns.length).toBeGreaterThanOrEqual(2);
+      for (const turn of turns) expect(turn).toMatchObject({ status: 200, servedModel: 'gpt:gpt-5' });
+    },
+    120_000,
+  );
+});
