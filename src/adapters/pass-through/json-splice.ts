@@ -32,7 +32,11 @@ export function deleteTopLevelKey(text: string, key: string): string {
   if (!entry) return text;
   let end = entry[2];
   while (isSpace(text.charCodeAt(end))) end++;
-  if (text.charCodeAt(end) === 44) return text.slice(0, entry[0]) + text.slice(end + 1);
+  if (text.charCodeAt(end) === 44) {
+    let next = end + 1;
+    while (isSpace(text.charCodeAt(next))) next++;
+    return text.slice(0, entry[0]) + text.slice(next);
+  }
   // The last entry: the comma before it goes instead.
   let start = entry[0] - 1;
   while (isSpace(text.charCodeAt(start))) start--;
@@ -43,6 +47,17 @@ export function deleteTopLevelKey(text: string, key: string): string {
 /** The key's start, and its value's start and end, in the top-level object. */
 function findTopLevelEntry(text: string, key: string): [number, number, number] | undefined {
   const quoted = JSON.stringify(key);
+  // Fast path, native searches only: `"key":` with unescaped quotes can only be a key (inside a string
+  // its quotes would be escaped), and it is top-level when no bracket opens before it but the object's.
+  const direct = text.indexOf(`${quoted}:`);
+  if (direct !== -1) {
+    const open = text.indexOf('{');
+    if (text.lastIndexOf('{', direct) === open && text.lastIndexOf('[', direct) === -1) {
+      let start = direct + quoted.length + 1;
+      while (isSpace(text.charCodeAt(start))) start++;
+      return [direct, start, valueEnd(text, start)];
+    }
+  }
   let depth = 0;
   let i = 0;
   const length = text.length;
