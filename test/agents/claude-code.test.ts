@@ -8,11 +8,13 @@
  * loopback proxy: a call home fails the test.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
+import { parseConfigText } from '../../src/gateway/config/load-config.ts';
 import type { RequestFinished } from '../../src/gateway/events.ts';
 import { type Gateway, startGateway } from '../../src/gateway/index.ts';
 import { type EgressProxy, isolatedEnv, startEgressProxy } from '../support/egress-proxy.ts';
@@ -178,4 +180,13 @@ describe('Claude Code through the gateway', () => {
     },
     120_000,
   );
+});
+
+test("the README's Claude Code config is valid and serves the ids Claude Code sends", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('#### Claude Code'));
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+  const config = parseConfigText(yaml, 'README (Claude Code)');
+  expect(config.routes?.claude?.match).toEqual(['claude-*']);
+  expect(section).toContain('ANTHROPIC_BASE_URL=http://127.0.0.1:8787');
 });

@@ -27,7 +27,7 @@ export function parseMessagesRequest(body: unknown): ChatCall {
   if (request.temperature !== undefined) settings.temperature = request.temperature;
   if (request.top_p !== undefined) settings.topP = request.top_p;
   if (request.stop_sequences !== undefined) settings.stopSequences = request.stop_sequences;
-  if (request.thinking?.type === 'enabled') settings.thinking = true;
+  if (request.thinking?.type === 'enabled') settings.thinking = budgetLevel(request.thinking.budget_tokens);
   if (request.thinking?.type === 'adaptive') {
     const effort = request.output_config?.effort;
     settings.thinking = effort === undefined ? true : effort === 'max' ? 'xhigh' : effort;
@@ -96,4 +96,13 @@ export function parseMessagesRequest(body: unknown): ChatCall {
     untranslatable,
     omitThinking: request.thinking?.display === 'omitted',
   };
+}
+
+/**
+ * A thinking budget as the effort level other protocols take, so a client's 31,999 tokens is asked for
+ * as high effort rather than the default: up to 4,096 tokens low, up to 16,384 medium, above that high.
+ */
+function budgetLevel(budget: number | undefined): ModelSettings['thinking'] {
+  if (budget === undefined) return true;
+  return budget <= 4096 ? 'low' : budget <= 16_384 ? 'medium' : 'high';
 }
