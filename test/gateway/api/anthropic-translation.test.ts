@@ -22,44 +22,24 @@ const completion = (message: Record<string, unknown>, finish: string) =>
     usage: { prompt_tokens: 40, completion_tokens: 3, total_tokens: 43 },
   });
 
+/** A streamed 'ok' whose usage (40 prompt tokens) comes only in the last chunk, as OpenAI sends it. */
+function streamOk(): string {
+  const chunk = (fields: Record<string, unknown>) =>
+    [undefined, { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-5', ...fields }] as [
+      undefined,
+      unknown,
+    ];
+  return sseFrames([
+    chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] }),
+    chunk({ choices: [], usage: { prompt_tokens: 40, completion_tokens: 1, total_tokens: 41 } }),
+    [undefined, '[DONE]'],
+  ]);
+}
+
 beforeAll(async () => {
   upstream = await startRecordingUpstream({
     json: () => completion({ content: 'ok' }, 'stop'),
-    sse: () =>
-      sseFrames([
-        [
-          undefined,
-          {
-            id: 'c',
-            object: 'chat.completion.chunk',
-            created: 1,
-            model: 'gpt-5',
-            choices: [{ index: 0, delta: { role: 'assistant', content: 'ok' }, finish_reason: null }],
-          },
-        ],
-        [
-          undefined,
-          {
-            id: 'c',
-            object: 'chat.completion.chunk',
-            created: 1,
-            model: 'gpt-5',
-            choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
-          },
-        ],
-        [
-          undefined,
-          {
-            id: 'c',
-            object: 'chat.completion.chunk',
-            created: 1,
-            model: 'gpt-5',
-            choices: [],
-            usage: { prompt_tokens: 40, completion_tokens: 1, total_tokens: 41 },
-          },
-        ],
-        [undefined, '[DONE]'],
-      ]),
+    sse: () => streamOk(),
   });
   gateway = await startGateway({
     port: 0,
@@ -184,38 +164,13 @@ test('output_config.format: a forced output tool upstream, its arguments the ans
   expect(answer.stop_reason).toBe('end_turn');
   const sent = lastSent();
   expect(sent.tool_choice).toBe('required');
-  expect(sent.tools).toMatchObject([{ type: 'function', function: { name: 'structured_output', parameters: schema } }]);
+  expect(sent.tools).toMatchObject([
+    { type: 'function', function: { name: 'structured_output', parameters: schema } },
+  ]);
 });
 
 test('a stream says its input tokens in message_start, not 0', async () => {
-  upstream.answer({
-    json: () => completion({ content: 'ok' }, 'stop'),
-    sse: () =>
-      sseFrames([
-        [
-          undefined,
-          {
-            id: 'c',
-            object: 'chat.completion.chunk',
-            created: 1,
-            model: 'gpt-5',
-            choices: [{ index: 0, delta: { content: 'ok' }, finish_reason: 'stop' }],
-          },
-        ],
-        [
-          undefined,
-          {
-            id: 'c',
-            object: 'chat.completion.chunk',
-            created: 1,
-            model: 'gpt-5',
-            choices: [],
-            usage: { prompt_tokens: 40, completion_tokens: 1, total_tokens: 41 },
-          },
-        ],
-        [undefined, '[DONE]'],
-      ]),
-  });
+  upstream.answer({ json: () => completion({ content: 'ok' }, 'stop'), sse: streamOk });
   const stream = client.messages.stream({
     model: 'gpt:gpt-5',
     max_tokens: 100,
