@@ -95,6 +95,12 @@ export interface WireProtocol {
   timeoutMessage?: ((timeoutMs: number) => string) | undefined;
   /** Re-classifies what the shared mapping produced, for a protocol that names its errors (Bedrock). */
   refineFailure?: ((error: unknown) => unknown) | undefined;
+  /**
+   * Whether a host of this protocol takes a client's request as it is; by default every host does. A
+   * protocol served by hosts with dialects the body builder adapts to (Mistral's tool call ids) says no
+   * for those: their attempts translate.
+   */
+  takesPassThrough?: ((providerName: string) => boolean) | undefined;
 }
 
 /** The `accept` header of the SSE protocols: a stream asks for events, a whole answer for JSON. */
@@ -118,8 +124,11 @@ export class HttpModel implements Model {
   readonly settings: ModelSettings | undefined;
   /** Where the calls go and how they authenticate; the neutral identity breaker keys derive from. */
   readonly provider: Provider;
-  /** The wire protocol's id: which clients' requests this model can take as they are. */
-  readonly wireProtocol: string;
+  /**
+   * The wire protocol whose clients' requests this model sends as they are (see `PassThroughRequest`):
+   * its protocol's id, or undefined when its host speaks a dialect of it.
+   */
+  readonly wireProtocol: string | undefined;
   private readonly protocol: WireProtocol;
 
   constructor(modelName: string, options: HttpModelOptions, protocol: WireProtocol) {
@@ -128,7 +137,8 @@ export class HttpModel implements Model {
     this.system = options.provider.name;
     this.settings = options.settings;
     this.protocol = protocol;
-    this.wireProtocol = protocol.id;
+    const takes = protocol.takesPassThrough?.(this.provider.name) ?? true;
+    this.wireProtocol = takes ? protocol.id : undefined;
   }
 
   async request(
@@ -162,7 +172,7 @@ export class HttpModel implements Model {
 
   /** The call carries a client's request in this model's own protocol: it is sent as it is. */
   private passesThrough(params: ModelRequestParameters): boolean {
-    return params.passThrough?.protocol === this.protocol.id;
+    return this.wireProtocol !== undefined && params.passThrough?.protocol === this.wireProtocol;
   }
 
   /**

@@ -6,7 +6,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Gateway, startGateway } from '../../../src/gateway/index.ts';
-import { type RecordingUpstream, sseFrames, startRecordingUpstream } from './recording-upstream.ts';
+import {
+  type RecordingUpstream,
+  sseFrames,
+  startRecordingUpstream,
+} from '../../support/recording-upstream.ts';
 
 let upstream: RecordingUpstream;
 let gateway: Gateway;

@@ -10,7 +10,11 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../../src/chaos/index.ts';
 import { type Gateway, startGateway } from '../../../src/gateway/index.ts';
-import { type RecordingUpstream, sseFrames, startRecordingUpstream } from './recording-upstream.ts';
+import {
+  type RecordingUpstream,
+  sseFrames,
+  startRecordingUpstream,
+} from '../../support/recording-upstream.ts';
 
 interface AgentFixture {
   path: string;
