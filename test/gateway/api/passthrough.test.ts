@@ -142,6 +142,8 @@ const openAIJson = (model: unknown) =>
 let anthropicUpstream: RecordingUpstream;
 let openaiUpstream: RecordingUpstream;
 let overloaded: ChaosServer;
+let brokenAnthropic: ChaosServer;
+let brokenOpenAI: ChaosServer;
 let gateway: Gateway;
 
 beforeAll(async () => {
@@ -154,6 +156,8 @@ beforeAll(async () => {
     sse: (request) => openAIChunks(request.model, true),
   });
   overloaded = await startChaosServer({ protocol: 'anthropic', scenario: { fault: 'status:529' } });
+  brokenAnthropic = await startChaosServer({ protocol: 'anthropic', scenario: { fault: 'error-frame:2' } });
+  brokenOpenAI = await startChaosServer({ protocol: 'openai', scenario: { fault: 'error-frame:2' } });
   gateway = await startGateway({
     port: 0,
     log: () => {},
@@ -165,6 +169,8 @@ beforeAll(async () => {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's env reference, not a template
         gpt: { type: 'openai', baseUrl: openaiUpstream.url, apiKey: '${OPENAI_UPSTREAM_KEY}' },
         down: { type: 'anthropic', baseUrl: overloaded.url },
+        'broken-claude': { type: 'anthropic', baseUrl: brokenAnthropic.url },
+        'broken-gpt': { type: 'openai', baseUrl: brokenOpenAI.url },
       },
       routes: {
         claude: { models: ['claude:claude-sonnet-4-5'], match: ['claude-*'] },
@@ -180,7 +186,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.close();
-  await Promise.all([anthropicUpstream?.close(), openaiUpstream?.close(), overloaded?.close()]);
+  await Promise.all(
+    [anthropicUpstream, openaiUpstream, overloaded, brokenAnthropic, brokenOpenAI].map((s) => s?.close()),
+  );
 });
 
 /** The client's text with its top-level model value replaced, by hand: what the upstream must receive. */
@@ -335,5 +343,46 @@ describe('OpenAI Chat Completions to an OpenAI upstream', () => {
       .filter((frame) => frame.startsWith('data: {'))
       .map((frame) => JSON.parse(frame.slice(6)) as unknown);
     expect(chunks).toEqual(expected);
+  });
+});
+
+describe('a passed-through stream that breaks after its first token', () => {
+  const ask = (path: string, body: Record<string, unknown>) =>
+    post(
+      path,
+      { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      JSON.stringify(body),
+    );
+
+  test("Anthropic: the upstream's frames so far, then the gateway's error event, never message_stop", async () => {
+    const response = await ask('/v1/messages', {
+      model: 'broken-claude:claude-sonnet-4-5',
+      max_tokens: 50,
+      stream: true,
+      messages: [{ role: 'user', content: 'tell me a long story' }],
+    });
+    const text = await response.text();
+    const events = [...text.matchAll(/^event: (.+)$/gm)].map((m) => m[1]);
+    expect(events.slice(0, 2)).toEqual(['message_start', 'content_block_start']);
+    expect(events.at(-1)).toBe('error');
+    expect(events).not.toContain('message_stop');
+    expect(text).toContain('"model":"broken-claude:claude-sonnet-4-5"');
+    // The emulator's own fields, which the gateway's writer never writes: these are its frames.
+    expect(text).toContain('"service_tier":"standard"');
+  });
+
+  test('OpenAI: the chunks so far, then an error chunk and no [DONE]', async () => {
+    const response = await ask('/v1/chat/completions', {
+      model: 'broken-gpt:gpt-5',
+      stream: true,
+      messages: [{ role: 'user', content: 'tell me a long story' }],
+    });
+    const frames = (await response.text()).split('\n\n').filter((frame) => frame !== '');
+    expect(frames.length).toBeGreaterThan(2);
+    expect(frames.at(-1)).toMatch(/^data: \{"error":/);
+    expect(frames).not.toContain('data: [DONE]');
+    expect(frames[0]).toContain(
+      '"model":"broken-gpt:gpt-5","service_tier":"default","system_fingerprint":"fp_chaos"',
+    );
   });
 });
