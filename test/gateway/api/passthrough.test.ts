@@ -9,6 +9,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../../src/chaos/index.ts';
+import type { RequestFinished } from '../../../src/gateway/events.ts';
 import { type Gateway, startGateway } from '../../../src/gateway/index.ts';
 import {
   type RecordingUpstream,
@@ -145,6 +146,7 @@ let overloaded: ChaosServer;
 let brokenAnthropic: ChaosServer;
 let brokenOpenAI: ChaosServer;
 let gateway: Gateway;
+const finished: RequestFinished[] = [];
 
 beforeAll(async () => {
   anthropicUpstream = await startRecordingUpstream({
@@ -182,6 +184,10 @@ beforeAll(async () => {
       },
     },
   });
+});
+
+beforeAll(() => {
+  gateway.events.on('request-finished', (record) => finished.push(record));
 });
 
 afterAll(async () => {
@@ -222,6 +228,11 @@ describe('Anthropic Messages to an Anthropic upstream', () => {
     );
     expect(response.headers.get('x-understudy-model')).toBe('claude:claude-sonnet-4-5');
     expect(response.headers.get('x-understudy-route-reason')).toBe('pattern claude-*');
+    // Usage read from the upstream's frames, priced, and reported: what limits and spend count.
+    const record = finished.at(-1)!;
+    expect(record).toMatchObject({ route: 'claude', routeReason: 'pattern claude-*', stream: true });
+    expect(record.usage).toMatchObject({ inputTokens: 2100, cacheReadTokens: 900, outputTokens: 9 });
+    expect(record.cost).toBeGreaterThan(0);
   });
 
   test('the recorded request is one the gateway can also translate: Claude Code falls back across protocols', async () => {
