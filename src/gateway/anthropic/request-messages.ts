@@ -51,7 +51,7 @@ export function toModelMessages(
       const parts: ModelResponsePart[] = [];
       blocks.forEach((b, j) => {
         const part = responsePart(b, toolNames);
-        if (part === undefined) untranslatable.push({ param: where(j), what: `a ${b.type} block` });
+        if (part === undefined) untranslatable.push({ param: where(j), what: `a block of type ${b.type}` });
         else {
           if (part.partKind === 'text') characters += part.content.length;
           parts.push(part);
@@ -79,7 +79,7 @@ export function toModelMessages(
         return;
       }
       const item = contentItem(b as ResultBlock);
-      if (item === undefined) untranslatable.push({ param: where(j), what: `a ${b.type} block` });
+      if (item === undefined) untranslatable.push({ param: where(j), what: `a block of type ${b.type}` });
       else {
         if (item.kind === 'text') characters += item.text.length;
         items.push(item);
@@ -143,7 +143,7 @@ function toolResult(
     (b.content ?? []).forEach((c, k) => {
       const item = contentItem(c);
       if (item === undefined)
-        untranslatable.push({ param: `${where}.content[${k}]`, what: `a ${c.type} block` });
+        untranslatable.push({ param: `${where}.content[${k}]`, what: `a block of type ${c.type}` });
       else if (item.kind === 'text') text += item.text;
       else media.push(item);
     });
