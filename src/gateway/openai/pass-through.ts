@@ -23,6 +23,9 @@ export const openAIChatPassThrough: PassThroughProtocol = {
   },
   answer: (raw, served) => setTopLevelValue(raw, 'model', served.modelId),
   frames(raw, served, call) {
+    // One frame per event is the usual case: no split.
+    const first = raw.indexOf('\n\n');
+    if (first === raw.length - 2) return chunkFrame(raw, served.modelId, call.includeUsage);
     let out = '';
     let start = 0;
     while (start < raw.length) {
@@ -35,15 +38,37 @@ export const openAIChatPassThrough: PassThroughProtocol = {
   },
 };
 
-const DATA = 'data: {';
-
 /** One `data:` frame with the served model set, or '' for a usage chunk the client did not ask for. */
 function chunkFrame(frame: string, modelId: string, includeUsage: boolean): string {
   if (!frame.startsWith(DATA)) return frame;
-  const json = frame.slice(6, frame.length - 2);
-  if (json.indexOf('\n') !== -1) return frame;
-  if (!includeUsage && isUsageChunk(json)) return '';
-  return `data: ${setTopLevelValue(json, 'model', modelId)}\n\n`;
+  if (!includeUsage && isUsageChunk(frame)) return '';
+  return withModel(frame, modelId);
+}
+
+const DATA = 'data: {';
+const MODEL_KEY = '"model":"';
+let lastModelId = '';
+let lastModelJson = '""';
+
+/**
+ * The frame with its top-level `model` string replaced. Every chunk of a stream has one, so the common
+ * shape gets native searches only: `"model":"` unescaped is a key (a string's quotes are escaped), and
+ * top-level when no bracket opens between the frame's `{` and it. Anything else takes the full scan.
+ */
+function withModel(frame: string, modelId: string): string {
+  if (modelId !== lastModelId) {
+    lastModelId = modelId;
+    lastModelJson = JSON.stringify(modelId);
+  }
+  const key = frame.indexOf(MODEL_KEY);
+  if (key !== -1 && frame.lastIndexOf('{', key) === DATA.length - 1 && frame.lastIndexOf('[', key) === -1) {
+    const close = frame.indexOf('"', key + MODEL_KEY.length);
+    if (close !== -1 && frame.charCodeAt(close - 1) !== 92) {
+      return frame.slice(0, key + MODEL_KEY.length - 1) + lastModelJson + frame.slice(close + 1);
+    }
+  }
+  // The `data: ` prefix holds no quote or bracket, so the splice reads the frame as it is.
+  return setTopLevelValue(frame, 'model', modelId);
 }
 
 /** The chunk `include_usage` adds: no choices, only usage. */
