@@ -49,13 +49,14 @@ export function passThroughRequest(
   text: string,
   json: Record<string, unknown>,
   headers: Readonly<Record<string, string | string[] | undefined>>,
-  call: ChatCall,
+  call?: ChatCall,
 ): PassThroughRequest {
   let prepared = text;
   for (const field of GATEWAY_FIELDS) {
     if (json[field] !== undefined) prepared = deleteTopLevelKey(prepared, field);
   }
-  if (protocol.prepareBody) prepared = protocol.prepareBody(prepared, json, call);
+  // A call to prepare for: a count (count_tokens) has none, and needs nothing prepared.
+  if (protocol.prepareBody && call) prepared = protocol.prepareBody(prepared, json, call);
   const span = findTopLevelValue(prepared, 'model');
   const forwarded: Record<string, string> = {};
   for (const name of protocol.headers) {
