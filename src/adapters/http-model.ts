@@ -61,7 +61,8 @@ export interface RequestBodyInput {
 
 /**
  * What a protocol's stream reader is given: the transport's input, and on a pass-through call the tap
- * its frames go to (see raw-frames.ts); a reader that ignores it makes its protocol translate-only.
+ * its frames go to (see raw-frames.ts), so the gateway forwards them as they came; a reader that ignored
+ * it would still have the client's request sent, but its answer re-encoded from the events.
  */
 export interface ProtocolStreamInput extends StreamReaderInput {
   rawFrames?: RawFrameTap | undefined;

@@ -12,7 +12,7 @@ export interface RecordedRequest {
   body: string;
 }
 
-/** What the upstream answers: a JSON body, or SSE text, chosen by the request's `stream` flag. */
+/** What the upstream answers: a JSON body, or SSE text for a stream request. */
 export interface UpstreamScript {
   json(request: Record<string, unknown>): string;
   sse(request: Record<string, unknown>): string;
@@ -36,7 +36,8 @@ export async function startRecordingUpstream(script: UpstreamScript): Promise<Re
       const body = Buffer.concat(chunks).toString('utf8');
       requests.push({ path: req.url ?? '', headers: req.headers, body });
       const request = JSON.parse(body) as Record<string, unknown>;
-      if (request.stream === true) {
+      // Gemini streams by endpoint (`:streamGenerateContent`), the others by the body's flag.
+      if (request.stream === true || (req.url ?? '').includes('streamGenerateContent')) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.end(current.sse(request));
       } else {

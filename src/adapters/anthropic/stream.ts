@@ -14,7 +14,7 @@ import type { ModelResponseStreamEvent } from '../../core/messages.ts';
 import type { ResponseBuilder } from '../../core/response-builder.ts';
 import { finishAfterEndMarker, readSSE } from '../../transport/sse.ts';
 import type { ProtocolStreamInput } from '../http-model.ts';
-import { eventsThrough } from '../pass-through/raw-frames.ts';
+import { closingEvents, eventsThrough } from '../pass-through/raw-frames.ts';
 import {
   type AnthropicDelta,
   type AnthropicUsage,
@@ -91,15 +91,7 @@ export async function* readStream(input: ProtocolStreamInput): AsyncGenerator<Mo
           builder.rawFinishReason = stopReason;
           builder.finishReason = mapAnthropicFinishReason(stopReason);
           finishAfterEndMarker(frames, body);
-          if (!tap) {
-            yield* builder.endAll();
-            return;
-          }
-          {
-            const last = [...tap.attach(builder.endAll())];
-            builder.raw = tap.take();
-            for (const ended of last) yield ended;
-          }
+          yield* closingEvents(builder, tap);
           return;
         case 'error':
           throw inBandError(

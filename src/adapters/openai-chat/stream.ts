@@ -10,7 +10,7 @@ import { finishAfterEndMarker, readSSE } from '../../transport/sse.ts';
 import { bodyText } from '../body-text.ts';
 import type { ProtocolStreamInput } from '../http-model.ts';
 import { errorField, jsonInsteadOfStream } from '../in-band-errors.ts';
-import { eventsThrough } from '../pass-through/raw-frames.ts';
+import { closingEvents, eventsThrough } from '../pass-through/raw-frames.ts';
 import { type ChatCompletionChunk, chatCompletionChunkSchema } from './api.ts';
 import { answers, inBandError, STREAM_END_MARKER } from './errors.ts';
 import { applyDelta, applyEnvelope, applyFinishReason, mapUsage, newDeltaState } from './response-parts.ts';
@@ -72,13 +72,7 @@ export async function* readStream(input: ProtocolStreamInput): AsyncGenerator<Mo
     if (!ended && !exhausted) await frames.return(undefined);
   }
   if (!ended) throw inBandError({ kind: 'truncated' }, modelName);
-  if (!tap) {
-    yield* builder.endAll();
-    return;
-  }
-  const last = [...tap.attach(builder.endAll())];
-  builder.raw = tap.take();
-  for (const event of last) yield event;
+  yield* closingEvents(builder, tap);
 }
 
 function parseFrame(data: string, event: string | undefined, modelName: string): ChatCompletionChunk {

@@ -6,6 +6,7 @@
  * end. The gateway writes `raw` instead of re-encoding the event.
  */
 import type { ModelResponseStreamEvent } from '../../core/messages.ts';
+import type { ResponseBuilder } from '../../core/response-builder.ts';
 import type { SSEEvent } from '../../transport/sse.ts';
 
 export class RawFrameTap {
@@ -55,4 +56,21 @@ export function eventsThrough(
   tap: RawFrameTap | undefined,
 ): (events: Iterable<ModelResponseStreamEvent>) => Iterable<ModelResponseStreamEvent> {
   return tap ? (events) => tap.attach(events) : (events) => events;
+}
+
+/**
+ * The events that close a stream (`builder.endAll()`), and on a pass-through the frames no event carried
+ * (the message's end) kept in the response as `raw`, for the gateway to write after them.
+ *
+ * @example
+ * yield* closingEvents(builder, input.rawFrames);
+ */
+export function closingEvents(
+  builder: ResponseBuilder,
+  tap: RawFrameTap | undefined,
+): Iterable<ModelResponseStreamEvent> {
+  if (!tap) return builder.endAll();
+  const last = [...tap.attach(builder.endAll())];
+  builder.raw = tap.take();
+  return last;
 }

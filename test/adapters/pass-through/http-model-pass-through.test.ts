@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { AnthropicModel } from '../../../src/adapters/anthropic/model.ts';
+import { GoogleModel } from '../../../src/adapters/google/model.ts';
 import { OpenAIChatModel } from '../../../src/adapters/openai-chat/model.ts';
+import { OpenAIResponsesModel } from '../../../src/adapters/openai-responses/model.ts';
 import { userPrompt } from '../../../src/core/messages.ts';
 import { defaultRequestParameters, type PassThroughRequest } from '../../../src/core/model.ts';
 import { localProvider } from '../../support/local-provider.ts';
@@ -122,4 +124,94 @@ test('a model of another protocol, or a host with a dialect, builds its own body
     'openai-chat',
     undefined,
   ]);
+});
+
+test('Gemini and Responses streams keep their frames too: the endpoints written next plug into the same tap', async () => {
+  const gemini = sseFrames([
+    [
+      undefined,
+      {
+        candidates: [{ content: { role: 'model', parts: [{ text: 'Hi' }] }, index: 0 }],
+        modelVersion: 'gemini-x',
+      },
+    ],
+    [
+      undefined,
+      {
+        candidates: [{ content: { role: 'model', parts: [{ text: '!' }] }, finishReason: 'STOP', index: 0 }],
+        usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 },
+      },
+    ],
+  ]);
+  const responses = sseFrames([
+    [
+      'response.created',
+      {
+        type: 'response.created',
+        response: { id: 'resp_1', model: 'gpt-x', status: 'in_progress', output: [] },
+      },
+    ],
+    [
+      'response.output_item.added',
+      {
+        type: 'response.output_item.added',
+        output_index: 0,
+        item: { type: 'message', id: 'msg_1', role: 'assistant', content: [] },
+      },
+    ],
+    [
+      'response.output_text.delta',
+      { type: 'response.output_text.delta', output_index: 0, content_index: 0, delta: 'Hi' },
+    ],
+    [
+      'response.output_item.done',
+      {
+        type: 'response.output_item.done',
+        output_index: 0,
+        item: {
+          type: 'message',
+          id: 'msg_1',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: 'Hi' }],
+        },
+      },
+    ],
+    [
+      'response.completed',
+      {
+        type: 'response.completed',
+        response: {
+          id: 'resp_1',
+          model: 'gpt-x',
+          status: 'completed',
+          output: [],
+          usage: { input_tokens: 3, output_tokens: 1, total_tokens: 4 },
+        },
+      },
+    ],
+  ]);
+  const cases = [
+    {
+      model: new GoogleModel('gemini-x', {
+        provider: localProvider(upstream, { name: 'google-gla', protocol: 'google' }),
+      }),
+      protocol: 'gemini',
+      frames: gemini,
+    },
+    {
+      model: new OpenAIResponsesModel('gpt-x', {
+        provider: localProvider(upstream, { name: 'openai', protocol: 'openai-responses' }),
+      }),
+      protocol: 'openai-responses',
+      frames: responses,
+    },
+  ];
+  for (const { model, protocol, frames } of cases) {
+    upstream.answer({ json: () => '{}', sse: () => frames });
+    const passThrough: PassThroughRequest = { protocol, headers: {}, body: () => '{"stream":true}' };
+    const stream = await model.requestStream(messages, {}, { ...defaultRequestParameters(), passThrough });
+    let forwarded = '';
+    for await (const event of stream) forwarded += event.raw ?? '';
+    expect(forwarded + (stream.get().raw ?? '')).toBe(frames);
+  }
 });
