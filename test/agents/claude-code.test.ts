@@ -18,6 +18,7 @@ import { parseConfigText } from '../../src/gateway/config/load-config.ts';
 import type { RequestFinished } from '../../src/gateway/events.ts';
 import { type Gateway, startGateway } from '../../src/gateway/index.ts';
 import { type EgressProxy, isolatedEnv, startEgressProxy } from '../support/egress-proxy.ts';
+import { type RecordingProxy, startRecordingProxy } from '../support/recording-proxy.ts';
 
 const CLAUDE = new URL('../../node_modules/.bin/claude', import.meta.url).pathname;
 const SECRET = 'The launch code is 4-8-15-16-23-42.';
@@ -31,7 +32,11 @@ let rateLimited: ChaosServer;
 let cut: ChaosServer;
 let openai: ChaosServer;
 let gateway: Gateway;
+/** Records what Claude Code sent the gateway, and what the gateway sent the Anthropic upstream. */
+let clientSide: RecordingProxy;
+let upstreamSide: RecordingProxy;
 const finished: RequestFinished[] = [];
+const FIXTURE = new URL('../fixtures/agents/claude-code-messages.json', import.meta.url);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'understudy-claude-code-'));
@@ -49,6 +54,7 @@ beforeAll(async () => {
     startChaosServer({ protocol: 'openai', scenario: { toolCalls } }),
     startEgressProxy(),
   ]);
+  upstreamSide = await startRecordingProxy(anthropic.url);
   const route = (models: string[], match?: string[]) => ({
     models,
     breaker: false as const,
@@ -60,14 +66,15 @@ beforeAll(async () => {
     env: {},
     config: {
       providers: {
-        claude: { type: 'anthropic', baseUrl: anthropic.url },
+        claude: { type: 'anthropic', baseUrl: upstreamSide.url },
         overloaded: { type: 'anthropic', baseUrl: overloaded.url },
         limited: { type: 'anthropic', baseUrl: rateLimited.url },
         cut: { type: 'anthropic', baseUrl: cut.url },
         gpt: { type: 'openai', baseUrl: openai.url },
       },
       routes: {
-        'claude-same': route(['claude:claude-sonnet-4-5']),
+        // Claude Code's default model id, as it sends it unconfigured (its betas depend on the id).
+        'claude-same': route(['claude:claude-sonnet-4-5'], ['claude-opus-5-5']),
         'claude-529': route(['overloaded:claude-sonnet-4-5', 'gpt:gpt-5']),
         'claude-429': route(['limited:claude-sonnet-4-5', 'gpt:gpt-5']),
         'claude-cut': route(['cut:claude-sonnet-4-5', 'gpt:gpt-5']),
@@ -77,10 +84,13 @@ beforeAll(async () => {
     },
   });
   gateway.events.on('request-finished', (record) => finished.push(record));
+  clientSide = await startRecordingProxy(gateway.url);
 }, 30_000);
 
 afterAll(async () => {
+  await clientSide?.close();
   await gateway?.close();
+  await upstreamSide?.close();
   await Promise.all([anthropic, overloaded, rateLimited, cut, openai].map((server) => server?.close()));
   await proxy?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -99,7 +109,7 @@ interface StreamLine {
 async function runClaudeCode(model: string): Promise<StreamLine[]> {
   const env = isolatedEnv(proxy, {
     HOME: home,
-    ANTHROPIC_BASE_URL: gateway.url,
+    ANTHROPIC_BASE_URL: clientSide.url,
     ANTHROPIC_API_KEY: 'sk-ant-client-key-for-the-gateway',
     DISABLE_TELEMETRY: '1',
     DISABLE_AUTOUPDATER: '1',
@@ -131,6 +141,38 @@ async function runClaudeCode(model: string): Promise<StreamLine[]> {
     .map((line) => JSON.parse(line) as StreamLine);
 }
 
+/** The first turn as the replay fixture keeps it: the protocol's headers and the body's exact text. */
+async function writeFixture(sent: {
+  method: string;
+  path: string;
+  headers: Record<string, unknown>;
+  body: string;
+}) {
+  const keep = [
+    'anthropic-beta',
+    'anthropic-version',
+    'anthropic-dangerous-direct-browser-access',
+    'content-type',
+    'user-agent',
+    'x-app',
+    'x-api-key',
+    'x-claude-code-session-id',
+    'x-stainless-package-version',
+  ];
+  const headers = Object.fromEntries(
+    keep.filter((k) => sent.headers[k] !== undefined).map((k) => [k, String(sent.headers[k])]),
+  );
+  const version = String(sent.headers['user-agent']).split(' ')[0];
+  const fixture = {
+    recordedWith: `${version}: claude -p "Read note.txt and tell me what it says." --output-format stream-json --verbose --allowedTools Read, first turn`,
+    method: sent.method,
+    path: sent.path,
+    headers: { ...headers, 'x-api-key': 'sk-test' },
+    body: sent.body,
+  };
+  await writeFile(FIXTURE, `${JSON.stringify(fixture, null, 2)}\n`);
+}
+
 /** The session used the Read tool, got the file back, and finished well on the answer after it. */
 function expectToolUseSession(lines: StreamLine[]): void {
   const blocks = lines.flatMap((line) => line.message?.content ?? []);
@@ -148,15 +190,38 @@ describe('Claude Code through the gateway', () => {
   test('(a) same protocol: a Read tool session, every turn passed through to Anthropic', async () => {
     finished.length = 0;
     const before = anthropic.stats.requests;
-    expectToolUseSession(await runClaudeCode('claude-same'));
+    clientSide.requests.length = 0;
+    upstreamSide.requests.length = 0;
+    expectToolUseSession(await runClaudeCode('claude-opus-5-5'));
+    // Each turn reached the upstream byte for byte as Claude Code sent it, but the model; betas kept.
+    const turns = clientSide.requests.filter((r) => r.path.startsWith('/v1/messages'));
+    expect(upstreamSide.requests.map((r) => r.body)).toEqual(
+      turns.map((r) => r.body.replace('"model":"claude-opus-5-5"', '"model":"claude-sonnet-4-5"')),
+    );
+    for (const [i, sent] of upstreamSide.requests.entries()) {
+      expect(sent.headers['anthropic-beta']).toBe(turns[i]!.headers['anthropic-beta']);
+      expect(sent.headers['x-api-key']).not.toBe(turns[i]!.headers['x-api-key']);
+    }
+    // The recorded fixture the replay test uses is what this Claude Code sends: same fields, same betas.
+    // UPDATE_AGENT_FIXTURES=1 records it again (after a Claude Code upgrade).
+    const first = turns[0]!;
+    if (process.env.UPDATE_AGENT_FIXTURES) await writeFixture(first);
+    const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as {
+      headers: Record<string, string>;
+      body: string;
+    };
+    expect(Object.keys(JSON.parse(first.body) as object)).toEqual(
+      Object.keys(JSON.parse(fixture.body) as object),
+    );
+    expect(first.headers['anthropic-beta']).toBe(fixture.headers['anthropic-beta']);
     expect(anthropic.stats.requests - before).toBeGreaterThanOrEqual(2);
-    const turns = finished.filter((record) => record.route === 'claude-same');
-    expect(turns.length).toBeGreaterThanOrEqual(2);
-    for (const turn of turns) {
+    const records = finished.filter((record) => record.route === 'claude-same');
+    expect(records.length).toBeGreaterThanOrEqual(2);
+    for (const turn of records) {
       expect(turn).toMatchObject({
         status: 200,
         servedModel: 'claude:claude-sonnet-4-5',
-        routeReason: 'name',
+        routeReason: 'pattern claude-opus-5-5',
       });
       expect(turn.usage?.inputTokens).toBeGreaterThan(0);
     }
