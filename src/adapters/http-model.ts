@@ -5,6 +5,7 @@
  * each adapter folder fills with one function of the same signature (request body, whole-answer reader,
  * stream reader). A protocol never touches the HTTP client.
  */
+import { ModelAPIError } from '../core/errors/index.ts';
 import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../core/messages.ts';
 import {
   defaultRequestParameters,
@@ -181,8 +182,12 @@ export class HttpModel implements Model {
    * protocol sends the provider's auth headers.
    */
   protected async outgoing(input: RequestBodyInput): Promise<OutgoingRequest> {
-    const passThrough = this.passesThrough(input.params) ? input.params.passThrough : undefined;
-    if (passThrough) return this.passThroughOutgoing(passThrough, input);
+    const passThrough = input.params.passThrough;
+    if (passThrough && this.passesThrough(input.params)) return this.passThroughOutgoing(passThrough, input);
+    if (passThrough?.untranslatable !== undefined) {
+      const message = `${passThrough.untranslatable} has no equivalent in the ${this.protocol.id} protocol: ${this.system}:${this.modelName} cannot take this request.`;
+      throw new ModelAPIError(this.modelName, message, { kind: 'bad_request' });
+    }
     const body = this.requestBody(input);
     return {
       url: this.endpointUrl(input.stream),

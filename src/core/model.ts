@@ -53,6 +53,12 @@ export interface PassThroughRequest {
   body(modelName: string): string;
   /** The protocol's own request headers from the client (`anthropic-beta`, ...), lower-cased; never credentials. */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * What in the request no other protocol can carry, named (`tools[0] (the server tool web_search_…)`):
+   * a model of another protocol then refuses the call (a `bad_request` error saying so) rather than
+   * translate the messages without it.
+   */
+  readonly untranslatable?: string | undefined;
 }
 
 export function defaultRequestParameters(): ModelRequestParameters {

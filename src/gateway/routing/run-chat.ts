@@ -65,10 +65,11 @@ export async function runChat(scope: ChatScope): Promise<void> {
   record.routeReason = chain.reason;
   enforceAllowedRoutes(client, chain.targets);
   const passThrough = scope.protocol.passThrough;
-  refuseUntranslatable(call, chain, passThrough);
+  const refused = untranslatable(call, chain, passThrough);
   if (passThrough && chain.passThrough && chain.wireProtocols.includes(passThrough.wireProtocol)) {
     const json = body as Record<string, unknown>;
-    call.params.passThrough = passThroughRequest(passThrough, text, json, scope.req.headers, call);
+    const request = passThroughRequest(passThrough, text, json, scope.req.headers, call);
+    call.params.passThrough = refused === undefined ? request : { ...request, untranslatable: refused };
   }
   // The prompt is charged now (estimated); the answer's tokens once they are known.
   await enforceRequestLimits(context.rateLimitStore, client, call.estimatedInputTokens);
@@ -79,25 +80,25 @@ export async function runChat(scope: ChatScope): Promise<void> {
 }
 
 /**
- * A request with a field no other protocol carries may still go as it is to models of its own protocol;
- * a chain that would translate it for any of its models is refused, naming the field and the model,
- * rather than sent on without it.
+ * A request with a field no other protocol carries can still go as it is to models of its own protocol:
+ * when the chain has one, the others refuse their attempt naming the field (see `PassThroughRequest`);
+ * when it has none, the request is refused at once, naming the field and the first model.
  */
-function refuseUntranslatable(
+function untranslatable(
   call: ChatCall,
   chain: Chain,
   passThrough: PassThroughProtocol | undefined,
-): void {
+): string | undefined {
   const field = call.untranslatable?.[0];
-  if (field === undefined) return;
-  const translated = chain.wireProtocols.findIndex(
-    (protocol) => !passThrough || !chain.passThrough || protocol !== passThrough.wireProtocol,
-  );
-  if (translated === -1) return;
+  if (field === undefined) return undefined;
+  const named = `${field.param} (${field.what})`;
+  const passes =
+    passThrough !== undefined && chain.passThrough && chain.wireProtocols.includes(passThrough.wireProtocol);
+  if (passes) return named;
   throw new GatewayError(
     400,
     'invalid_request',
-    `${field.param} (${field.what}) has no equivalent on ${chain.modelIds[translated]}, which this request may be sent to; remove it, or route the request only to models of the protocol it is written in.`,
+    `${named} has no equivalent on ${chain.modelIds[0]}, which this request is routed to; remove it, or route the request to models of the protocol it is written in.`,
     { param: field.param },
   );
 }

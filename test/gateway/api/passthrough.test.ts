@@ -278,26 +278,31 @@ describe('Anthropic Messages to an Anthropic upstream', () => {
     expect(response.headers.get('x-understudy-attempts')).toBe('2');
   });
 
-  test('a server tool goes as it is to Anthropic, and is refused by name where a chain would translate it', async () => {
+  test('a server tool goes as it is to Anthropic; a model that would translate it refuses by name', async () => {
     const request = {
       max_tokens: 64,
       messages: [{ role: 'user', content: 'News?' }],
       tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }],
     };
     const headers = { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' };
-    const direct = await post('/v1/messages', headers, JSON.stringify({ model: 'claude', ...request }));
-    expect(direct.status).toBe(200);
-    const refused = await post(
-      '/v1/messages',
-      headers,
-      JSON.stringify({ model: 'claude-then-gpt', ...request }),
+    const ask = (model: string) => post('/v1/messages', headers, JSON.stringify({ model, ...request }));
+    expect((await ask('claude')).status).toBe(200);
+    // The Anthropic primary is overloaded; the GPT fallback cannot carry the tool and says so.
+    const failed = await ask('claude-then-gpt');
+    expect(failed.status).toBeGreaterThanOrEqual(400);
+    const error = ((await failed.json()) as { error: { message: string } }).error;
+    expect(error.message).toContain(
+      'tools[0] (the server tool web_search_20250305) has no equivalent in the openai-chat protocol: gpt:gpt-5 cannot take this request.',
     );
+    expect(failed.headers.get('x-understudy-route')).toBe('claude-then-gpt');
+    // No model of the chain could take it: refused at once, before any upstream is called.
+    const before = openaiUpstream.requests.length;
+    const refused = await ask('gpt:gpt-5');
     expect(refused.status).toBe(400);
-    const error = ((await refused.json()) as { error: { message: string } }).error;
-    expect(error.message).toMatch(
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
       /^tools\[0\] \(the server tool web_search_20250305\) has no equivalent on gpt:gpt-5/,
     );
-    expect(refused.headers.get('x-understudy-route')).toBe('claude-then-gpt');
+    expect(openaiUpstream.requests.length).toBe(before);
   });
 });
 
