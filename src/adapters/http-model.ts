@@ -5,11 +5,13 @@
  * each adapter folder fills with one function of the same signature (request body, whole-answer reader,
  * stream reader). A protocol never touches the HTTP client.
  */
+import { ModelAPIError } from '../core/errors/index.ts';
 import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../core/messages.ts';
 import {
   defaultRequestParameters,
   type Model,
   type ModelRequestParameters,
+  type PassThroughRequest,
   type StreamedResponse,
 } from '../core/model.ts';
 import { ResponseBuilder } from '../core/response-builder.ts';
@@ -24,6 +26,7 @@ import {
   upstreamHeaders,
 } from '../transport/http-call.ts';
 import type { Provider } from '../transport/provider.ts';
+import { RawFrameTap } from './pass-through/raw-frames.ts';
 
 /**
  * What every adapter is built with besides its model name: the provider (URL, auth, timeouts) and the
@@ -58,6 +61,15 @@ export interface RequestBodyInput {
 }
 
 /**
+ * What a protocol's stream reader is given: the transport's input, and on a pass-through call the tap
+ * its frames go to (see raw-frames.ts), so the gateway forwards them as they came; a reader that ignored
+ * it would still have the client's request sent, but its answer re-encoded from the events.
+ */
+export interface ProtocolStreamInput extends StreamReaderInput {
+  rawFrames?: RawFrameTap | undefined;
+}
+
+/**
  * One wire protocol, described by its roles. Each role has one signature across all adapters; the
  * functions are the adapter folder's own (request-body.ts, response.ts, stream.ts).
  *
@@ -66,6 +78,11 @@ export interface RequestBodyInput {
  *   buildRequestBody, readResponse, readStream };
  */
 export interface WireProtocol {
+  /**
+   * The protocol's id (`anthropic-messages`, `openai-chat`, ...): a `PassThroughRequest` of this id is
+   * sent as it is instead of a body built from the messages.
+   */
+  id: string;
   /** The endpoint below the provider's base URL, for a whole answer or a stream. */
   path(modelName: string, stream: boolean): string;
   /** The `accept` header of a call; `undefined` where the protocol does not care. */
@@ -75,11 +92,17 @@ export interface WireProtocol {
   /** Reads a whole answer into the fresh `builder` and returns the response, or throws an in-band error. */
   readResponse(answer: HttpAnswer, builder: ResponseBuilder): ModelResponse;
   /** Reads a streamed answer into `input.builder`, yielding its events; ends at the end marker or throws. */
-  readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent>;
+  readStream(input: ProtocolStreamInput): AsyncGenerator<ModelResponseStreamEvent>;
   /** The wording of the deadline's error; by default it names the model. */
   timeoutMessage?: ((timeoutMs: number) => string) | undefined;
   /** Re-classifies what the shared mapping produced, for a protocol that names its errors (Bedrock). */
   refineFailure?: ((error: unknown) => unknown) | undefined;
+  /**
+   * Whether a host of this protocol takes a client's request as it is; by default every host does. A
+   * protocol served by hosts with dialects the body builder adapts to (Mistral's tool call ids) says no
+   * for those: their attempts translate.
+   */
+  takesPassThrough?: ((providerName: string) => boolean) | undefined;
 }
 
 /** The `accept` header of the SSE protocols: a stream asks for events, a whole answer for JSON. */
@@ -103,6 +126,11 @@ export class HttpModel implements Model {
   readonly settings: ModelSettings | undefined;
   /** Where the calls go and how they authenticate; the neutral identity breaker keys derive from. */
   readonly provider: Provider;
+  /**
+   * The wire protocol whose clients' requests this model sends as they are (see `PassThroughRequest`):
+   * its protocol's id, or undefined when its host speaks a dialect of it.
+   */
+  readonly wireProtocol: string | undefined;
   private readonly protocol: WireProtocol;
 
   constructor(modelName: string, options: HttpModelOptions, protocol: WireProtocol) {
@@ -111,6 +139,8 @@ export class HttpModel implements Model {
     this.system = options.provider.name;
     this.settings = options.settings;
     this.protocol = protocol;
+    const takes = protocol.takesPassThrough?.(this.provider.name) ?? true;
+    this.wireProtocol = takes ? protocol.id : undefined;
   }
 
   async request(
@@ -119,7 +149,9 @@ export class HttpModel implements Model {
     params: ModelRequestParameters = defaultRequestParameters(),
   ): Promise<ModelResponse> {
     const answer = await sendRequest(this.httpCall(messages, settings, params, false));
-    return this.protocol.readResponse(answer, new ResponseBuilder(this.modelName, this.system));
+    const response = this.protocol.readResponse(answer, new ResponseBuilder(this.modelName, this.system));
+    if (this.passesThrough(params)) response.raw = answer.text;
+    return response;
   }
 
   async requestStream(
@@ -135,8 +167,14 @@ export class HttpModel implements Model {
       builder,
       modelName: this.modelName,
       mapReadFailure: opened.mapFailure,
+      rawFrames: this.passesThrough(params) ? new RawFrameTap() : undefined,
     });
     return opened.respond(builder, events);
+  }
+
+  /** The call carries a client's request in this model's own protocol: it is sent as it is. */
+  private passesThrough(params: ModelRequestParameters): boolean {
+    return this.wireProtocol !== undefined && params.passThrough?.protocol === this.wireProtocol;
   }
 
   /**
@@ -144,12 +182,36 @@ export class HttpModel implements Model {
    * protocol sends the provider's auth headers.
    */
   protected async outgoing(input: RequestBodyInput): Promise<OutgoingRequest> {
+    const passThrough = input.params.passThrough;
+    if (passThrough && this.passesThrough(input.params)) return this.passThroughOutgoing(passThrough, input);
+    if (passThrough?.untranslatable !== undefined) {
+      const message = `${passThrough.untranslatable} has no equivalent in the ${this.protocol.id} protocol: ${this.system}:${this.modelName} cannot take this request.`;
+      throw new ModelAPIError(this.modelName, message, { kind: 'bad_request' });
+    }
     const body = this.requestBody(input);
     return {
       url: this.endpointUrl(input.stream),
       headers: await upstreamHeaders(this.provider, input.settings, this.protocol.accept(input.stream)),
       body,
     };
+  }
+
+  /**
+   * The client's own request: its body with this model's name, its protocol headers over the provider's
+   * (a newer `anthropic-version` the client needs), and the call's `extraHeaders` and `extraBody` — what a
+   * route sets explicitly — over both.
+   */
+  private async passThroughOutgoing(
+    passThrough: PassThroughRequest,
+    input: RequestBodyInput,
+  ): Promise<OutgoingRequest> {
+    let body = passThrough.body(this.modelName);
+    const extraBody = input.settings.extraBody;
+    // Rare (a route's own body fields), so a parse here keeps the common path free of one.
+    if (extraBody) body = JSON.stringify({ ...(JSON.parse(body) as object), ...extraBody });
+    const headers = await upstreamHeaders(this.provider, input.settings, this.protocol.accept(input.stream));
+    Object.assign(headers, passThrough.headers, input.settings.extraHeaders);
+    return { url: this.endpointUrl(input.stream), headers, body };
   }
 
   /** The call's full URL: the protocol's path below the provider's base URL. */

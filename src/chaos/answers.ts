@@ -30,6 +30,12 @@ export interface AnswerInput {
   outputSchema?: unknown;
 }
 
+/**
+ * Which tools an answer calls: the first offered (or the forced one), every one once, or a scripted call
+ * of one tool with given arguments (made when that tool is offered; otherwise the answer is text).
+ */
+export type ToolCallMode = 'first' | 'all' | { name: string; args: Record<string, unknown> };
+
 /** One tool call of an answer; `pieces` are the streamed fragments of `argumentsJson`. */
 export interface ToolCallAnswer {
   name: string;
@@ -211,20 +217,16 @@ export function jsonSchemaFormat(format: unknown): unknown {
  * @example
  * buildAnswer({ lastUserText: 'hi', tools: [], forcedTool: undefined, hasToolResults: false, maxTokens: undefined }, { kind: 'echo' }, 'first').text // 'echo: hi'
  */
-export function buildAnswer(input: AnswerInput, mode: AnswerMode, toolCalls: 'first' | 'all'): Answer {
-  if (input.tools.length > 0 && !input.hasToolResults) {
+export function buildAnswer(input: AnswerInput, mode: AnswerMode, toolCalls: ToolCallMode): Answer {
+  if (typeof toolCalls === 'object') {
+    if (!input.hasToolResults && input.tools.some((t) => t.name === toolCalls.name)) {
+      return toolCallAnswer([{ name: toolCalls.name, args: toolCalls.args }]);
+    }
+  } else if (input.tools.length > 0 && !input.hasToolResults) {
     const forced =
       input.forcedTool === undefined ? undefined : input.tools.find((t) => t.name === input.forcedTool);
     const chosen = forced ? [forced] : toolCalls === 'all' ? input.tools : [input.tools[0]!];
-    let outputTokens = 0;
-    const calls = chosen.map((tool) => {
-      const args = argsFromSchema(tool.schema);
-      const argumentsJson = JSON.stringify(args);
-      const pieces = tokenize(argumentsJson);
-      outputTokens += pieces.length + countTokens(tool.name);
-      return { name: tool.name, args, argumentsJson, pieces };
-    });
-    return { text: '', pieces: [], toolCalls: calls, outputTokens, finish: 'tool' };
+    return toolCallAnswer(chosen.map((tool) => ({ name: tool.name, args: argsFromSchema(tool.schema) })));
   }
   // Structured output is a JSON value the schema accepts, so clients that parse it (the AI SDK's
   // Output.object, LangChain's withStructuredOutput) get something to parse.
@@ -242,6 +244,17 @@ export function buildAnswer(input: AnswerInput, mode: AnswerMode, toolCalls: 'fi
   }
   const text = finish === 'stop' ? full : pieces.join('');
   return { text, pieces, toolCalls: [], outputTokens: pieces.length, finish };
+}
+
+function toolCallAnswer(chosen: Array<{ name: string; args: unknown }>): Answer {
+  let outputTokens = 0;
+  const calls = chosen.map(({ name, args }) => {
+    const argumentsJson = JSON.stringify(args);
+    const pieces = tokenize(argumentsJson);
+    outputTokens += pieces.length + countTokens(name);
+    return { name, args, argumentsJson, pieces };
+  });
+  return { text: '', pieces: [], toolCalls: calls, outputTokens, finish: 'tool' };
 }
 
 /** The answer cut down by a fault: `empty` (nothing at all) or `content-filter` after `tokens` tokens. */

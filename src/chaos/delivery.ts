@@ -156,8 +156,12 @@ async function deliverStream(d: Delivery): Promise<void> {
           res.end(protocol.errorFrame(), encoding);
           return;
         case 'malformed': {
-          const frame = script.tokens[i] ?? script.tail;
-          res.end(`${frame.slice(0, Math.floor(frame.trimEnd().length / 2))}\n\n`, encoding);
+          // The chunk's last frame cut in half (a chunk may open a block before its first token).
+          const chunk = (script.tokens[i] ?? script.tail).trimEnd();
+          const last = chunk.lastIndexOf('\n\n');
+          const start = last === -1 ? 0 : last + 2;
+          const half = chunk.slice(start, start + Math.floor((chunk.length - start) / 2));
+          res.end(`${chunk.slice(0, start)}${half}\n\n`, encoding);
           return;
         }
       }

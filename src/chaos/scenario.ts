@@ -76,8 +76,16 @@ const outage = z
 /** The zod schema of a scenario file; `parseScenario` is the usual entry point. */
 export const scenarioSchema = z.strictObject({
   answer: answerMode.default({ kind: 'echo' }),
-  /** When tools are offered: call the first (or the one `tool_choice` names), or every one once. */
-  toolCalls: z.enum(['first', 'all']).default('first'),
+  /**
+   * When tools are offered and no result has come back: call the first (or the one `tool_choice` names),
+   * every one once, or — scripted, for an agent under test — the named tool with these arguments.
+   */
+  toolCalls: z
+    .union([
+      z.enum(['first', 'all']),
+      z.strictObject({ name: z.string().min(1), args: z.record(z.string(), z.unknown()) }),
+    ])
+    .default('first'),
   latency: latency.default({}),
   fault: faultRule.optional(),
   models: z.record(z.string(), modelOverride).default({}),

@@ -13,6 +13,12 @@ export {
   UserError,
 } from './errors/index.ts';
 export * from './messages.ts';
-export type { Model, ModelRequestParameters, StreamedResponse, ToolDefinition } from './model.ts';
+export type {
+  Model,
+  ModelRequestParameters,
+  PassThroughRequest,
+  StreamedResponse,
+  ToolDefinition,
+} from './model.ts';
 export type { ModelSettings, ThinkingLevel } from './settings.ts';
 export { addUsage, emptyUsage, normalizeUsage, type RequestUsage, type UsageInput } from './usage.ts';

@@ -46,6 +46,11 @@ export interface ToolReturnPart {
   toolName: string;
   toolCallId: string;
   content: unknown;
+  /**
+   * The tool failed and `content` says how (Anthropic's `is_error`), sent as it is: unlike a retry-prompt,
+   * no instruction is added. Protocols without the flag send the content alone.
+   */
+  isError?: boolean;
 }
 
 /**
@@ -147,6 +152,12 @@ export interface ModelResponse {
   timestamp: Date;
   /** Every attempt made to produce this response, in order, when a FallbackModel produced it. */
   attempts?: Attempt[];
+  /**
+   * The upstream's answer as received, when the call passed a client's request through (see
+   * `PassThroughRequest`): a whole answer's body text, or, for a stream, the frames read after its last
+   * event (the end of the message), which no event carries.
+   */
+  raw?: string;
 }
 
 export type ModelMessage = ModelRequest | ModelResponse;
@@ -171,21 +182,29 @@ export interface ThinkingPartDelta {
 
 export type ModelResponsePartDelta = TextPartDelta | ToolCallPartDelta | ThinkingPartDelta;
 
+/**
+ * What every stream event may carry on a pass-through call: the upstream's SSE frames read since the
+ * previous event, this event's own included, so a same-protocol gateway forwards them as received.
+ */
+export interface RawFrames {
+  raw?: string;
+}
+
 /** A new part begins at `index`; `part` holds what is known of it so far. */
-export interface PartStartEvent {
+export interface PartStartEvent extends RawFrames {
   kind: 'part-start';
   index: number;
   part: ModelResponsePart;
 }
 
-export interface PartDeltaEvent {
+export interface PartDeltaEvent extends RawFrames {
   kind: 'part-delta';
   index: number;
   delta: ModelResponsePartDelta;
 }
 
 /** The part at `index` is complete; `part` is its final value. */
-export interface PartEndEvent {
+export interface PartEndEvent extends RawFrames {
   kind: 'part-end';
   index: number;
   part: ModelResponsePart;

@@ -28,6 +28,37 @@ export interface ModelRequestParameters {
   functionTools: ToolDefinition[];
   outputTools: ToolDefinition[];
   allowTextOutput: boolean;
+  /**
+   * A client's request to forward as sent to a model that speaks its protocol, instead of a body built
+   * from the messages (which still serve every other model of a chain).
+   */
+  passThrough?: PassThroughRequest | undefined;
+}
+
+/**
+ * A request written in one wire protocol, to be sent as it is to an upstream of that protocol: how a
+ * same-protocol gateway keeps every field, block, header and future addition its client sent. An HTTP
+ * model whose protocol id is `protocol` sends `body(itsModelName)` with `headers` added to its own (auth
+ * stays the provider's), and gives the answer back as received beside the parsed one (`ModelResponse.raw`,
+ * and each stream event's `raw` frames). Any other model ignores it.
+ *
+ * @example
+ * const params = { ...defaultRequestParameters(), passThrough: { protocol: 'anthropic-messages',
+ *   headers: { 'anthropic-beta': 'context-management-2025-06-27' }, body: (model) => spliceModel(text, at, model) } };
+ */
+export interface PassThroughRequest {
+  /** The wire protocol id the body is written in (`WireProtocol.id`: `anthropic-messages`, `openai-chat`, ...). */
+  readonly protocol: string;
+  /** The body to send to the model of this name: the client's bytes, its `model` value replaced. */
+  body(modelName: string): string;
+  /** The protocol's own request headers from the client (`anthropic-beta`, ...), lower-cased; never credentials. */
+  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * What in the request no other protocol can carry, named (`tools[0] (the server tool web_search_…)`):
+   * a model of another protocol then refuses the call (a `bad_request` error saying so) rather than
+   * translate the messages without it.
+   */
+  readonly untranslatable?: string | undefined;
 }
 
 export function defaultRequestParameters(): ModelRequestParameters {

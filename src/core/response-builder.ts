@@ -29,6 +29,8 @@ export class ResponseBuilder {
   finishReason: FinishReason | undefined;
   rawFinishReason: string | undefined;
   providerResponseId: string | undefined;
+  /** On a pass-through stream, the frames after the last event (see `ModelResponse.raw`). */
+  raw: string | undefined;
   readonly timestamp = new Date();
   private readonly indexByVendorId = new Map<VendorId, number>();
   private readonly open = new Set<number>();
@@ -139,6 +141,7 @@ export class ResponseBuilder {
     if (this.finishReason !== undefined) response.finishReason = this.finishReason;
     if (this.rawFinishReason !== undefined) response.rawFinishReason = this.rawFinishReason;
     if (this.providerResponseId !== undefined) response.providerResponseId = this.providerResponseId;
+    if (this.raw !== undefined) response.raw = this.raw;
     return response;
   }
 

@@ -154,7 +154,12 @@ export class FallbackModel implements Model {
       ? (partialText: string, failedIndex: number): Promise<ChainOutcome<PrimedStream>> =>
           engine.run(
             callSettings,
-            streamRunner(continuationMessages(messages, partialText), params, false),
+            // A client's request passed through would resend the original, not the continuation.
+            streamRunner(
+              continuationMessages(messages, partialText),
+              params && { ...params, passThrough: undefined },
+              false,
+            ),
             failedIndex + 1,
           )
       : undefined;

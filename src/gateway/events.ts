@@ -8,6 +8,8 @@ import type { RequestUsage } from '../core/usage.ts';
 export interface RequestFinished {
   /** The route name from the config, or the first model id when the request named models directly. */
   route: string;
+  /** How the route was chosen (`x-understudy-route-reason`): `name`, `model`, `pattern claude-*`, `rule 2 (...)`. */
+  routeReason?: string | undefined;
   /** `openai` for /v1/chat/completions, `anthropic` for /v1/messages. */
   api: 'openai' | 'anthropic';
   stream: boolean;

@@ -89,7 +89,7 @@ function convertRequest(request: ModelRequest, systemParts: string[]): Anthropic
           type: 'tool_result',
           tool_use_id: anthropicToolCallId(part.toolCallId),
           content: typeof part.content === 'string' ? part.content : JSON.stringify(part.content),
-          is_error: false,
+          is_error: part.isError === true,
         });
         break;
       case 'retry-prompt':

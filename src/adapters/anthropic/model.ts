@@ -25,6 +25,7 @@ export type AnthropicModelOptions = HttpModelOptions;
  * const answer = await model.request(messages, { thinking: 'low', signal });
  */
 export class AnthropicModel extends httpModelClass({
+  id: 'anthropic-messages',
   path: () => '/messages',
   accept: sseOrJson,
   buildRequestBody,

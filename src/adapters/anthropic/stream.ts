@@ -11,15 +11,25 @@
  */
 
 import type { ModelResponseStreamEvent } from '../../core/messages.ts';
-import type { StreamReaderInput } from '../../transport/http-call.ts';
+import type { ResponseBuilder } from '../../core/response-builder.ts';
 import { finishAfterEndMarker, readSSE } from '../../transport/sse.ts';
-import { type AnthropicUsage, parseContentBlock, parseDelta, parseStreamEvent } from './api.ts';
+import type { ProtocolStreamInput } from '../http-model.ts';
+import { closingEvents, eventsThrough } from '../pass-through/raw-frames.ts';
+import {
+  type AnthropicDelta,
+  type AnthropicUsage,
+  parseContentBlock,
+  parseDelta,
+  parseStreamEvent,
+} from './api.ts';
 import { answers, inBandError } from './errors.ts';
 import { mapAnthropicFinishReason } from './map-finish-reason.ts';
 import { mapUsage, mergeRawUsage, startBlock } from './map-response.ts';
 
-export async function* readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
+export async function* readStream(input: ProtocolStreamInput): AsyncGenerator<ModelResponseStreamEvent> {
   const { body, builder, modelName } = input;
+  const tap = input.rawFrames;
+  const emit = eventsThrough(tap);
   const malformed = (detail: string, data: string) =>
     inBandError({ kind: 'malformed', where: 'stream', detail, text: data }, modelName);
   let rawUsage: AnthropicUsage | undefined;
@@ -33,6 +43,7 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
     const frames = readSSE(body);
     for (let step = await frames.next(); !step.done; step = await frames.next()) {
       const frame = step.value;
+      tap?.add(frame);
       const event = parseStreamEvent(answers.json(frame.data, 'stream', modelName));
       if (!('type' in event)) throw malformed(event.error, frame.data);
       switch (event.type) {
@@ -50,25 +61,18 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
           if (block.type === 'other') break;
           ours.add(event.index);
           if (block.type === 'tool_use') toolStartInputs.set(event.index, block.input);
-          yield* startBlock(builder, event.index, block, 'streamed');
+          for (const started of emit(startBlock(builder, event.index, block, 'streamed'))) yield started;
           break;
         }
         case 'content_block_delta': {
           if (!ours.has(event.index)) break;
           const delta = parseDelta(event.delta);
           if (!('type' in delta)) throw malformed(delta.error, frame.data);
-          if (delta.type === 'text_delta') yield* builder.textDelta(event.index, delta.text);
-          else if (delta.type === 'thinking_delta') {
-            yield* builder.thinkingDelta(event.index, { content: delta.thinking });
-          } else if (delta.type === 'signature_delta') {
-            yield* builder.thinkingDelta(event.index, { signature: delta.signature });
-          } else if (delta.type === 'input_json_delta') {
-            yield* builder.toolCallDelta(event.index, { argsDelta: delta.partial_json });
-          }
+          for (const step of emit(applyBlockDelta(builder, event.index, delta))) yield step;
           break;
         }
         case 'content_block_stop':
-          for (const ended of builder.end(event.index)) {
+          for (const ended of emit(builder.end(event.index))) {
             // A call without arguments streams no JSON at all: its arguments are the start's `input`.
             if (ended.kind === 'part-end' && ended.part.partKind === 'tool-call' && ended.part.args === '') {
               ended.part.args = JSON.stringify(toolStartInputs.get(event.index) ?? {});
@@ -87,7 +91,7 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
           builder.rawFinishReason = stopReason;
           builder.finishReason = mapAnthropicFinishReason(stopReason);
           finishAfterEndMarker(frames, body);
-          yield* builder.endAll();
+          yield* closingEvents(builder, tap);
           return;
         case 'error':
           throw inBandError(
@@ -102,4 +106,18 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
     throw input.mapReadFailure(error);
   }
   throw inBandError({ kind: 'truncated' }, modelName);
+}
+
+/** The events of one content block delta; a delta of a type newer than this adapter adds nothing. */
+function* applyBlockDelta(
+  builder: ResponseBuilder,
+  index: number,
+  delta: AnthropicDelta,
+): Generator<ModelResponseStreamEvent> {
+  if (delta.type === 'text_delta') yield* builder.textDelta(index, delta.text);
+  else if (delta.type === 'thinking_delta') yield* builder.thinkingDelta(index, { content: delta.thinking });
+  else if (delta.type === 'signature_delta')
+    yield* builder.thinkingDelta(index, { signature: delta.signature });
+  else if (delta.type === 'input_json_delta')
+    yield* builder.toolCallDelta(index, { argsDelta: delta.partial_json });
 }

@@ -39,6 +39,7 @@ export interface BedrockConverseModelOptions {
 }
 
 const converse: WireProtocol = {
+  id: 'bedrock-converse',
   path: (modelName, stream) =>
     `/model/${encodeURIComponent(modelName)}/${stream ? 'converse-stream' : 'converse'}`,
   accept: (stream) => (stream ? 'application/vnd.amazon.eventstream' : 'application/json'),

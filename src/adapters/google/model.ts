@@ -30,6 +30,7 @@ export type GoogleModelOptions = HttpModelOptions;
  */
 export class GoogleModel extends httpModelClass({
   // The model is in the path; a stream is another method on it, sent as SSE when asked.
+  id: 'gemini',
   path: (modelName, stream) =>
     stream ? `/models/${modelName}:streamGenerateContent?alt=sse` : `/models/${modelName}:generateContent`,
   // Gemini answers by endpoint, whatever the request accepts.

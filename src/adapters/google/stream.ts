@@ -6,8 +6,9 @@
  */
 import { ModelAPIError } from '../../core/errors/index.ts';
 import type { ModelResponseStreamEvent } from '../../core/messages.ts';
-import type { StreamReaderInput } from '../../transport/http-call.ts';
 import { readSSE } from '../../transport/sse.ts';
+import type { ProtocolStreamInput } from '../http-model.ts';
+import { closingEvents, eventsThrough } from '../pass-through/raw-frames.ts';
 import { type GenerateContentResponse, generateContentResponseSchema } from './api.ts';
 import { answers, inBandError } from './errors.ts';
 import { GoogleResponseReader } from './response-reader.ts';
@@ -37,18 +38,21 @@ export function parseGenerateContent(
  * const events = readStream({ body: opened.body, headers: opened.headers, builder, modelName: 'gemini-2.5-flash',
  *   mapReadFailure: opened.mapFailure });
  */
-export async function* readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
+export async function* readStream(input: ProtocolStreamInput): AsyncGenerator<ModelResponseStreamEvent> {
   const { modelName } = input;
   const reader = new GoogleResponseReader(input.builder);
+  const tap = input.rawFrames;
+  const emit = eventsThrough(tap);
   try {
     for await (const frame of readSSE(input.body)) {
+      tap?.add(frame);
       if (reader.finished) {
         // Nothing may follow the finish reason but a late usage update; anything else there is ignored.
         reader.consumeTrailer(frame.data);
         continue;
       }
       const chunk = parseGenerateContent(frame.data, modelName, true);
-      yield* reader.consume(chunk);
+      for (const event of emit(reader.consume(chunk))) yield event;
       const withheld = reader.withheldError();
       if (withheld) throw withheld;
     }
@@ -57,5 +61,5 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
     if (!reader.finished || error instanceof ModelAPIError) throw input.mapReadFailure(error);
   }
   if (!reader.finished) throw inBandError({ kind: 'truncated' }, modelName);
-  yield* reader.builder.endAll();
+  yield* closingEvents(reader.builder, tap);
 }

@@ -4,6 +4,7 @@
  * below is all this adapter adds to the shared HttpModel.
  */
 import { type HttpModelOptions, httpModelClass, sseOrJson } from '../http-model.ts';
+import { chatProfile } from './profile.ts';
 import { buildRequestBody } from './request-body.ts';
 import { readResponse } from './response.ts';
 import { readStream } from './stream.ts';
@@ -25,9 +26,12 @@ export type OpenAIChatModelOptions = HttpModelOptions;
  * for await (const event of await model.requestStream(messages)) console.log(event);
  */
 export class OpenAIChatModel extends httpModelClass({
+  id: 'openai-chat',
   path: () => '/chat/completions',
   accept: sseOrJson,
   buildRequestBody,
   readResponse,
   readStream,
+  // A client's OpenAI tool call ids would reach Mistral as they are, and it takes only its own style.
+  takesPassThrough: (providerName) => chatProfile(providerName).toolCallIdStyle === 'openai',
 }) {}

@@ -8,7 +8,9 @@ import type { ModelResponseStreamEvent } from '../../core/messages.ts';
 import type { StreamReaderInput } from '../../transport/http-call.ts';
 import { finishAfterEndMarker, readSSE } from '../../transport/sse.ts';
 import { bodyText } from '../body-text.ts';
+import type { ProtocolStreamInput } from '../http-model.ts';
 import { errorField, jsonInsteadOfStream } from '../in-band-errors.ts';
+import { closingEvents, eventsThrough } from '../pass-through/raw-frames.ts';
 import { type ChatCompletionChunk, chatCompletionChunkSchema } from './api.ts';
 import { answers, inBandError, STREAM_END_MARKER } from './errors.ts';
 import { applyDelta, applyEnvelope, applyFinishReason, mapUsage, newDeltaState } from './response-parts.ts';
@@ -22,8 +24,10 @@ import { isChatCompletionChunk } from './shape-check.ts';
  *   mapReadFailure: opened.mapFailure });
  * return opened.respond(builder, events);
  */
-export async function* readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
+export async function* readStream(input: ProtocolStreamInput): AsyncGenerator<ModelResponseStreamEvent> {
   const { builder, modelName } = input;
+  const tap = input.rawFrames;
+  const emit = eventsThrough(tap);
   if (input.headers['content-type']?.startsWith('application/json')) {
     throw await jsonBodyError(input);
   }
@@ -41,6 +45,7 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
         break;
       }
       const frame = step.value;
+      tap?.add(frame);
       if (frame.data === STREAM_END_MARKER) {
         ended = true;
         finishAfterEndMarker(frames, input.body);
@@ -55,7 +60,7 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
         if ((choice.index ?? 0) !== 0) continue;
         // for…of and yield, not yield*: delegating to a sync generator from an async one wraps every
         // event in an async-from-sync iterator and awaits its end too, a cost paid on every token.
-        if (choice.delta) for (const event of applyDelta(builder, choice.delta, state)) yield event;
+        if (choice.delta) for (const event of emit(applyDelta(builder, choice.delta, state))) yield event;
         applyFinishReason(builder, choice.finish_reason);
       }
     }
@@ -67,7 +72,7 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
     if (!ended && !exhausted) await frames.return(undefined);
   }
   if (!ended) throw inBandError({ kind: 'truncated' }, modelName);
-  yield* builder.endAll();
+  yield* closingEvents(builder, tap);
 }
 
 function parseFrame(data: string, event: string | undefined, modelName: string): ChatCompletionChunk {

@@ -25,6 +25,7 @@ export type OpenAIResponsesModelOptions = HttpModelOptions;
  * for await (const event of await model.requestStream(messages)) console.log(event);
  */
 export class OpenAIResponsesModel extends httpModelClass({
+  id: 'openai-responses',
   path: () => '/responses',
   accept: sseOrJson,
   buildRequestBody,

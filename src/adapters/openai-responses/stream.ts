@@ -6,10 +6,11 @@
  */
 
 import type { ModelResponseStreamEvent } from '../../core/messages.ts';
-import type { StreamReaderInput } from '../../transport/http-call.ts';
 import { finishAfterEndMarker, readSSE } from '../../transport/sse.ts';
 import { bodyText } from '../body-text.ts';
+import type { ProtocolStreamInput } from '../http-model.ts';
 import { jsonInsteadOfStream } from '../in-band-errors.ts';
+import { closingEvents, eventsThrough } from '../pass-through/raw-frames.ts';
 import { streamEventSchema } from './api.ts';
 import { answers, inBandError } from './errors.ts';
 import {
@@ -30,8 +31,10 @@ import {
  *   mapReadFailure: opened.mapFailure });
  * return opened.respond(builder, events);
  */
-export async function* readStream(input: StreamReaderInput): AsyncGenerator<ModelResponseStreamEvent> {
+export async function* readStream(input: ProtocolStreamInput): AsyncGenerator<ModelResponseStreamEvent> {
   const { builder, modelName } = input;
+  const tap = input.rawFrames;
+  const emit = eventsThrough(tap);
   const state = newItemState();
   let ended = false;
   try {
@@ -43,6 +46,7 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
     const frames = readSSE(input.body);
     for (let step = await frames.next(); !step.done; step = await frames.next()) {
       const frame = step.value;
+      tap?.add(frame);
       const event = answers.parse(streamEventSchema, frame.data, 'stream', modelName);
       const index = event.output_index ?? 0;
       switch (event.type) {
@@ -51,20 +55,20 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
           if (event.response) applyResponse(builder, event.response);
           break;
         case 'response.output_item.added':
-          if (event.item) yield* openItem(builder, state, index, event.item);
+          if (event.item) for (const e of emit(openItem(builder, state, index, event.item))) yield e;
           break;
         case 'response.output_text.delta':
         case 'response.refusal.delta':
-          if (event.delta) yield* textDelta(builder, state, index, event.delta);
+          if (event.delta) for (const e of emit(textDelta(builder, state, index, event.delta))) yield e;
           break;
         case 'response.function_call_arguments.delta':
-          if (event.delta) yield* argumentsDelta(builder, state, index, event.delta);
+          if (event.delta) for (const e of emit(argumentsDelta(builder, state, index, event.delta))) yield e;
           break;
         case 'response.reasoning_summary_text.delta':
-          if (event.delta) yield* summaryDelta(builder, state, index, event);
+          if (event.delta) for (const e of emit(summaryDelta(builder, state, index, event))) yield e;
           break;
         case 'response.output_item.done':
-          if (event.item) yield* closeItem(builder, state, index, event.item);
+          if (event.item) for (const e of emit(closeItem(builder, state, index, event.item))) yield e;
           break;
         case 'response.completed':
         case 'response.incomplete':
@@ -89,5 +93,5 @@ export async function* readStream(input: StreamReaderInput): AsyncGenerator<Mode
     throw input.mapReadFailure(error);
   }
   if (!ended) throw inBandError({ kind: 'truncated' }, modelName);
-  yield* builder.endAll();
+  yield* closingEvents(builder, tap);
 }

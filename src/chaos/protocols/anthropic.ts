@@ -164,8 +164,9 @@ function readPrompt(body: Record<string, unknown>): Prompt | HttpReply {
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i];
     if (!isObject(message)) return invalid(`messages.${i}: Input should be a valid dictionary`);
-    if (message.role !== 'user' && message.role !== 'assistant') {
-      return invalid(`messages.${i}.role: Input should be 'user' or 'assistant'`);
+    // `system` mid-conversation is what Claude Code sends (its environment notes), and Anthropic takes.
+    if (message.role !== 'user' && message.role !== 'assistant' && message.role !== 'system') {
+      return invalid(`messages.${i}.role: Input should be 'user', 'assistant' or 'system'`);
     }
     const content = message.content;
     const textOf = contentText(content);
@@ -300,7 +301,7 @@ export const anthropicProtocol: ProtocolEmulator = {
         usage: usageOf(request, 1),
       },
     };
-    let head = event('message_start', JSON.stringify(start));
+    const head = event('message_start', JSON.stringify(start));
     const tokens: string[] = [];
     let blocks = 0;
     const blockStart = (block: unknown) =>
@@ -310,15 +311,19 @@ export const anthropicProtocol: ProtocolEmulator = {
       );
     const blockStop = (index: number) =>
       event('content_block_stop', `{"type":"content_block_stop","index":${index}}`);
+    // The first block opens with the first token, not in the head: a stream cut after 0 tokens is one
+    // cut after message_start, before any content — the cut a gateway can still fall back from.
     if (answer.pieces.length > 0) {
-      head += blockStart({ type: 'text', text: '' }) + event('ping', '{"type": "ping"}');
+      let opening = blockStart({ type: 'text', text: '' }) + event('ping', '{"type": "ping"}');
       for (const piece of answer.pieces) {
         tokens.push(
-          event(
-            'content_block_delta',
-            `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":${JSON.stringify(piece)}}}`,
-          ),
+          opening +
+            event(
+              'content_block_delta',
+              `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":${JSON.stringify(piece)}}}`,
+            ),
         );
+        opening = '';
       }
       blocks = 1;
     }
@@ -336,10 +341,8 @@ export const anthropicProtocol: ProtocolEmulator = {
           `{"type":"content_block_delta","index":${index},"delta":{"type":"input_json_delta","partial_json":${JSON.stringify(piece)}}}`,
         );
         if (i > 0) tokens.push(frame);
-        else if (index === 0) {
-          head += opening;
-          tokens.push(frame);
-        } else tokens.push(blockStop(index - 1) + opening + frame);
+        else if (index === 0) tokens.push(opening + frame);
+        else tokens.push(blockStop(index - 1) + opening + frame);
       });
       blocks++;
     }

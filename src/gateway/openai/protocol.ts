@@ -5,6 +5,7 @@
 import { renderOpenAIError } from '../errors/render-error.ts';
 import type { ChatProtocol } from '../routing/chat-protocol.ts';
 import { responseIdMaker } from '../routing/response-id.ts';
+import { openAIChatPassThrough } from './pass-through.ts';
 import { parseChatCompletionsRequest } from './request.ts';
 import { renderChatCompletion } from './response.ts';
 import { OpenAIStreamWriter } from './stream-writer.ts';
@@ -17,4 +18,5 @@ export const openAIChatProtocol: ChatProtocol = {
   streamWriter: (served, call) =>
     new OpenAIStreamWriter(served, { includeUsage: call.includeUsage, outputToolName: call.outputToolName }),
   renderError: renderOpenAIError,
+  passThrough: openAIChatPassThrough,
 };

@@ -13,7 +13,21 @@ const imagePart = z.object({
   type: z.literal('image_url'),
   image_url: z.object({ url: z.string().min(1), detail: z.string().optional() }),
 });
-const userPart = z.discriminatedUnion('type', [textPart, imagePart]);
+const filePart = z.object({
+  type: z.literal('file'),
+  file: z.object({
+    file_data: z.string().optional(),
+    file_id: z.string().optional(),
+    filename: z.string().optional(),
+  }),
+});
+// Parts of types this gateway does not translate (`input_audio`, and whatever OpenAI adds next): kept for
+// a pass-through, refused by name for a translation.
+const KNOWN_PARTS = new Set(['text', 'image_url', 'file']);
+const otherPart = z
+  .object({ type: z.string() })
+  .refine((part) => !KNOWN_PARTS.has(part.type), { message: 'a part of this type is malformed' });
+const userPart = z.union([z.discriminatedUnion('type', [textPart, imagePart, filePart]), otherPart]);
 const textContent = z.union([z.string(), z.array(textPart)]);
 
 const toolCall = z.object({

@@ -20,7 +20,7 @@ import type { ModelSettings, ThinkingLevel } from '../../core/settings.ts';
 import { emptyUsage } from '../../core/usage.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
-import type { ChatCall } from '../routing/chat-call.ts';
+import type { ChatCall, UntranslatableField } from '../routing/chat-call.ts';
 import { isPlainChatRequest } from './plain-request.ts';
 import { thinkingFromDetails } from './reasoning-details.ts';
 import {
@@ -31,7 +31,8 @@ import {
 
 export function parseChatCompletionsRequest(body: unknown): ChatCall {
   const request = isPlainChatRequest(body) ? body : validated(body);
-  const { messages, characters } = toModelMessages(request.messages);
+  const untranslatable: UntranslatableField[] = [];
+  const { messages, characters } = toModelMessages(request.messages, untranslatable);
   const { params, outputToolName } = toRequestParameters(request);
   return {
     modelIds: [request.model, ...(request.models ?? [])],
@@ -42,6 +43,7 @@ export function parseChatCompletionsRequest(body: unknown): ChatCall {
     includeUsage: request.stream_options?.include_usage === true,
     outputToolName,
     estimatedInputTokens: Math.ceil(characters / 4),
+    untranslatable,
   };
 }
 
@@ -135,7 +137,10 @@ function toRequestParameters(request: ChatCompletionsRequest): {
 }
 
 /** Messages in order; consecutive system/user/tool messages share one ModelRequest. */
-function toModelMessages(input: ChatCompletionsMessage[]): { messages: ModelMessage[]; characters: number } {
+function toModelMessages(
+  input: ChatCompletionsMessage[],
+  untranslatable: UntranslatableField[],
+): { messages: ModelMessage[]; characters: number } {
   const messages: ModelMessage[] = [];
   const toolNames = new Map<string, string>();
   let characters = 0;
@@ -146,7 +151,7 @@ function toModelMessages(input: ChatCompletionsMessage[]): { messages: ModelMess
     messages.push(request);
     pending = [];
   };
-  for (const m of input) {
+  for (const [i, m] of input.entries()) {
     if (m.role === 'system' || m.role === 'developer') {
       const content = joinText(m.content);
       characters += content.length;
@@ -156,12 +161,17 @@ function toModelMessages(input: ChatCompletionsMessage[]): { messages: ModelMess
         characters += m.content.length;
         pending.push({ partKind: 'user-prompt', content: m.content });
       } else {
-        const items: UserContentItem[] = m.content.map((part) => {
-          if (part.type === 'text') {
-            characters += part.text.length;
-            return { kind: 'text', text: part.text };
+        const items: UserContentItem[] = [];
+        m.content.forEach((part, j) => {
+          const item = userContentItem(part);
+          if (item === undefined) {
+            const what =
+              part.type === 'file' ? 'a file given by its OpenAI file_id' : `a part of type ${part.type}`;
+            untranslatable.push({ param: `messages[${i}].content[${j}]`, what });
+            return;
           }
-          return { kind: 'image', url: part.image_url.url };
+          if (item.kind === 'text') characters += item.text.length;
+          items.push(item);
         });
         pending.push({ partKind: 'user-prompt', content: items });
       }
@@ -226,4 +236,27 @@ function joinText(content: string | Array<{ text: string }>): string {
   let text = '';
   for (const part of content) text += part.text;
   return text;
+}
+
+type UserPart = Exclude<Extract<ChatCompletionsMessage, { role: 'user' }>['content'], string>[number];
+
+/**
+ * A user content part as neutral content: text, an image, or a file sent as data (a PDF, ...) as a
+ * document; undefined for what has no equivalent elsewhere (an OpenAI `file_id`, audio, newer types).
+ */
+function userContentItem(part: UserPart): UserContentItem | undefined {
+  if (part.type === 'text' && 'text' in part) return { kind: 'text', text: part.text };
+  if (part.type === 'image_url' && 'image_url' in part) return { kind: 'image', url: part.image_url.url };
+  if (part.type === 'file' && 'file' in part) {
+    const match = /^data:([^;,]+);base64,(.*)$/s.exec(part.file.file_data ?? '');
+    if (!match) return undefined;
+    const document: UserContentItem = {
+      kind: 'document',
+      data: Buffer.from(match[2]!, 'base64'),
+      mediaType: match[1]!,
+    };
+    if (part.file.filename !== undefined) document.name = part.file.filename;
+    return document;
+  }
+  return undefined;
 }

@@ -3,7 +3,8 @@
  * answered `{"input_tokens": N}`. `model` names a model or a route, resolved as `/v1/messages` resolves
  * it; the first model of the chain counts. An upstream that speaks Anthropic's protocol counts exactly:
  * it gets the client's body as sent, with only `model` rewritten to its own name (and the gateway's
- * `models` removed), and its answer goes back as received. Any other upstream — or one that fails to
+ * `models` removed) and the protocol's headers, as a chat request passed through does
+ * (routing/pass-through.ts), and its answer goes back as received. Any other upstream — or one that fails to
  * count — gets the gateway's estimate (token-estimate.ts). The header `x-understudy-token-count` says
  * which (`exact` or `estimate`). A count is a request for the key's requests-per-minute budget, but it
  * spends no tokens: the token budget is neither checked nor charged.
@@ -13,17 +14,20 @@
  * // 200 {"input_tokens":8}   x-understudy-token-count: exact   x-understudy-model: anthropic:claude-sonnet-4-5
  */
 import { ModelHTTPError } from '../../core/errors/index.ts';
+import type { PassThroughRequest } from '../../core/model.ts';
 import { FallbackModel } from '../../fallback/fallback-model.ts';
 import { postJsonForText } from '../../transport/client.ts';
 import { upstreamHeaders } from '../../transport/http-call.ts';
 import type { Provider } from '../../transport/provider.ts';
+import { anthropicPassThrough } from '../anthropic/pass-through.ts';
 import { enforceAllowedRoutes } from '../auth/client-keys.ts';
 import { enforceRequestRate } from '../auth/rate-limits.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { safeHeaderValue, scrubSecrets } from '../errors/scrub.ts';
 import type { Chain } from '../routing/model-registry.ts';
+import { passThroughRequest } from '../routing/pass-through.ts';
 import type { RequestTraits } from '../routing/routing-rules.ts';
-import { readJsonBody } from '../server/read-body.ts';
+import { readJsonBodyText } from '../server/read-body.ts';
 import type { RequestScope } from '../server/request-scope.ts';
 import { sendJson } from './send-json.ts';
 import { estimateInputTokens } from './token-estimate.ts';
@@ -39,7 +43,7 @@ const RELAYED_STATUSES = new Set([400, 404, 413]);
 
 export async function handleCountTokens(scope: RequestScope): Promise<void> {
   const { context, client } = scope;
-  const body = await readJsonBody(scope.req, context.bodyLimits);
+  const { json: body, text } = await readJsonBodyText(scope.req, context.bodyLimits);
   const request = parseCountRequest(body);
   const chain = context.registry.route(request.modelIds, countTraits(request.body));
   enforceAllowedRoutes(client, chain.targets);
@@ -48,7 +52,8 @@ export async function handleCountTokens(scope: RequestScope): Promise<void> {
   const first = chain.model instanceof FallbackModel ? chain.model.models[0] : chain.model;
   const provider = first?.provider;
   if (first && provider && isAnthropicProvider(provider)) {
-    const counted = await countUpstream(scope, request.body, provider, first.modelName).catch(
+    const forwarded = passThroughRequest(anthropicPassThrough, text, request.body, scope.req.headers);
+    const counted = await countUpstream(scope, forwarded, provider, first.modelName).catch(
       (error: unknown) => {
         if (error instanceof ModelHTTPError && RELAYED_STATUSES.has(error.statusCode)) throw relayed(error);
         context.log(`count_tokens: ${modelId} did not count (${describe(error)}); answered an estimate`);
@@ -117,21 +122,18 @@ function isAnthropicProvider(upstream: object): upstream is Provider {
 /** The upstream's answer text, as received, once it is seen to be a count. */
 async function countUpstream(
   scope: RequestScope,
-  body: Record<string, unknown>,
+  forwarded: PassThroughRequest,
   provider: Provider,
   modelName: string,
 ): Promise<string> {
-  const forwarded: Record<string, unknown> = { ...body, model: modelName };
-  delete forwarded.models;
   const headers = await upstreamHeaders(provider, {}, 'application/json');
-  const beta = scope.req.headers['anthropic-beta'];
-  if (typeof beta === 'string') headers['anthropic-beta'] = beta;
+  Object.assign(headers, forwarded.headers);
   const clientGone = new AbortController();
   scope.res.on('close', () => clientGone.abort());
   const answer = await postJsonForText({
     url: provider.url('/messages/count_tokens', modelName),
     headers,
-    body: JSON.stringify(forwarded),
+    body: forwarded.body(modelName),
     modelName,
     signal: AbortSignal.any([clientGone.signal, AbortSignal.timeout(COUNT_DEADLINE_MS)]),
     timeouts: provider.timeouts,

@@ -22,4 +22,17 @@ export interface ChatCall {
   outputToolName: string | undefined;
   /** A cheap estimate of the prompt's tokens (characters / 4), for the tokens-per-minute limit. */
   estimatedInputTokens: number;
+  /**
+   * Fields the request holds that no other protocol can carry (an Anthropic server tool): fine for a
+   * model that takes the request as it is, a 400 naming the field for any chain that would translate it.
+   */
+  untranslatable?: UntranslatableField[] | undefined;
+  /** Anthropic `thinking.display: 'omitted'`: thinking blocks keep their signature, not their text. */
+  omitThinking?: boolean | undefined;
+}
+
+/** A request field with no equivalent in another protocol, and what it is, for the 400 that names it. */
+export interface UntranslatableField {
+  param: string;
+  what: string;
 }

@@ -6,6 +6,7 @@
 import type { ModelResponse } from '../../core/messages.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { ChatCall } from './chat-call.ts';
+import type { PassThroughProtocol } from './pass-through.ts';
 import type { ServedModel } from './served.ts';
 import type { StreamWriter } from './stream-writer.ts';
 
@@ -16,4 +17,6 @@ export interface ChatProtocol {
   render(response: ModelResponse, served: ServedModel, call: ChatCall): string;
   streamWriter(served: ServedModel, call: ChatCall): StreamWriter;
   renderError(error: GatewayError): string;
+  /** How requests go as they are to upstreams of the same protocol; absent: every attempt translates. */
+  readonly passThrough?: PassThroughProtocol | undefined;
 }

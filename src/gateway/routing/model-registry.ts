@@ -10,6 +10,7 @@
  * const chain = registry.route(['claude-sonnet-4-5-20250929'], traits); // chain.reason: 'pattern claude-*'
  * const response = await chain.model.request(messages);
  */
+import { HttpModel } from '../../adapters/http-model.ts';
 import { UserError } from '../../core/errors/index.ts';
 import type { Model } from '../../core/model.ts';
 import type { ModelSettings } from '../../core/settings.ts';
@@ -41,6 +42,13 @@ export interface Chain {
    * model id), `pattern claude-*` (a route's `match:`) or `rule 2 (thinking true)` (a `routing:` rule).
    */
   reason: string;
+  /** Each model's wire protocol id (`HttpModel.wireProtocol`), in `modelIds` order; undefined for others. */
+  wireProtocols: Array<string | undefined>;
+  /**
+   * Whether a client's request may go as it is to same-protocol models: not on a route that continues a
+   * broken stream with the next model, since a continuation is a new conversation the gateway writes.
+   */
+  passThrough: boolean;
 }
 
 export interface ModelRegistryOptions {
@@ -203,6 +211,8 @@ export class ModelRegistry {
     }
     const label = routeNames[0] ?? requested[0]!;
     return {
+      wireProtocols: models.map((model) => (model instanceof HttpModel ? model.wireProtocol : undefined)),
+      passThrough: routeOptions?.continueOnStreamFailure !== true,
       label,
       routes: routeNames,
       model: new FallbackModel(models[0]!, ...models.slice(1), this.chainOptions(label, routeOptions)),

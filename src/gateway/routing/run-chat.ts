@@ -18,20 +18,24 @@ import { scrubSecrets } from '../errors/scrub.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { RequestFinished } from '../events.ts';
 import { CLIENT_DISCONNECTED, clientDisconnected } from '../server/in-flight.ts';
-import { readJsonBody } from '../server/read-body.ts';
+import { readJsonBodyText } from '../server/read-body.ts';
 import type { ChatScope } from '../server/request-scope.ts';
 import { attemptHeaders } from './attempt-headers.ts';
 import type { ChatCall } from './chat-call.ts';
 import type { ChatProtocol } from './chat-protocol.ts';
 import { EventBatch } from './event-batch.ts';
 import type { Chain, ModelRegistry } from './model-registry.ts';
+import { type PassThroughProtocol, passThroughRequest } from './pass-through.ts';
+import { PassThroughStreamWriter } from './pass-through-writer.ts';
 import type { RequestTraits } from './routing-rules.ts';
 import type { ServedModel } from './served.ts';
+import type { StreamWriter } from './stream-writer.ts';
 
 /** Filled in as the request goes; the handler emits it as `request-finished` whatever happens. */
 export function newRequestRecord(api: ChatProtocol['api']): RequestFinished {
   return {
     route: '',
+    routeReason: undefined,
     api,
     stream: false,
     servedModel: undefined,
@@ -52,19 +56,51 @@ export function newRequestRecord(api: ChatProtocol['api']): RequestFinished {
  */
 export async function runChat(scope: ChatScope): Promise<void> {
   const { context, record, client } = scope;
-  const body = await readJsonBody(scope.req, context.bodyLimits);
+  const { json: body, text } = await readJsonBodyText(scope.req, context.bodyLimits);
   const call = scope.protocol.parse(body);
   record.stream = call.stream;
   record.route = call.modelIds[0]!;
   const chain = context.registry.route(call.modelIds, chatTraits(call));
   record.route = chain.label;
+  record.routeReason = chain.reason;
   enforceAllowedRoutes(client, chain.targets);
+  const passThrough = scope.protocol.passThrough;
+  const refused = untranslatable(call, chain, passThrough);
+  if (passThrough && chain.passThrough && chain.wireProtocols.includes(passThrough.wireProtocol)) {
+    const json = body as Record<string, unknown>;
+    const request = passThroughRequest(passThrough, text, json, scope.req.headers, call);
+    call.params.passThrough = refused === undefined ? request : { ...request, untranslatable: refused };
+  }
   // The prompt is charged now (estimated); the answer's tokens once they are known.
   await enforceRequestLimits(context.rateLimitStore, client, call.estimatedInputTokens);
   cancelWithClient(scope);
   call.settings.signal = scope.abort.signal;
   if (call.stream) await runStream(scope, call, chain);
   else await runWhole(scope, call, chain);
+}
+
+/**
+ * A request with a field no other protocol carries can still go as it is to models of its own protocol:
+ * when the chain has one, the others refuse their attempt naming the field (see `PassThroughRequest`);
+ * when it has none, the request is refused at once, naming the field and the first model.
+ */
+function untranslatable(
+  call: ChatCall,
+  chain: Chain,
+  passThrough: PassThroughProtocol | undefined,
+): string | undefined {
+  const field = call.untranslatable?.[0];
+  if (field === undefined) return undefined;
+  const named = `${field.param} (${field.what})`;
+  const passes =
+    passThrough !== undefined && chain.passThrough && chain.wireProtocols.includes(passThrough.wireProtocol);
+  if (passes) return named;
+  throw new GatewayError(
+    400,
+    'invalid_request',
+    `${named} has no equivalent on ${chain.modelIds[0]}, which this request is routed to; remove it, or route the request to models of the protocol it is written in.`,
+    { param: field.param },
+  );
 }
 
 /** What routing rules read of a parsed call: both protocols put thinking and the estimate in the same place. */
@@ -100,7 +136,11 @@ async function runWhole(scope: ChatScope, call: ChatCall, chain: Chain): Promise
   const usage = priced(response, context.registry);
   const served = servedModel(scope.protocol, response);
   finishRecord(record, served.modelId, response.attempts ?? [], usage);
-  const text = scope.protocol.render({ ...response, usage }, served, call);
+  const passThrough = scope.protocol.passThrough;
+  const text =
+    response.raw !== undefined && passThrough
+      ? passThrough.answer(response.raw, served)
+      : scope.protocol.render({ ...response, usage }, served, call);
   const headers = attemptHeaders(scope.baseHeaders, chain, served.modelId, response.attempts ?? []);
   headers['content-type'] = 'application/json';
   headers['content-length'] = String(Buffer.byteLength(text));
@@ -126,7 +166,7 @@ async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promis
   }
   const served = servedModel(scope.protocol, stream);
   const attempts = stream.get().attempts ?? [];
-  const writer = scope.protocol.streamWriter(served, call);
+  const writer = streamWriterFor(scope.protocol, served, call, first, stream);
   const headers = attemptHeaders(scope.baseHeaders, chain, served.modelId, attempts);
   headers['content-type'] = 'text/event-stream; charset=utf-8';
   headers['cache-control'] = 'no-cache';
@@ -134,7 +174,7 @@ async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promis
   res.writeHead(200, headers);
   record.timeToFirstTokenMs = performance.now() - scope.startedAt;
   record.servedModel = served.modelId;
-  res.write(first.done ? writer.start() : writer.start() + writer.event(first.value));
+  res.write(first.done ? writer.start(stream.usage) : writer.start(stream.usage) + writer.event(first.value));
   const batch = new EventBatch(res);
   try {
     if (!first.done) {
@@ -175,6 +215,23 @@ function upstreamFailure(error: unknown, modelIds: readonly string[]): GatewayEr
     );
   }
   return toGatewayError(error, modelIds);
+}
+
+/**
+ * The committed attempt passed the client's request through when its events carry the upstream's frames:
+ * then the frames are written as they came; otherwise the protocol's writer re-encodes the events.
+ */
+function streamWriterFor(
+  protocol: ChatProtocol,
+  served: ServedModel,
+  call: ChatCall,
+  first: IteratorResult<ModelResponseStreamEvent>,
+  stream: StreamedResponse,
+): StreamWriter {
+  const passThrough = protocol.passThrough;
+  const passedThrough = first.done ? stream.get().raw !== undefined : first.value.raw !== undefined;
+  if (!passThrough || !passedThrough) return protocol.streamWriter(served, call);
+  return new PassThroughStreamWriter(passThrough, served, call, protocol.streamWriter(served, call));
 }
 
 function kindOf(error: unknown): string {

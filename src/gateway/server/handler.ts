@@ -12,8 +12,9 @@ import { performance } from 'node:perf_hooks';
 import { anthropicMessagesProtocol } from '../anthropic/protocol.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { renderAnthropicError, renderOpenAIError } from '../errors/render-error.ts';
-import { scrubSecrets } from '../errors/scrub.ts';
+import { safeHeaderValue, scrubSecrets } from '../errors/scrub.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
+import type { RequestFinished } from '../events.ts';
 import { openAIChatProtocol } from '../openai/protocol.ts';
 import { COUNT_TOKENS_PATH, handleCountTokens } from '../routes/count-tokens.ts';
 import { handleHealth } from '../routes/health.ts';
@@ -137,12 +138,28 @@ function sendError(scope: RequestScope, error: GatewayError): void {
     'content-length': String(Buffer.byteLength(text)),
   };
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+  routeHeaders(scope.record, error, headers);
   // A refusal made before the body arrived in full (too large, or refused on its headers alone: Host,
   // key, Content-Type): close, rather than let node read and discard a body of any size to keep the
   // connection alive.
   if (error.status === 413 || scope.req.complete === false) headers.connection = 'close';
   res.writeHead(error.status, headers);
   res.end(text);
+}
+
+/**
+ * An error of a routed request says where it went, as a success does: the route, how it was chosen, and
+ * how many attempts were made (the body lists them).
+ */
+function routeHeaders(
+  record: RequestFinished | undefined,
+  error: GatewayError,
+  headers: Record<string, string>,
+): void {
+  if (record?.routeReason === undefined) return;
+  headers['x-understudy-route'] = safeHeaderValue(record.route);
+  headers['x-understudy-route-reason'] = safeHeaderValue(record.routeReason);
+  if (error.attempts !== undefined) headers['x-understudy-attempts'] = String(error.attempts.length);
 }
 
 function corsHeaders(context: GatewayContext, origin: string | undefined): Record<string, string> {

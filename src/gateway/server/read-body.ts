@@ -19,6 +19,19 @@ export interface BodyLimits {
 }
 
 export async function readJsonBody(req: GatewayRequest, limits: BodyLimits): Promise<unknown> {
+  return (await readJsonBodyText(req, limits)).json;
+}
+
+/**
+ * `readJsonBody`, with the text it parsed: what a pass-through sends on, the client's own bytes.
+ *
+ * @example
+ * const { json, text } = await readJsonBodyText(req, limits);
+ */
+export async function readJsonBodyText(
+  req: GatewayRequest,
+  limits: BodyLimits,
+): Promise<{ json: unknown; text: string }> {
   requireJsonContentType(req.headers['content-type']);
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limits.maxBytes) throw tooLarge(limits.maxBytes);
@@ -40,7 +53,7 @@ export async function readJsonBody(req: GatewayRequest, limits: BodyLimits): Pro
     );
   }
   try {
-    return JSON.parse(text);
+    return { json: JSON.parse(text), text };
   } catch (error) {
     const reason = error instanceof Error ? error.message : 'parse error';
     throw new GatewayError(

@@ -71,24 +71,26 @@ function ask(model: string, effort?: 'low' | 'max') {
   return client.messages.create(params as unknown as Anthropic.MessageCreateParamsNonStreaming);
 }
 
-test('an Opus 4.7 upstream gets adaptive thinking and the effort, never a token budget', async () => {
+// An Anthropic upstream speaks the client's protocol: the request is passed through, so the thinking
+// and effort the client chose for its model arrive as sent (display included), never rewritten.
+test('an Anthropic upstream gets adaptive thinking and the effort exactly as the client sent them', async () => {
   const answer = await ask('claude:claude-opus-4-7', 'low');
   expect(answer.content).toEqual([{ type: 'text', text: 'ok' }]);
   const sent = anthropicBodies.at(-1)!;
-  expect(sent.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
+  expect(sent.thinking).toEqual({ type: 'adaptive', display: 'omitted' });
   expect(sent.output_config).toEqual({ effort: 'low' });
 });
 
-test("adaptive thinking without an effort leaves the effort to the model; 'max' is the top level", async () => {
+test("without an effort none is added; 'max' reaches an Anthropic upstream as 'max'", async () => {
   await ask('claude:claude-opus-4-7');
   expect(anthropicBodies.at(-1)!.output_config).toBeUndefined();
   await ask('claude:claude-opus-4-7', 'max');
-  expect(anthropicBodies.at(-1)!.output_config).toEqual({ effort: 'xhigh' });
+  expect(anthropicBodies.at(-1)!.output_config).toEqual({ effort: 'max' });
 });
 
-test('an older Claude upstream gets the token budget its model takes', async () => {
+test('an older Claude upstream gets what the client chose for it, not a budget the gateway picked', async () => {
   await ask('claude:claude-sonnet-4-5', 'low');
-  expect(anthropicBodies.at(-1)!.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+  expect(anthropicBodies.at(-1)!.thinking).toEqual({ type: 'adaptive', display: 'omitted' });
 });
 
 test('an OpenAI-protocol upstream gets the effort as its reasoning_effort', async () => {

@@ -41,11 +41,11 @@ describe('POST /v1/messages with the official @anthropic-ai/sdk client', () => {
     expect(types.slice(-3)).toEqual(['content_block_stop', 'message_delta', 'message_stop']);
   });
 
-  it('sends ping after message_start on the wire', async () => {
+  it('sends ping after message_start on the wire, in an answer translated from another protocol', async () => {
     const response = await fetch(`${fixture.gateway.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'main', max_tokens: 50, stream: true, messages }),
+      body: JSON.stringify({ model: 'a:gpt-4o-mini', max_tokens: 50, stream: true, messages }),
     });
     const events = [...(await response.text()).matchAll(/^event: (.+)$/gm)].map((m) => m[1]);
     expect(events.slice(0, 3)).toEqual(['message_start', 'ping', 'content_block_start']);

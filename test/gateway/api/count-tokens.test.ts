@@ -174,7 +174,7 @@ describe('POST /v1/messages/count_tokens with the official @anthropic-ai/sdk', (
     const error = await failure(
       client.messages.countTokens({
         model: 'claude',
-        messages: [{ role: 'system' as 'user', content: 'hi' }],
+        messages: [{ role: 'robot' as 'user', content: 'hi' }],
       }),
     );
     expect(error.status).toBe(400);
@@ -182,7 +182,7 @@ describe('POST /v1/messages/count_tokens with the official @anthropic-ai/sdk', (
       type: 'error',
       error: {
         type: 'invalid_request_error',
-        message: "messages.0.role: Input should be 'user' or 'assistant'",
+        message: "messages.0.role: Input should be 'user', 'assistant' or 'system'",
       },
     });
   });
