@@ -29,7 +29,7 @@ import type { RequestTraits } from './routing-rules.ts';
 import type { ServedModel } from './served.ts';
 
 /** Filled in as the request goes; the handler emits it as `request-finished` whatever happens. */
-export function newRequestRecord(api: ChatProtocol['api']): RequestFinished {
+export function newRequestRecord(api: ChatProtocol['api'], userAgent: string | undefined): RequestFinished {
   return {
     route: '',
     api,
@@ -43,6 +43,12 @@ export function newRequestRecord(api: ChatProtocol['api']): RequestFinished {
     usage: undefined,
     cost: undefined,
     clientKeyId: undefined,
+    clientName: undefined,
+    userAgent,
+    responseId: undefined,
+    finishReason: undefined,
+    insured: false,
+    body: undefined,
   };
 }
 
@@ -54,11 +60,14 @@ export async function runChat(scope: ChatScope): Promise<void> {
   const { context, record, client } = scope;
   const body = await readJsonBody(scope.req, context.bodyLimits);
   const call = scope.protocol.parse(body);
+  // Only a reference: the ledger serializes (and redacts) it off the request path, when it stores bodies.
+  if (context.ledger?.storesBodies) record.body = body;
   record.stream = call.stream;
   record.route = call.modelIds[0]!;
   const chain = context.registry.route(call.modelIds, chatTraits(call));
   record.route = chain.label;
   enforceAllowedRoutes(client, chain.targets);
+  context.budgets?.enforce(client, chain.label);
   // The prompt is charged now (estimated); the answer's tokens once they are known.
   await enforceRequestLimits(context.rateLimitStore, client, call.estimatedInputTokens);
   cancelWithClient(scope);
@@ -99,9 +108,10 @@ async function runWhole(scope: ChatScope, call: ChatCall, chain: Chain): Promise
   }
   const usage = priced(response, context.registry);
   const served = servedModel(scope.protocol, response);
-  finishRecord(record, served.modelId, response.attempts ?? [], usage);
+  finishRecord(record, served, response, usage);
   const text = scope.protocol.render({ ...response, usage }, served, call);
   const headers = attemptHeaders(scope.baseHeaders, chain, served.modelId, response.attempts ?? []);
+  if (record.insured) headers[ZERO_COMPLETION_HEADER] = 'applied';
   headers['content-type'] = 'application/json';
   headers['content-length'] = String(Buffer.byteLength(text));
   res.writeHead(200, headers);
@@ -134,6 +144,7 @@ async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promis
   res.writeHead(200, headers);
   record.timeToFirstTokenMs = performance.now() - scope.startedAt;
   record.servedModel = served.modelId;
+  record.responseId = served.responseId;
   res.write(first.done ? writer.start() : writer.start() + writer.event(first.value));
   const batch = new EventBatch(res);
   try {
@@ -148,16 +159,20 @@ async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promis
     }
   } catch (error) {
     const final = stream.get();
-    finishRecord(record, served.modelId, final.attempts ?? attempts, priced(final, context.registry));
-    if (clientDisconnected(signal)) return closedByClient(record);
+    if (clientDisconnected(signal)) {
+      closedByClient(record);
+      finishRecord(record, served, final, priced(final, context.registry), attempts);
+      return;
+    }
     const failure = toGatewayError(error, chain.modelIds);
     record.errorKind = failure.attempts?.at(-1)?.kind ?? kindOf(error);
+    finishRecord(record, served, final, priced(final, context.registry), attempts);
     res.end(batch.take() + writer.error(failure));
     return;
   }
   const final = stream.get();
   const usage = priced(final, context.registry);
-  finishRecord(record, served.modelId, final.attempts ?? attempts, usage);
+  finishRecord(record, served, final, usage, attempts);
   res.end(batch.take() + writer.finish({ ...final, usage }));
   void chargeOutputTokens(context.rateLimitStore, scope.client, usage.outputTokens).catch(() => {});
 }
@@ -206,14 +221,25 @@ function priced(response: ModelResponse, registry: ModelRegistry): RequestUsage 
   return cost === undefined ? response.usage : { ...response.usage, cost };
 }
 
+/**
+ * Sent as `applied` when zero-completion insurance waived the charge (OpenRouter's rule): an answer with
+ * no completion tokens that ended in an error or with no finish reason costs the client nothing.
+ */
+export const ZERO_COMPLETION_HEADER = 'x-understudy-zero-completion-insurance';
+
 function finishRecord(
   record: RequestFinished,
-  modelId: string,
-  attempts: Attempt[],
+  served: ServedModel,
+  response: ModelResponse,
   usage: RequestUsage,
+  attemptsAtCommit: Attempt[] = [],
 ): void {
-  record.servedModel = modelId;
-  record.attempts = attempts;
+  record.servedModel = served.modelId;
+  record.responseId = served.responseId;
+  record.attempts = response.attempts ?? attemptsAtCommit;
   record.usage = usage;
-  record.cost = usage.cost;
+  record.finishReason = response.finishReason;
+  const ended = response.finishReason !== undefined && response.finishReason !== 'error';
+  record.insured = usage.outputTokens === 0 && (!ended || record.errorKind !== undefined);
+  record.cost = record.insured ? 0 : usage.cost;
 }

@@ -28,6 +28,7 @@ import { createGatewayHandler, type GatewayHandler } from './handler.ts';
 import { isLoopbackAddress } from './host-check.ts';
 import type { ExtraRoute } from './http-types.ts';
 import { InFlightCalls } from './in-flight.ts';
+import { openPlatform } from './platform.ts';
 
 /** Stores shared by several gateway processes (Redis), made from the config's `redis:` URL. */
 export type SharedStateFactory = (redisUrl: string) => Promise<{
@@ -148,6 +149,9 @@ async function openGateway(
   // /metrics and the status page (GET /) observe the gateway only through its events.
   const observability = createObservability(events, { healthStore: store });
   closers.push(async () => observability.close());
+  // The ledger is written last on close (after the drain), so the requests that finished draining are in it.
+  const platform = await openPlatform(config, { events, registry: observability.metrics.registry, log });
+  closers.push(() => platform.close());
   const shared: SharedParts = {
     env,
     healthStore: store,
@@ -159,6 +163,7 @@ async function openGateway(
     inFlight: new InFlightCalls(),
     // Until the server listens, assume loopback: the Host check on is the safe side to start from.
     boundTo: '127.0.0.1',
+    platform,
   };
   if (!options.rateLimitStore) closers.push(() => shared.rateLimitStore.close());
 

@@ -1,0 +1,177 @@
+/**
+ * The request ledger: every finished request is queued in memory as it finishes and written in batches
+ * by a timer, so the request path never waits on the database and a database that is slow or gone never
+ * fails a request. The queue is bounded (`maxQueue`); past it the newest records are dropped and counted
+ * (`understudy_ledger_dropped_total`). A failed write keeps its batch queued and retries on the next
+ * tick, so an outage loses nothing until the queue is full; `close()` writes what is left. Killing the
+ * process loses at most the records of the last flush interval (default 1 s).
+ *
+ * @example
+ * const ledger = await openLedger({ database: 'ledger.db' });
+ * gateway.events.on('request-finished', (event) => ledger.record(event));
+ * await ledger.close();
+ */
+import { randomUUID } from 'node:crypto';
+import { scrubSecrets } from '../errors/scrub.ts';
+import type { RequestFinished } from '../events.ts';
+import { type LedgerEntry, ledgerEntryOf } from './ledger-entry.ts';
+import { type EntryToWrite, LedgerStore } from './ledger-store.ts';
+import { openSqlDatabase } from './sql-database.ts';
+
+export interface LedgerOptions {
+  /** A `postgres://` URL or a SQLite file path; default `:memory:` (kept only while the process runs). */
+  database?: string | undefined;
+  /** How often queued records are written (ms). Default 1000. */
+  flushIntervalMs?: number | undefined;
+  /** Records held while the database cannot take them; past this the newest are dropped. Default 10,000. */
+  maxQueue?: number | undefined;
+  /** Store request bodies, with keys and `redact` patterns masked. Default false. */
+  storeBodies?: boolean | undefined;
+  /** Regular expressions (source text) whose matches are masked in stored bodies. */
+  redact?: readonly string[] | undefined;
+  log?: ((line: string) => void) | undefined;
+}
+
+export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+const DEFAULT_MAX_QUEUE = 10_000;
+
+/** What else wants each record as it is made (spend tracking): called on the request path, keep it cheap. */
+export type EntryListener = (entry: LedgerEntry) => void;
+
+export class Ledger {
+  readonly store: LedgerStore;
+  readonly storesBodies: boolean;
+  readonly flushIntervalMs: number;
+  private queue: EntryToWrite[] = [];
+  private readonly maxQueue: number;
+  private readonly redact: RegExp[];
+  private readonly log: (line: string) => void;
+  private readonly timer: NodeJS.Timeout;
+  private readonly listeners: EntryListener[] = [];
+  private readonly afterFlush: Array<() => Promise<void>> = [];
+  private running: Promise<void> = Promise.resolve();
+  private failing = false;
+  private closed = false;
+  /** Records dropped because the queue was full (the database gone for long, or too slow). */
+  dropped = 0;
+  /** Records written since start. */
+  written = 0;
+
+  constructor(store: LedgerStore, options: LedgerOptions = {}) {
+    this.store = store;
+    this.storesBodies = options.storeBodies ?? false;
+    this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    this.maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
+    this.redact = (options.redact ?? []).map((source) => new RegExp(source, 'g'));
+    this.log = options.log ?? (() => {});
+    this.timer = setInterval(() => void this.flush(), this.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Records one finished request (the `request-finished` listener). */
+  record(event: RequestFinished): void {
+    const entry = ledgerEntryOf(event, Date.now());
+    for (const listener of this.listeners) listener(entry);
+    if (this.closed || this.queue.length >= this.maxQueue) {
+      this.dropped++;
+      return;
+    }
+    // The body's reference only; serialized and redacted when the batch is written.
+    this.queue.push({ id: event.responseId ?? `req_${randomUUID()}`, entry, body: null });
+  }
+
+  /** Called with each record as it is made. */
+  onEntry(listener: EntryListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Run after every flush, in the same serial order (a spend refresh that must not overlap a write). */
+  onFlushed(work: () => Promise<void>): void {
+    this.afterFlush.push(work);
+  }
+
+  /** Records not written yet: a request's page can show it before its batch lands. */
+  pending(): readonly EntryToWrite[] {
+    return this.queue;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Writes what is queued now; flushes never overlap. */
+  flush(): Promise<void> {
+    this.running = this.running.then(() => this.writeQueued());
+    return this.running;
+  }
+
+  private async writeQueued(): Promise<void> {
+    const batch = this.queue;
+    if (batch.length > 0) {
+      this.queue = [];
+      if (this.storesBodies) for (const item of batch) item.body = this.bodyText(item.entry.body);
+      try {
+        await this.store.write(batch);
+        this.written += batch.length;
+        if (this.failing) this.log(`ledger: the database is back; ${batch.length} queued record(s) written`);
+        this.failing = false;
+      } catch (error) {
+        // Put the batch back in front of what arrived meanwhile, as far as the bound allows.
+        const room = Math.max(0, this.maxQueue - this.queue.length);
+        this.dropped += Math.max(0, batch.length - room);
+        this.queue = batch.slice(0, room).concat(this.queue);
+        if (!this.failing)
+          this.log(
+            `ledger: writing to the database failed (${scrubSecrets(describe(error))}); records stay queued (at most ${this.maxQueue}) and are written when it answers`,
+          );
+        this.failing = true;
+        return;
+      }
+    }
+    for (const work of this.afterFlush) await work().catch(() => {});
+  }
+
+  private bodyText(body: unknown): string | null {
+    if (body === undefined) return null;
+    let text = scrubSecrets(JSON.stringify(body));
+    for (const pattern of this.redact) text = text.replace(pattern, '[redacted]');
+    return text;
+  }
+
+  /** Stops the timer, writes what is queued (waiting at most `timeoutMs`), and closes the database. */
+  async close(timeoutMs = 5000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([this.flush(), gaveUp]);
+    clearTimeout(timer);
+    if (this.queue.length > 0) {
+      this.dropped += this.queue.length;
+      this.log(`ledger: closing with ${this.queue.length} record(s) the database did not take`);
+    }
+    await this.store.close().catch(() => {});
+  }
+}
+
+/** Opens the database, runs its migrations, and starts the ledger's timer. */
+export async function openLedger(options: LedgerOptions = {}): Promise<Ledger> {
+  const db = await openSqlDatabase(options.database ?? ':memory:');
+  const store = new LedgerStore(db);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw new Error(
+      `The ledger database could not be prepared (${scrubSecrets(describe(error))}): check the config's database: setting and that the database answers.`,
+    );
+  }
+  return new Ledger(store, options);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
