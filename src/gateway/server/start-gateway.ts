@@ -20,6 +20,7 @@ import { loadConfigFile } from '../config/load-config.ts';
 import { type GatewayConfig, type GatewayConfigInput, gatewayConfigSchema } from '../config/schema.ts';
 import { maskSecretValues } from '../errors/scrub.ts';
 import type { GatewayEventMap } from '../events.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import { InMemoryRateLimitStore, type RateLimitStore } from '../state/rate-limit-store.ts';
 import { createObservability } from '../status/observability.ts';
 import { buildContext, type SharedParts } from './build-context.ts';
@@ -85,6 +86,8 @@ export interface Gateway {
   events: EventEmitter<GatewayEventMap>;
   /** The request handler, for in-process use with `inject()`. */
   handler: GatewayHandler;
+  /** The request ledger (`flush()` writes what is queued now; `store` reads it back). */
+  ledger: Ledger;
   /** Re-reads the config file (or validates a new config object) and swaps it in; throws when it is bad. */
   reload(next?: GatewayConfigInput): Promise<void>;
   /**
@@ -244,6 +247,7 @@ async function openGateway(
     demo,
     events,
     handler,
+    ledger: platform.ledger,
     reload,
     async close(closeOptions = {}) {
       process.off('SIGHUP', onHangup);
