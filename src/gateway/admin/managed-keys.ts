@@ -17,7 +17,7 @@ export interface ManagedKey {
   routes: string[] | undefined;
   budgets: string[];
   createdAt: string;
-  revokedAt: string | undefined;
+  revokedAt: string | null;
 }
 
 export interface NewKey {
@@ -123,6 +123,6 @@ function listed(row: KeyRow): ManagedKey {
     routes: row.routes ? (JSON.parse(row.routes) as string[]) : undefined,
     budgets: row.budgets ? (JSON.parse(row.budgets) as string[]) : [],
     createdAt: new Date(Number(row.created_ms)).toISOString(),
-    revokedAt: row.revoked_ms === null ? undefined : new Date(Number(row.revoked_ms)).toISOString(),
+    revokedAt: row.revoked_ms === null ? null : new Date(Number(row.revoked_ms)).toISOString(),
   };
 }
