@@ -50,6 +50,8 @@ export class Ledger {
   private readonly listeners: EntryListener[] = [];
   private readonly afterFlush: Array<() => Promise<void>> = [];
   private running: Promise<void> = Promise.resolve();
+  /** The batch being written: still held, still counted against the bound, still found by id. */
+  private writing: EntryToWrite[] = [];
   private failing = false;
   private closed = false;
   /** Records dropped because the queue was full (the database gone for long, or too slow). */
@@ -72,7 +74,7 @@ export class Ledger {
   record(event: RequestFinished): void {
     const entry = ledgerEntryOf(event, Date.now());
     for (const listener of this.listeners) listener(entry);
-    if (this.closed || this.queue.length >= this.maxQueue) {
+    if (this.closed || this.queue.length + this.writing.length >= this.maxQueue) {
       this.dropped++;
       return;
     }
@@ -92,11 +94,12 @@ export class Ledger {
 
   /** Records not written yet: a request's page can show it before its batch lands. */
   pending(): readonly EntryToWrite[] {
-    return this.queue;
+    return this.writing.length === 0 ? this.queue : [...this.writing, ...this.queue];
   }
 
+  /** Records held, written or not yet: the queue and the batch being written. */
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length + this.writing.length;
   }
 
   /** Writes what is queued now; flushes never overlap. */
@@ -109,9 +112,12 @@ export class Ledger {
     const batch = this.queue;
     if (batch.length > 0) {
       this.queue = [];
+      this.writing = batch;
       if (this.storesBodies) for (const item of batch) item.body = this.bodyText(item.entry.body);
       try {
-        await this.store.write(batch);
+        await this.store.write(batch).finally(() => {
+          this.writing = [];
+        });
         this.written += batch.length;
         if (this.failing) this.log(`ledger: the database is back; ${batch.length} queued record(s) written`);
         this.failing = false;

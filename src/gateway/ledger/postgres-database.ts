@@ -11,6 +11,9 @@ export function openPostgres(url: string): SqlDatabase {
     max: 4,
     // A gateway must start (and serve) with the database gone: fail a query fast, never hang on it.
     connect_timeout: 5,
+    // The driver waits longer between reconnects after each failure (up to 20 s), holding queries
+    // meanwhile; the ledger retries on its own timer, so a database that is back is used at its next flush.
+    backoff: 0.05,
     idle_timeout: 60,
     onnotice: () => {},
     // Counts, epoch milliseconds and sums as numbers, not the strings Postgres sends for BIGINT and NUMERIC.
