@@ -13,7 +13,7 @@ export function openPostgres(url: string): SqlDatabase {
     connect_timeout: 5,
     // The driver waits longer between reconnects after each failure (up to 20 s), holding queries
     // meanwhile; the ledger retries on its own timer, so a database that is back is used at its next flush.
-    backoff: 0.05,
+    backoff: () => 0.05,
     idle_timeout: 60,
     onnotice: () => {},
     // Counts, epoch milliseconds and sums as numbers, not the strings Postgres sends for BIGINT and NUMERIC.

@@ -104,7 +104,7 @@ async function runWhole(scope: ChatScope, call: ChatCall, chain: Chain): Promise
     response = await chain.model.request(call.messages, call.settings, call.params);
   } catch (error) {
     if (clientDisconnected(scope.abort.signal)) return closedByClient(record);
-    throw upstreamFailure(error, chain.modelIds);
+    throw recordedFailure(record, error, chain.modelIds);
   }
   const usage = priced(response, context.registry);
   const served = servedModel(scope.protocol, response);
@@ -132,7 +132,7 @@ async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promis
     first = await iterator.next();
   } catch (error) {
     if (clientDisconnected(signal)) return closedByClient(record);
-    throw upstreamFailure(error, chain.modelIds);
+    throw recordedFailure(record, error, chain.modelIds);
   }
   const served = servedModel(scope.protocol, stream);
   const attempts = stream.get().attempts ?? [];
@@ -190,6 +190,33 @@ function upstreamFailure(error: unknown, modelIds: readonly string[]): GatewayEr
     );
   }
   return toGatewayError(error, modelIds);
+}
+
+/**
+ * The failure to send, with the attempts it made kept in the record for the request log: the error's own
+ * when it carries them, else one per model that failed, as the error summarizes them (without timing).
+ */
+function recordedFailure(record: RequestFinished, error: unknown, modelIds: readonly string[]): GatewayError {
+  const failure = upstreamFailure(error, modelIds);
+  const attempts = (error as { attempts?: unknown } | null)?.attempts;
+  if (Array.isArray(attempts)) record.attempts = attempts as Attempt[];
+  else if (failure.attempts) {
+    const now = Date.now();
+    record.attempts = failure.attempts.map((summary): Attempt => {
+      const colon = summary.model.indexOf(':');
+      const attempt: Attempt = {
+        providerName: colon === -1 ? '' : summary.model.slice(0, colon),
+        modelName: summary.model.slice(colon + 1),
+        outcome: 'error',
+        errorKind: summary.kind,
+        startedAt: now,
+        durationMs: 0,
+      };
+      if (summary.status !== undefined) attempt.statusCode = summary.status;
+      return attempt;
+    });
+  }
+  return failure;
 }
 
 function kindOf(error: unknown): string {

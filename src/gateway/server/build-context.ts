@@ -62,6 +62,7 @@ export function buildContext(config: GatewayConfig, shared: SharedParts): Gatewa
     ledger: platform?.ledger,
     budgets: platform?.budgets,
     managedKeys: platform?.managedKeys,
+    keyBudgets: platform?.keyBudgets ?? new Map(),
     adminKeyHash: adminKey ? createHash('sha256').update(adminKey).digest() : undefined,
   };
 }

@@ -8,6 +8,7 @@ import type { EventEmitter } from 'node:events';
 import type { HealthStore } from '../../fallback/breaker/health-store.ts';
 import type { ManagedKeys } from '../admin/managed-keys.ts';
 import type { ClientKeys } from '../auth/client-keys.ts';
+import type { Budget } from '../budgets/budget.ts';
 import type { BudgetGuard } from '../budgets/budget-guard.ts';
 import type { GatewayEventMap } from '../events.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -38,6 +39,8 @@ export interface GatewayContext {
   ledger: Ledger | undefined;
   budgets: BudgetGuard | undefined;
   managedKeys: ManagedKeys | undefined;
+  /** Budgets of the config's keys, by client name (the spend page shows them). */
+  keyBudgets: ReadonlyMap<string, readonly Budget[]>;
   /** The sha256 of `UNDERSTUDY_ADMIN_KEY`, which the admin API asks for; undefined turns the API off. */
   adminKeyHash: Buffer | undefined;
 }

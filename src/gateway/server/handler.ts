@@ -22,6 +22,7 @@ import { handleHealth } from '../routes/health.ts';
 import { handleModel, handleModels, modelIdInPath } from '../routes/models.ts';
 import type { ChatProtocol } from '../routing/chat-protocol.ts';
 import { newRequestRecord, runChat } from '../routing/run-chat.ts';
+import { handleLedgerPage, isLedgerPage } from '../status/ledger-pages.ts';
 import { type ClientApi, clientApiOf } from './client-api.ts';
 import type { GatewayContext } from './context.ts';
 import { hostNotAllowed } from './host-check.ts';
@@ -113,6 +114,7 @@ function route(scope: RequestScope): void | Promise<void> {
     return handleGeneration(scope);
   }
   if (path.startsWith(ADMIN_PREFIX)) return handleAdmin(scope);
+  if (method === 'GET' && isLedgerPage(path)) return handleLedgerPage(scope);
   const extra = context.extraRoutes.find((route) => route.method === method && route.path === path);
   if (!extra) throw new GatewayError(404, 'not_found', `No route for ${method} ${path}.`);
   return extra.handle(req, scope.res);
