@@ -171,6 +171,16 @@ export class LedgerStore {
     return rows.map(storedRequest);
   }
 
+  /** Deletes all but the `keep` newest requests. */
+  async trim(keep: number): Promise<void> {
+    const rows = await this.db.query<{ time_ms: number }>(
+      'SELECT time_ms FROM requests ORDER BY time_ms DESC LIMIT 1 OFFSET ?',
+      [keep],
+    );
+    if (rows[0] !== undefined)
+      await this.db.query('DELETE FROM requests WHERE time_ms <= ?', [Number(rows[0].time_ms)]);
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }

@@ -29,11 +29,19 @@ export interface LedgerOptions {
   storeBodies?: boolean | undefined;
   /** Regular expressions (source text) whose matches are masked in stored bodies. */
   redact?: readonly string[] | undefined;
+  /**
+   * Keep only this many newest requests (spend rows are kept whole). Default: 50,000 for the in-memory
+   * database, which would otherwise grow for as long as the process runs; no limit for a file or Postgres.
+   */
+  retainRequests?: number | undefined;
   log?: ((line: string) => void) | undefined;
 }
 
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 const DEFAULT_MAX_QUEUE = 10_000;
+const DEFAULT_IN_MEMORY_RETENTION = 50_000;
+// Trimming to the retention costs a scan of the time index: once a minute at the default interval.
+const FLUSHES_PER_TRIM = 60;
 
 /** What else wants each record as it is made (spend tracking): called on the request path, keep it cheap. */
 export type EntryListener = (entry: LedgerEntry) => void;
@@ -58,6 +66,8 @@ export class Ledger {
   dropped = 0;
   /** Records written since start. */
   written = 0;
+  private readonly retainRequests: number | undefined;
+  private flushesSinceTrim = 0;
 
   constructor(store: LedgerStore, options: LedgerOptions = {}) {
     this.store = store;
@@ -66,6 +76,7 @@ export class Ledger {
     this.maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
     this.redact = (options.redact ?? []).map((source) => new RegExp(source, 'g'));
     this.log = options.log ?? (() => {});
+    this.retainRequests = options.retainRequests;
     this.timer = setInterval(() => void this.flush(), this.flushIntervalMs);
     this.timer.unref();
   }
@@ -134,6 +145,10 @@ export class Ledger {
         return;
       }
     }
+    if (this.retainRequests !== undefined && ++this.flushesSinceTrim >= FLUSHES_PER_TRIM) {
+      this.flushesSinceTrim = 0;
+      await this.store.trim(this.retainRequests).catch(() => {});
+    }
     for (const work of this.afterFlush) await work().catch(() => {});
   }
 
@@ -165,7 +180,8 @@ export class Ledger {
 
 /** Opens the database, runs its migrations, and starts the ledger's timer. */
 export async function openLedger(options: LedgerOptions = {}): Promise<Ledger> {
-  const db = await openSqlDatabase(options.database ?? ':memory:');
+  const database = options.database ?? ':memory:';
+  const db = await openSqlDatabase(database);
   const store = new LedgerStore(db);
   try {
     await store.migrate();
@@ -175,7 +191,9 @@ export async function openLedger(options: LedgerOptions = {}): Promise<Ledger> {
       `The ledger database could not be prepared (${scrubSecrets(describe(error))}): check the config's database: setting and that the database answers.`,
     );
   }
-  return new Ledger(store, options);
+  const retainRequests =
+    options.retainRequests ?? (database === ':memory:' ? DEFAULT_IN_MEMORY_RETENTION : undefined);
+  return new Ledger(store, { ...options, retainRequests });
 }
 
 function describe(error: unknown): string {

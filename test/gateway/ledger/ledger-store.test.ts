@@ -113,3 +113,18 @@ afterAll(() => postgres?.stop());
 
 ledgerSuite('SQLite (node:sqlite)', () => ':memory:');
 ledgerSuite('Postgres', () => postgres.url);
+
+describe('the in-memory ledger', () => {
+  it('keeps only the newest requests it is told to retain, and every spend row', async () => {
+    const ledger = await openLedger({ flushIntervalMs: 60_000, retainRequests: 3 });
+    try {
+      for (let i = 0; i < 8; i++) ledger.record(finished({ responseId: `r${i}`, latencyMs: -i * 10 }));
+      for (let flush = 0; flush < 60; flush++) await ledger.flush();
+      expect((await ledger.store.list()).map((row) => row.id)).toEqual(['r7', 'r6', 'r5']);
+      const spend = await ledger.store.spend([periodOf('day', Date.now())]);
+      expect(spend.find((row) => row.scope === 'route:chat')?.requests).toBe(8);
+    } finally {
+      await ledger.close();
+    }
+  });
+});
