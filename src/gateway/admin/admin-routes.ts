@@ -45,7 +45,11 @@ export async function handleAdmin(scope: RequestScope): Promise<void> {
   );
 }
 
-function checkAdminKey(scope: RequestScope): void {
+/**
+ * Refuses a request without the admin key: `Authorization: Bearer <key>`, or Basic with the key as the
+ * password (what a browser sends for the request log after asking), compared in constant time.
+ */
+export function checkAdminKey(scope: RequestScope): void {
   const expected = scope.context.adminKeyHash;
   if (!expected)
     throw new GatewayError(
@@ -53,15 +57,23 @@ function checkAdminKey(scope: RequestScope): void {
       'forbidden',
       'The admin API is off: set UNDERSTUDY_ADMIN_KEY for the gateway to turn it on.',
     );
-  const header = scope.req.headers.authorization ?? '';
-  const presented = /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '').trim() : '';
-  const hash = createHash('sha256').update(presented).digest();
-  if (presented === '' || !timingSafeEqual(hash, expected))
+  const hash = createHash('sha256').update(presentedAdminKey(scope.req.headers.authorization)).digest();
+  if (!timingSafeEqual(hash, expected))
     throw new GatewayError(
       401,
       'unauthorized',
-      'The admin API takes the admin key: `Authorization: Bearer <UNDERSTUDY_ADMIN_KEY>`.',
+      'This takes the admin key: `Authorization: Bearer <UNDERSTUDY_ADMIN_KEY>` (or as the password of Basic auth).',
     );
+}
+
+function presentedAdminKey(header: string | undefined): string {
+  if (header === undefined) return '';
+  if (/^bearer\s+/i.test(header)) return header.replace(/^bearer\s+/i, '').trim();
+  if (/^basic\s+/i.test(header)) {
+    const decoded = Buffer.from(header.replace(/^basic\s+/i, '').trim(), 'base64').toString('utf8');
+    return decoded.slice(decoded.indexOf(':') + 1);
+  }
+  return '';
 }
 
 function newKeyOf(body: unknown): { name: string; budgets: Budget[]; routes: string[] | undefined } {

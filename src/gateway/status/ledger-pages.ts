@@ -6,6 +6,7 @@
  *   GET /requests/<id>                          one request: its facts and its attempt timeline
  *   GET /spend                                  per key, route and tool, today and this month, against budgets
  */
+import { checkAdminKey } from '../admin/admin-routes.ts';
 import { formatBudget } from '../budgets/budget.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { storedOf } from '../ledger/generation-route.ts';
@@ -19,7 +20,32 @@ export function isLedgerPage(path: string): boolean {
   return path === '/requests' || path === '/spend' || path.startsWith('/requests/');
 }
 
+/**
+ * Who may read the log: on an open gateway (no client keys), whoever may read the status page; once
+ * clients need keys, only the admin — the log names keys and tools, and may hold request bodies — who
+ * signs in with the admin key as a Basic-auth password (the browser asks).
+ */
+function mayRead(scope: RequestScope): boolean {
+  if (!scope.context.clients.required && scope.context.adminKeyHash === undefined) return true;
+  try {
+    checkAdminKey(scope);
+    return true;
+  } catch (error) {
+    if (!(error instanceof GatewayError) || error.status !== 401) throw error;
+  }
+  scope.res.writeHead(401, {
+    ...scope.baseHeaders,
+    'www-authenticate': 'Basic realm="understudy request log"',
+    'content-type': 'text/plain; charset=utf-8',
+  });
+  scope.res.end(
+    'The request log takes the admin key (UNDERSTUDY_ADMIN_KEY) as the password; any user name.\n',
+  );
+  return false;
+}
+
 export async function handleLedgerPage(scope: RequestScope): Promise<void> {
+  if (!mayRead(scope)) return;
   const ledger = scope.context.ledger;
   if (!ledger) throw new GatewayError(404, 'not_found', 'This gateway keeps no request ledger.');
   if (scope.path === '/requests') return send(scope, 'Request log', await requestLog(scope));

@@ -11,6 +11,7 @@ import { launchChromium } from '../../support/chromium.ts';
  * with real traffic. `SCREENSHOTS=1` also writes the README's pictures to docs/images.
  */
 const KEY = 'sk-status-pages-test-0001';
+const ADMIN = 'admin-status-pages-test-0001';
 
 describe('request log and spend pages in headless Chromium', () => {
   let chaos: ChaosServer;
@@ -36,7 +37,7 @@ describe('request log and spend pages in headless Chromium', () => {
         ledger: { flushIntervalMs: 100 },
       },
       port: 0,
-      env: { TEAM_KEY: KEY },
+      env: { TEAM_KEY: KEY, UNDERSTUDY_ADMIN_KEY: ADMIN },
       log: () => {},
     });
     const client = (userAgent: string) =>
@@ -69,7 +70,11 @@ describe('request log and spend pages in headless Chromium', () => {
   });
 
   async function open(path: string) {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    // The gateway takes client keys, so the log is the admin's: the admin key as a Basic-auth password.
+    const page = await browser.newPage({
+      viewport: { width: 1200, height: 700 },
+      httpCredentials: { username: 'admin', password: ADMIN },
+    });
     const outside: string[] = [];
     page.on('request', (request) => {
       if (!request.url().startsWith(gateway.url)) outside.push(request.url());
@@ -85,6 +90,16 @@ describe('request log and spend pages in headless Chromium', () => {
     await page.screenshot({ path: `docs/images/${name}.png`, fullPage: true });
   };
 
+  it('asks for the admin key, and takes no client key for it', async () => {
+    for (const path of ['/requests', '/spend']) {
+      const anonymous = await fetch(`${gateway.url}${path}`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic /);
+      const client = await fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${KEY}` } });
+      expect(client.status).toBe(401);
+    }
+  });
+
   it('lists requests newest first, filters them, and escapes what clients sent', async () => {
     expect(failedRequestIds).toEqual(['broken']);
     const { page, outside } = await open('/requests');
@@ -97,7 +112,7 @@ describe('request log and spend pages in headless Chromium', () => {
     // The tool is the agent's product token (up to its first '/'), shown as text, never as markup.
     expect(cells[10]).toBe('<script>window.injected=1<');
     expect(await page.locator('script').count()).toBe(0);
-    expect(await page.evaluate(() => (window as { injected?: number }).injected)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { injected?: number }).injected)).toBeUndefined();
     expect(await rows.nth(1).locator('td').nth(10).textContent()).toBe('Codex');
     await screenshot(page, 'request-log');
 
