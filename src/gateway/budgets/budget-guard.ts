@@ -5,31 +5,23 @@
  * Spend is read from memory, never from the database on the request path. This process adds each
  * request's cost as it finishes; after every ledger flush the totals are re-read from the database's
  * `spend` table (plus what is still queued here), which brings in what every other gateway process
- * wrote. The overshoot is therefore bounded: a budget can be passed by the cost of the requests already
- * in flight when it was reached (in the whole fleet), plus what other processes spent in the last
- * flush interval and a half (their flush, then ours); one process alone overshoots only by its requests
- * in flight. test/gateway/budgets measures it under concurrent load.
+ * wrote. So the overshoot is bounded: a budget can be passed by the cost of the requests in flight in
+ * the whole fleet when it was reached, plus the requests the fleet finished in the last two flush
+ * intervals (a process sees another's spend after that one's flush and its own re-read). One process
+ * alone overshoots only by its requests in flight. test/gateway/budgets measures it under load.
  */
 import type { ClientIdentity } from '../auth/client-keys.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { LedgerEntry } from '../ledger/ledger-entry.ts';
 import { spendScopesOf } from '../ledger/ledger-store.ts';
-import { type PeriodKind, periodOf, periodResetsAt } from '../ledger/spend-periods.ts';
+import { type PeriodKind, periodResetsAt, periodsAt } from '../ledger/spend-periods.ts';
 import { type Budget, formatBudget } from './budget.ts';
-
-/** The current day's and month's names, recomputed once a second rather than per request. */
-interface CurrentPeriods {
-  second: number;
-  day: string;
-  month: string;
-}
 
 export class BudgetGuard {
   private readonly ledger: Ledger;
   /** USD per `scope period`, for the current day and month. */
   private spent = new Map<string, number>();
-  private current: CurrentPeriods = { second: -1, day: '', month: '' };
   /** Budgets of routes, by route name (the config's `budgets.routes`); replaced on reload. */
   routeBudgets: ReadonlyMap<string, readonly Budget[]> = new Map();
 
@@ -44,7 +36,7 @@ export class BudgetGuard {
     const clientBudgets = client?.budgets;
     const routeBudgets = this.routeBudgets.get(route);
     if (clientBudgets === undefined && routeBudgets === undefined) return;
-    const periods = this.periods(Date.now());
+    const periods = periodsAt(Date.now());
     if (clientBudgets && client)
       this.check(`key:${client.keyId}`, `key '${client.name}'`, clientBudgets, periods);
     if (routeBudgets) this.check(`route:${route}`, `route '${route}'`, routeBudgets, periods);
@@ -52,13 +44,13 @@ export class BudgetGuard {
 
   /** USD spent by a scope (`key:<id>`, `route:<name>`, `tool:<family>`) in the current day or month. */
   spentBy(scope: string, period: PeriodKind): number {
-    const periods = this.periods(Date.now());
+    const periods = periodsAt(Date.now());
     return this.spent.get(`${scope} ${periods[period]}`) ?? 0;
   }
 
   /** Every scope's spend in the current day and month. */
   snapshot(): Array<{ scope: string; day: number; month: number }> {
-    const periods = this.periods(Date.now());
+    const periods = periodsAt(Date.now());
     const scopes = new Map<string, { scope: string; day: number; month: number }>();
     for (const [key, usd] of this.spent) {
       const space = key.lastIndexOf(' ');
@@ -74,9 +66,7 @@ export class BudgetGuard {
 
   /** Re-reads spend from the database, plus what this process has queued and not written yet. */
   async refresh(): Promise<void> {
-    const now = Date.now();
-    const day = periodOf('day', now);
-    const month = periodOf('month', now);
+    const { day, month } = periodsAt(Date.now());
     const rows = await this.ledger.store.spend([day, month]);
     const next = new Map<string, number>();
     for (const row of rows) next.set(`${row.scope} ${row.period}`, row.usd);
@@ -87,16 +77,21 @@ export class BudgetGuard {
   private add(entry: LedgerEntry): void {
     const cost = entry.cost;
     if (cost === undefined || cost === 0) return;
-    const periods = [periodOf('day', entry.time), periodOf('month', entry.time)];
+    const { day, month } = periodsAt(entry.time);
     for (const scope of spendScopesOf(entry)) {
-      for (const period of periods) {
+      for (const period of [day, month]) {
         const key = `${scope} ${period}`;
         this.spent.set(key, (this.spent.get(key) ?? 0) + cost);
       }
     }
   }
 
-  private check(scope: string, who: string, budgets: readonly Budget[], periods: CurrentPeriods): void {
+  private check(
+    scope: string,
+    who: string,
+    budgets: readonly Budget[],
+    periods: { readonly day: string; readonly month: string },
+  ): void {
     for (const budget of budgets) {
       const spent = this.spent.get(`${scope} ${periods[budget.period]}`) ?? 0;
       if (spent < budget.usd) continue;
@@ -108,12 +103,5 @@ export class BudgetGuard {
         { retryAfterSeconds: Math.max(1, Math.ceil((resets.getTime() - Date.now()) / 1000)) },
       );
     }
-  }
-
-  private periods(now: number): CurrentPeriods {
-    const second = Math.floor(now / 1000);
-    if (second !== this.current.second)
-      this.current = { second, day: periodOf('day', now), month: periodOf('month', now) };
-    return this.current;
   }
 }

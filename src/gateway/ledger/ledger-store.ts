@@ -6,7 +6,7 @@
 import type { Attempt } from '../../core/messages.ts';
 import type { LedgerEntry } from './ledger-entry.ts';
 import { migrate } from './migrations.ts';
-import { periodOf } from './spend-periods.ts';
+import { periodsAt } from './spend-periods.ts';
 import type { SqlDatabase, SqlExecutor, SqlValue } from './sql-database.ts';
 
 /** A request as the log and `/v1/generation` read it back. */
@@ -230,7 +230,8 @@ function spendOf(batch: readonly EntryToWrite[]): Map<string, SpendRow> {
   const sums = new Map<string, SpendRow>();
   for (const { entry } of batch) {
     const usd = entry.cost ?? 0;
-    for (const period of [periodOf('day', entry.time), periodOf('month', entry.time)]) {
+    const { day, month } = periodsAt(entry.time);
+    for (const period of [day, month]) {
       for (const scope of spendScopesOf(entry)) {
         const key = `${scope}\u0000${period}`;
         const row = sums.get(key);

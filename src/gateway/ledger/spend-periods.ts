@@ -18,3 +18,16 @@ export function periodResetsAt(kind: PeriodKind, time: number): Date {
     ? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1))
     : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
 }
+
+/** The day's and month's names for a time; the last second's answer is kept, as most calls ask about now. */
+export function periodsAt(time: number): { readonly day: string; readonly month: string } {
+  const second = Math.floor(time / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastPeriods = { day: periodOf('day', time), month: periodOf('month', time) };
+  }
+  return lastPeriods;
+}
+
+let lastSecond = Number.NaN;
+let lastPeriods = { day: '', month: '' };

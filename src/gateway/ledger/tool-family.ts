@@ -18,8 +18,22 @@ const FAMILIES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^Mozilla\//, 'Browser'],
 ];
 
+// A fleet sends a few user-agents many times: each is matched once, while the cache has room.
+const known = new Map<string, string>();
+const MAX_KNOWN = 1000;
+
 export function toolFamily(userAgent: string | undefined): string {
-  if (userAgent === undefined || userAgent.trim() === '') return 'unknown';
+  if (userAgent === undefined) return 'unknown';
+  let family = known.get(userAgent);
+  if (family === undefined) {
+    family = familyOf(userAgent);
+    if (known.size < MAX_KNOWN) known.set(userAgent, family);
+  }
+  return family;
+}
+
+function familyOf(userAgent: string): string {
+  if (userAgent.trim() === '') return 'unknown';
   for (const [pattern, family] of FAMILIES) if (pattern.test(userAgent)) return family;
   const product = userAgent.trim().split(/[/\s]/, 1)[0]!;
   return product.slice(0, 40) || 'unknown';
