@@ -12,7 +12,7 @@ import { type ManagedKey, ManagedKeys } from '../gateway/admin/managed-keys.ts';
 import { BUDGET_HINT, type Budget, parseBudget } from '../gateway/budgets/budget.ts';
 import { loadConfigFile } from '../gateway/config/load-config.ts';
 import { migrate } from '../gateway/ledger/migrations.ts';
-import { openSqlDatabase } from '../gateway/ledger/sql-database.ts';
+import { openSqlDatabase } from '../gateway/ledger/open-sql-database.ts';
 import { parseCommandLine } from './command-line/parse.ts';
 import { UsageError } from './command-line/usage-error.ts';
 import { KEYS_ACTIONS, KEYS_COMMAND } from './specs/keys.ts';

@@ -16,7 +16,7 @@ import { scrubSecrets } from '../errors/scrub.ts';
 import type { RequestFinished } from '../events.ts';
 import { type LedgerEntry, ledgerEntryOf } from './ledger-entry.ts';
 import { type EntryToWrite, LedgerStore } from './ledger-store.ts';
-import { openSqlDatabase } from './sql-database.ts';
+import { openSqlDatabase } from './open-sql-database.ts';
 
 export interface LedgerOptions {
   /** A `postgres://` URL or a SQLite file path; default `:memory:` (kept only while the process runs). */
