@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../../src/chaos/index.ts';
@@ -71,6 +72,34 @@ describe('a gateway recording its requests', () => {
       data: Record<string, unknown>;
     };
     expect(again.data).toEqual(data);
+  });
+
+  it('records a stream with its time to first token, and an Anthropic answer under its msg_ id', async () => {
+    const stream = await client().chat.completions.create({
+      model: 'main',
+      messages: [{ role: 'user', content: 'stream please' }],
+      stream: true,
+    });
+    let id = '';
+    for await (const chunk of stream) id = chunk.id;
+    const streamed = (await (await fetch(`${gateway.url}/v1/generation?id=${id}`)).json()) as {
+      data: { streamed: boolean; latency: number; generation_time: number; finish_reason: string };
+    };
+    expect(streamed.data).toMatchObject({ streamed: true, finish_reason: 'stop' });
+    expect(streamed.data.latency).toBeGreaterThanOrEqual(0);
+
+    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: 'none', maxRetries: 0 });
+    const message = await anthropic.messages.create({
+      model: 'main',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'hello' }],
+    });
+    expect(message.id).toMatch(/^msg_/);
+    const recorded = (await (await fetch(`${gateway.url}/v1/generation?id=${message.id}`)).json()) as {
+      data: { api_type: string; model: string; user_agent: string };
+    };
+    expect(recorded.data).toMatchObject({ api_type: 'anthropic', model: 'a:gpt-4o' });
+    expect(recorded.data.user_agent).toMatch(/^Anthropic\/JS/);
   });
 
   it('answers 404 for an id it never gave, and 400 without one', async () => {
