@@ -14,7 +14,6 @@ import type { ClientIdentity } from '../auth/client-keys.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { LedgerEntry } from '../ledger/ledger-entry.ts';
-import { spendScopesOf } from '../ledger/ledger-store.ts';
 import { type PeriodKind, periodResetsAt, periodsAt } from '../ledger/spend-periods.ts';
 import { type Budget, formatBudget } from './budget.ts';
 
@@ -22,6 +21,11 @@ export class BudgetGuard {
   private readonly ledger: Ledger;
   /** USD per `scope period`, for the current day and month. */
   private spent = new Map<string, number>();
+  /**
+   * The scopes a budget was checked for: only their spend is added as each request finishes (the rest is
+   * read from the database after each flush, which is soon enough for the spend page and metrics).
+   */
+  private readonly budgeted = new Set<string>();
   /** Budgets of routes, by route name (the config's `budgets.routes`); replaced on reload. */
   routeBudgets: ReadonlyMap<string, readonly Budget[]> = new Map();
 
@@ -37,9 +41,16 @@ export class BudgetGuard {
     const routeBudgets = this.routeBudgets.get(route);
     if (clientBudgets === undefined && routeBudgets === undefined) return;
     const periods = periodsAt(Date.now());
-    if (clientBudgets && client)
-      this.check(`key:${client.keyId}`, `key '${client.name}'`, clientBudgets, periods);
-    if (routeBudgets) this.check(`route:${route}`, `route '${route}'`, routeBudgets, periods);
+    if (clientBudgets && client) {
+      const scope = `key:${client.keyId}`;
+      this.budgeted.add(scope);
+      this.check(scope, `key '${client.name}'`, clientBudgets, periods);
+    }
+    if (routeBudgets) {
+      const scope = `route:${route}`;
+      this.budgeted.add(scope);
+      this.check(scope, `route '${route}'`, routeBudgets, periods);
+    }
   }
 
   /** USD spent by a scope (`key:<id>`, `route:<name>`, `tool:<family>`) in the current day or month. */
@@ -76,13 +87,17 @@ export class BudgetGuard {
 
   private add(entry: LedgerEntry): void {
     const cost = entry.cost;
-    if (cost === undefined || cost === 0) return;
-    const { day, month } = periodsAt(entry.time);
-    for (const scope of spendScopesOf(entry)) {
-      for (const period of [day, month]) {
-        const key = `${scope} ${period}`;
-        this.spent.set(key, (this.spent.get(key) ?? 0) + cost);
-      }
+    if (cost === undefined || cost === 0 || this.budgeted.size === 0) return;
+    if (entry.clientKeyId !== undefined) this.addTo(`key:${entry.clientKeyId}`, entry.time, cost);
+    this.addTo(`route:${entry.route}`, entry.time, cost);
+  }
+
+  private addTo(scope: string, time: number, cost: number): void {
+    if (!this.budgeted.has(scope)) return;
+    const { day, month } = periodsAt(time);
+    for (const period of [day, month]) {
+      const key = `${scope} ${period}`;
+      this.spent.set(key, (this.spent.get(key) ?? 0) + cost);
     }
   }
 

@@ -91,8 +91,10 @@ const COLUMNS = [
 ] as const;
 const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(', ')})`;
 const INSERT = `INSERT INTO requests (${COLUMNS.join(', ')}) VALUES `;
-// Postgres takes many rows per statement (one round trip); SQLite is fastest one prepared row at a time.
-const POSTGRES_ROWS_PER_INSERT = 200;
+// Many rows per statement: one round trip to Postgres, and for SQLite one call into the driver instead
+// of a hundred (a third less CPU per row in bench/ledger-cost.ts). 100 × 27 parameters stays far below
+// both databases' limits (SQLite 32,766; Postgres 65,535).
+const ROWS_PER_INSERT = 100;
 
 const UPSERT_SPEND =
   'INSERT INTO spend (scope, period, usd, requests) VALUES (?, ?, ?, ?) ' +
@@ -120,17 +122,12 @@ export class LedgerStore {
   async write(batch: readonly EntryToWrite[]): Promise<void> {
     const spend = spendOf(batch);
     await this.db.transaction(async (tx) => {
-      if (this.db.dialect === 'postgres') {
-        for (let start = 0; start < batch.length; start += POSTGRES_ROWS_PER_INSERT) {
-          const slice = batch.slice(start, start + POSTGRES_ROWS_PER_INSERT);
-          await tx.query(
-            `${INSERT}${slice.map(() => ROW_PLACEHOLDERS).join(', ')} ON CONFLICT (id) DO NOTHING`,
-            slice.flatMap(rowValues),
-          );
-        }
-      } else {
-        const insert = `${INSERT}${ROW_PLACEHOLDERS} ON CONFLICT (id) DO NOTHING`;
-        for (const item of batch) await tx.query(insert, rowValues(item));
+      for (let start = 0; start < batch.length; start += ROWS_PER_INSERT) {
+        const slice = batch.slice(start, start + ROWS_PER_INSERT);
+        await tx.query(
+          `${INSERT}${slice.map(() => ROW_PLACEHOLDERS).join(', ')} ON CONFLICT (id) DO NOTHING`,
+          slice.flatMap(rowValues),
+        );
       }
       await addSpend(tx, spend);
     });
@@ -218,27 +215,33 @@ function rowValues({ id, entry, body }: EntryToWrite): SqlValue[] {
   ];
 }
 
-/** The spend scopes an entry counts in. */
-export function spendScopesOf(entry: LedgerEntry): string[] {
-  const scopes = [`route:${entry.route}`, `tool:${entry.tool}`];
-  if (entry.clientKeyId !== undefined) scopes.push(`key:${entry.clientKeyId}`);
-  return scopes;
-}
-
-/** A batch's spend summed per scope and period, so each row is upserted once. */
+/**
+ * A batch's spend summed per scope and period, so each row is upserted once. Requests are first grouped
+ * by what decides their rows (key, route, tool, day), one lookup each, as most of a batch shares them.
+ */
 function spendOf(batch: readonly EntryToWrite[]): Map<string, SpendRow> {
-  const sums = new Map<string, SpendRow>();
+  const groups = new Map<string, { entry: LedgerEntry; usd: number; requests: number }>();
   for (const { entry } of batch) {
-    const usd = entry.cost ?? 0;
+    const group = `${entry.clientKeyId}\u0000${entry.route}\u0000${entry.tool}\u0000${periodsAt(entry.time).day}`;
+    const sum = groups.get(group);
+    if (sum) {
+      sum.usd += entry.cost ?? 0;
+      sum.requests++;
+    } else groups.set(group, { entry, usd: entry.cost ?? 0, requests: 1 });
+  }
+  const sums = new Map<string, SpendRow>();
+  for (const { entry, usd, requests } of groups.values()) {
     const { day, month } = periodsAt(entry.time);
+    const scopes = [`route:${entry.route}`, `tool:${entry.tool}`];
+    if (entry.clientKeyId !== undefined) scopes.push(`key:${entry.clientKeyId}`);
     for (const period of [day, month]) {
-      for (const scope of spendScopesOf(entry)) {
+      for (const scope of scopes) {
         const key = `${scope}\u0000${period}`;
         const row = sums.get(key);
         if (row) {
           row.usd += usd;
-          row.requests += 1;
-        } else sums.set(key, { scope, period, usd, requests: 1 });
+          row.requests += requests;
+        } else sums.set(key, { scope, period, usd, requests });
       }
     }
   }

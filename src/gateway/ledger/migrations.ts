@@ -40,7 +40,6 @@ export const MIGRATIONS: readonly string[][] = [
       body TEXT
     )`,
     'CREATE INDEX IF NOT EXISTS requests_by_time ON requests (time_ms)',
-    'CREATE INDEX IF NOT EXISTS requests_by_key ON requests (client_key_id, time_ms)',
     // Spend per scope (`key:<id>`, `route:<name>`, `tool:<family>`) and period (`day:2026-12-08`,
     // `month:2026-12`), added to as batches are written: budgets read a handful of rows, never a sum
     // over a month of requests.
