@@ -124,6 +124,14 @@ describe('budgets', () => {
       await expect(
         client.chat.completions.create({ model: 'other', messages: [{ role: 'user', content: 'go' }] }),
       ).resolves.toBeDefined();
+      // Prometheus: the route's spend this month beside its budget.
+      await gateway.ledger.flush();
+      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      const value = (line: RegExp) => Number(line.exec(metrics)?.[1]);
+      expect(
+        value(/^understudy_spend_usd\{scope="route:main",period="month"\} (\S+)$/m),
+      ).toBeGreaterThanOrEqual(BUDGET_USD);
+      expect(value(/^understudy_budget_usd\{scope="route:main",period="month"\} (\S+)$/m)).toBe(BUDGET_USD);
     } finally {
       await gateway.close();
     }
