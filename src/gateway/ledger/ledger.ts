@@ -61,6 +61,8 @@ export class Ledger {
   /** The batch being written: still held, still counted against the bound, still found by id. */
   private writing: EntryToWrite[] = [];
   private failing = false;
+  /** False until the schema is known to be up to date: a database gone at start is migrated when it answers. */
+  private migrated: boolean;
   private closed = false;
   /** Records dropped because the queue was full (the database gone for long, or too slow). */
   dropped = 0;
@@ -69,8 +71,9 @@ export class Ledger {
   private readonly retainRequests: number | undefined;
   private flushesSinceTrim = 0;
 
-  constructor(store: LedgerStore, options: LedgerOptions = {}) {
+  constructor(store: LedgerStore, options: LedgerOptions = {}, migrated = true) {
     this.store = store;
+    this.migrated = migrated;
     this.storesBodies = options.storeBodies ?? false;
     this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     this.maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
@@ -126,6 +129,10 @@ export class Ledger {
       this.writing = batch;
       if (this.storesBodies) for (const item of batch) item.body = this.bodyText(item.entry.body);
       try {
+        if (!this.migrated) {
+          await this.store.migrate();
+          this.migrated = true;
+        }
         await this.store.write(batch).finally(() => {
           this.writing = [];
         });
@@ -178,22 +185,27 @@ export class Ledger {
   }
 }
 
-/** Opens the database, runs its migrations, and starts the ledger's timer. */
+/**
+ * Opens the database, runs its migrations, and starts the ledger's timer. A database that does not
+ * answer at start does not stop the gateway: it serves, records queue, and the migrations run when the
+ * database answers. A setting that cannot name a database (a SQLite file in a missing folder) throws.
+ */
 export async function openLedger(options: LedgerOptions = {}): Promise<Ledger> {
   const database = options.database ?? ':memory:';
   const db = await openSqlDatabase(database);
   const store = new LedgerStore(db);
+  let migrated = true;
   try {
     await store.migrate();
   } catch (error) {
-    await store.close().catch(() => {});
-    throw new Error(
-      `The ledger database could not be prepared (${scrubSecrets(describe(error))}): check the config's database: setting and that the database answers.`,
+    migrated = false;
+    options.log?.(
+      `ledger: the database did not answer at start (${scrubSecrets(describe(error))}); serving anyway, records queue until it does`,
     );
   }
   const retainRequests =
     options.retainRequests ?? (database === ':memory:' ? DEFAULT_IN_MEMORY_RETENTION : undefined);
-  return new Ledger(store, { ...options, retainRequests });
+  return new Ledger(store, { ...options, retainRequests }, migrated);
 }
 
 function describe(error: unknown): string {

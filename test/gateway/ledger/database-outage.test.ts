@@ -68,4 +68,37 @@ describe('the ledger while Postgres is gone', () => {
     for (const answer of during.slice(0, 5)) expect(written.map((row) => row.id)).toContain(answer.id);
     expect(lines.join('\n')).toMatch(/ledger: the database is back; 5 queued record\(s\) written/);
   }, 30_000);
+
+  it('starts and serves with the database gone, and migrates and writes when it answers', async () => {
+    await postgres.pause();
+    const log: string[] = [];
+    const late = await startGateway({
+      config: {
+        providers: { a: { type: 'openai', baseUrl: chaos.url } },
+        routes: { main: { models: ['a:gpt-4o'] } },
+        database: postgres.url,
+        ledger: { flushIntervalMs: 100 },
+      },
+      port: 0,
+      env: {},
+      log: (line) => log.push(line),
+    });
+    try {
+      const answer = await new OpenAI({
+        baseURL: `${late.url}/v1`,
+        apiKey: 'none',
+        maxRetries: 0,
+      }).chat.completions.create({
+        model: 'main',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      expect(log.join('\n')).toMatch(/ledger: the database did not answer at start .*serving anyway/);
+      expect(late.ledger.queued).toBe(1);
+      await postgres.resume();
+      await expect.poll(() => late.ledger.queued, { timeout: 10_000 }).toBe(0);
+      expect(await late.ledger.store.find(answer.id)).toBeDefined();
+    } finally {
+      await late.close();
+    }
+  }, 30_000);
 });
