@@ -88,7 +88,9 @@ const betterSqlite = () => {
     db.exec(schema);
     const statement = db.prepare(insert);
     return {
-      write: db.transaction((rows) => rows.forEach((values) => statement.run(...values))),
+      write: db.transaction((rows) => {
+        for (const values of rows) statement.run(...values);
+      }),
       close: () => db.close(),
     };
   });
