@@ -123,11 +123,10 @@ export class LedgerStore {
     const spend = spendOf(batch);
     await this.db.transaction(async (tx) => {
       for (let start = 0; start < batch.length; start += ROWS_PER_INSERT) {
-        const slice = batch.slice(start, start + ROWS_PER_INSERT);
-        await tx.query(
-          `${INSERT}${slice.map(() => ROW_PLACEHOLDERS).join(', ')} ON CONFLICT (id) DO NOTHING`,
-          slice.flatMap(rowValues),
-        );
+        const end = Math.min(batch.length, start + ROWS_PER_INSERT);
+        const values: SqlValue[] = [];
+        for (let index = start; index < end; index++) pushRowValues(values, batch[index]!);
+        await tx.query(insertRows(end - start), values);
       }
       await addSpend(tx, spend);
     });
@@ -183,8 +182,19 @@ export class LedgerStore {
   }
 }
 
-function rowValues({ id, entry, body }: EntryToWrite): SqlValue[] {
-  return [
+// The statement for n rows, built once per n (the drivers cache their prepared statements by text).
+const insertTexts = new Map<number, string>();
+function insertRows(count: number): string {
+  let text = insertTexts.get(count);
+  if (text === undefined) {
+    text = `${INSERT}${Array(count).fill(ROW_PLACEHOLDERS).join(', ')} ON CONFLICT (id) DO NOTHING`;
+    insertTexts.set(count, text);
+  }
+  return text;
+}
+
+function pushRowValues(values: SqlValue[], { id, entry, body }: EntryToWrite): void {
+  values.push(
     id,
     entry.time,
     entry.clientKeyId ?? null,
@@ -212,7 +222,7 @@ function rowValues({ id, entry, body }: EntryToWrite): SqlValue[] {
     entry.userAgent ?? null,
     entry.tool,
     body,
-  ];
+  );
 }
 
 /**

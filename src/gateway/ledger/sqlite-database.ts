@@ -10,20 +10,22 @@ import type { SqlDatabase, SqlExecutor, SqlValue } from './sql-database.ts';
 export function openSqlite(path: string): SqlDatabase {
   const db = new DatabaseSync(path);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-  // Statements are prepared once per text: the ledger runs the same few thousands of times.
-  const statements = new Map<string, StatementSync>();
+  // Statements are prepared once per text: the ledger runs the same few thousands of times. Whether one
+  // returns rows is read once too (columns() builds a new array at every call).
+  const statements = new Map<string, { statement: StatementSync; returnsRows: boolean }>();
   const executor: SqlExecutor = {
     async query<Row>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-      let statement = statements.get(sql);
-      if (!statement) {
-        statement = db.prepare(sql);
-        statements.set(sql, statement);
+      let prepared = statements.get(sql);
+      if (!prepared) {
+        const statement = db.prepare(sql);
+        prepared = { statement, returnsRows: statement.columns().length > 0 };
+        statements.set(sql, prepared);
       }
-      if (statement.columns().length === 0) {
-        statement.run(...params);
+      if (!prepared.returnsRows) {
+        prepared.statement.run(...params);
         return [];
       }
-      return statement.all(...params) as Row[];
+      return prepared.statement.all(...params) as Row[];
     },
   };
   let open = true;
