@@ -7,7 +7,8 @@
  * `spend` table (plus what is still queued here), which brings in what every other gateway process
  * wrote. So the overshoot is bounded: a budget can be passed by the cost of the requests in flight in
  * the whole fleet when it was reached, plus the requests the fleet finished in the last two flush
- * intervals (a process sees another's spend after that one's flush and its own re-read). One process
+ * intervals, as they really pass: a slow write or a late timer lengthens one (a process sees another's
+ * spend after that one's flush and its own re-read). One process
  * alone overshoots only by its requests in flight. test/gateway/budgets measures it under load.
  */
 import type { ClientIdentity } from '../auth/client-keys.ts';
