@@ -3,6 +3,7 @@
  * Postgres), the budgets read from its spend, and the client keys kept in its database. They outlive a
  * reload (a new `database:` takes a restart; new budgets take effect on reload).
  */
+import cluster from 'node:cluster';
 import type { EventEmitter } from 'node:events';
 import type { Registry } from 'prom-client';
 import { ManagedKeys } from '../admin/managed-keys.ts';
@@ -28,6 +29,11 @@ export async function openPlatform(
   config: GatewayConfig,
   parts: { events: EventEmitter<GatewayEventMap>; registry: Registry; log: (line: string) => void },
 ): Promise<Platform> {
+  // Workers of a `--workers` cluster each hold an in-memory ledger of their own: say so, once.
+  if (config.database === undefined && cluster.isWorker && cluster.worker?.id === 1)
+    parts.log(
+      'ledger: in memory in each worker, so the request log and budgets are per worker; set database: (a SQLite file or Postgres) to share one',
+    );
   const ledger = await openLedger({
     database: config.database,
     flushIntervalMs: config.ledger?.flushIntervalMs,

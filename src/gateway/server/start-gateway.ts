@@ -213,6 +213,10 @@ async function openGateway(
     const fresh = next ? gatewayConfigSchema.parse(next) : path ? await loadConfigFile(path) : undefined;
     if (!fresh) return;
     context = buildContext(fresh, shared);
+    if (fresh.database !== config.database)
+      log(
+        'config reload: database: changed, which takes a restart; the ledger keeps its database until then',
+      );
     config = fresh;
     const limit = fresh.server?.upstreamConnectionsPerOrigin;
     if (limit !== connectionLimit) {
