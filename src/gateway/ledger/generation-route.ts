@@ -7,7 +7,6 @@
 import { GatewayError } from '../errors/gateway-error.ts';
 import { sendJson } from '../routes/send-json.ts';
 import type { RequestScope } from '../server/request-scope.ts';
-import type { LedgerEntry } from './ledger-entry.ts';
 import type { StoredRequest } from './ledger-store.ts';
 
 export const GENERATION_PATH = '/v1/generation';
@@ -21,8 +20,7 @@ export async function handleGeneration(scope: RequestScope): Promise<void> {
     throw new GatewayError(400, 'invalid_request', 'Give the response id: /v1/generation?id=<id>.', {
       param: 'id',
     });
-  const queued = ledger.pending().find((item) => item.id === id);
-  const found = queued ? storedOf(queued.id, queued.entry) : await ledger.store.find(id);
+  const found = await ledger.find(id);
   const client = scope.client;
   if (!found || (client !== undefined && found.clientKeyId !== client.keyId))
     throw new GatewayError(
@@ -74,37 +72,5 @@ function generationOf(request: StoredRequest): Record<string, unknown> {
       deployment: (attempt as { deployment?: string }).deployment ?? null,
       key_fingerprint: (attempt as { keyFingerprint?: string }).keyFingerprint ?? null,
     })),
-  };
-}
-
-/** A queued entry in the shape the database gives back. */
-export function storedOf(id: string, entry: LedgerEntry): StoredRequest {
-  return {
-    id,
-    time: entry.time,
-    clientKeyId: entry.clientKeyId ?? null,
-    clientName: entry.clientName ?? null,
-    route: entry.route,
-    api: entry.api,
-    stream: entry.stream,
-    servedModel: entry.servedModel ?? null,
-    deployment: entry.deployment ?? null,
-    keyFingerprint: entry.keyFingerprint ?? null,
-    attempts: entry.attempts,
-    inputTokens: entry.inputTokens,
-    outputTokens: entry.outputTokens,
-    cacheReadTokens: entry.cacheReadTokens,
-    cacheWriteTokens: entry.cacheWriteTokens,
-    cost: entry.cost ?? null,
-    insured: entry.insured,
-    latencyMs: entry.latencyMs,
-    timeToFirstTokenMs: entry.timeToFirstTokenMs ?? null,
-    outcome: entry.outcome,
-    errorKind: entry.errorKind ?? null,
-    finishReason: entry.finishReason ?? null,
-    status: entry.status,
-    userAgent: entry.userAgent ?? null,
-    tool: entry.tool,
-    body: null,
   };
 }

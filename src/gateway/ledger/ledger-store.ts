@@ -295,3 +295,35 @@ function storedRequest(row: Record<string, unknown>): StoredRequest {
     body: text(row.body),
   };
 }
+
+/** A queued entry in the shape the database gives back. */
+export function storedOf(id: string, entry: LedgerEntry): StoredRequest {
+  return {
+    id,
+    time: entry.time,
+    clientKeyId: entry.clientKeyId ?? null,
+    clientName: entry.clientName ?? null,
+    route: entry.route,
+    api: entry.api,
+    stream: entry.stream,
+    servedModel: entry.servedModel ?? null,
+    deployment: entry.deployment ?? null,
+    keyFingerprint: entry.keyFingerprint ?? null,
+    attempts: entry.attempts,
+    inputTokens: entry.inputTokens,
+    outputTokens: entry.outputTokens,
+    cacheReadTokens: entry.cacheReadTokens,
+    cacheWriteTokens: entry.cacheWriteTokens,
+    cost: entry.cost ?? null,
+    insured: entry.insured,
+    latencyMs: entry.latencyMs,
+    timeToFirstTokenMs: entry.timeToFirstTokenMs ?? null,
+    outcome: entry.outcome,
+    errorKind: entry.errorKind ?? null,
+    finishReason: entry.finishReason ?? null,
+    status: entry.status,
+    userAgent: entry.userAgent ?? null,
+    tool: entry.tool,
+    body: null,
+  };
+}

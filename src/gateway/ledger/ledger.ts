@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { scrubSecrets } from '../errors/scrub.ts';
 import type { RequestFinished } from '../events.ts';
 import { type LedgerEntry, ledgerEntryOf } from './ledger-entry.ts';
-import { type EntryToWrite, LedgerStore } from './ledger-store.ts';
+import { type EntryToWrite, LedgerStore, type StoredRequest, storedOf } from './ledger-store.ts';
 import { openSqlDatabase } from './open-sql-database.ts';
 
 export interface LedgerOptions {
@@ -109,6 +109,12 @@ export class Ledger {
   /** Records not written yet: a request's page can show it before its batch lands. */
   pending(): readonly EntryToWrite[] {
     return this.writing.length === 0 ? this.queue : [...this.writing, ...this.queue];
+  }
+
+  /** A request by its id: still queued, or from the database. */
+  async find(id: string): Promise<StoredRequest | undefined> {
+    const queued = this.pending().find((item) => item.id === id);
+    return queued ? storedOf(queued.id, queued.entry) : this.store.find(id);
   }
 
   /** Records held, written or not yet: the queue and the batch being written. */

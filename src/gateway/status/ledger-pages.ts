@@ -9,8 +9,7 @@
 import { checkAdminKey } from '../admin/admin-routes.ts';
 import { formatBudget } from '../budgets/budget.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
-import { storedOf } from '../ledger/generation-route.ts';
-import type { StoredRequest } from '../ledger/ledger-store.ts';
+import { type StoredRequest, storedOf } from '../ledger/ledger-store.ts';
 import { periodOf } from '../ledger/spend-periods.ts';
 import type { RequestScope } from '../server/request-scope.ts';
 import { STYLE } from './status-page.ts';
@@ -51,8 +50,7 @@ export async function handleLedgerPage(scope: RequestScope): Promise<void> {
   if (scope.path === '/requests') return send(scope, 'Request log', await requestLog(scope));
   if (scope.path === '/spend') return send(scope, 'Spend', await spendPage(scope));
   const id = decodeURIComponent(scope.path.slice('/requests/'.length));
-  const queued = ledger.pending().find((item) => item.id === id);
-  const request = queued ? storedOf(queued.id, queued.entry) : await ledger.store.find(id);
+  const request = await ledger.find(id);
   if (!request) throw new GatewayError(404, 'not_found', `No request '${id}' in the ledger.`);
   return send(scope, `Request ${id}`, requestPage(request), '../');
 }
