@@ -64,6 +64,24 @@ function ledgerSuite(name: string, database: () => string) {
       expect(stored!.body).not.toContain('sk-proj-abcdefghijklmnop');
     });
 
+    it('fills deployment and key fingerprint from the attempt that served, when attempts carry them', async () => {
+      const served = {
+        ...attempt('openai:gpt-4o', 'ok'),
+        deployment: 'openai-east',
+        keyFingerprint: 'fp-3b9c',
+      };
+      const event = finished({
+        responseId: `chatcmpl-balanced-${Math.random()}`,
+        attempts: [attempt('openai:gpt-4o', 'error', 'rate_limit'), served],
+      });
+      ledger.record(event);
+      await ledger.flush();
+      expect(await ledger.store.find(event.responseId!)).toMatchObject({
+        deployment: 'openai-east',
+        keyFingerprint: 'fp-3b9c',
+      });
+    });
+
     it('lists newest first and filters by key, route, model and outcome', async () => {
       const base = Date.now();
       ledger.record(event({ route: 'r1', clientName: 'k1', latencyMs: 0 }));
