@@ -26,7 +26,7 @@ export class BudgetGuard {
    * The scopes a budget was checked for: only their spend is added as each request finishes (the rest is
    * read from the database after each flush, which is soon enough for the spend page and metrics).
    */
-  private readonly budgeted = new Set<string>();
+  private readonly budgeted = new Map<string, readonly Budget[]>();
   /** Budgets of routes, by route name (the config's `budgets.routes`); replaced on reload. */
   routeBudgets: ReadonlyMap<string, readonly Budget[]> = new Map();
 
@@ -44,14 +44,19 @@ export class BudgetGuard {
     const periods = periodsAt(Date.now());
     if (clientBudgets && client) {
       const scope = `key:${client.keyId}`;
-      this.budgeted.add(scope);
+      this.budgeted.set(scope, clientBudgets);
       this.check(scope, `key '${client.name}'`, clientBudgets, periods);
     }
     if (routeBudgets) {
       const scope = `route:${route}`;
-      this.budgeted.add(scope);
+      this.budgeted.set(scope, routeBudgets);
       this.check(scope, `route '${route}'`, routeBudgets, periods);
     }
+  }
+
+  /** The budgets of every key and route a request was checked against (what /metrics reports). */
+  checkedBudgets(): ReadonlyMap<string, readonly Budget[]> {
+    return this.budgeted;
   }
 
   /** USD spent by a scope (`key:<id>`, `route:<name>`, `tool:<family>`) in the current day or month. */

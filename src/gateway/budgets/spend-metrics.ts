@@ -32,7 +32,7 @@ export function registerSpendMetrics(
   });
   new Gauge({
     name: 'understudy_budget_usd',
-    help: 'Configured budgets in USD, by route and period (key budgets: understudy_spend_usd beside keys list).',
+    help: 'Budgets in USD by scope (route:<name>, and key:<id> once the key has made a request) and period.',
     labelNames: ['scope', 'period'] as const,
     aggregator: 'max',
     registers,
@@ -40,6 +40,8 @@ export function registerSpendMetrics(
       this.reset();
       for (const [route, list] of budgets.routeBudgets)
         for (const budget of list) this.set({ scope: `route:${route}`, period: budget.period }, budget.usd);
+      for (const [scope, list] of budgets.checkedBudgets())
+        for (const budget of list) this.set({ scope, period: budget.period }, budget.usd);
     },
   });
   new Gauge({

@@ -90,6 +90,8 @@ describe('budgets', () => {
         /Budget exceeded: key 'app' has spent \$[\d.]+ of its \$0\.03\/day budget; it resets at \d{4}-\d\d-\d\dT00:00:00\.000Z/,
       );
       const { spend, cost } = await recorded(gateway.ledger);
+      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      expect(metrics).toMatch(/^understudy_budget_usd\{scope="key:[0-9a-f]{12}",period="day"\} 0\.03$/m);
       // One process: past the budget by at most the requests in flight when it was reached.
       console.log(
         `budget overshoot, 1 gateway × ${workers} concurrent: ${((spend - BUDGET_USD) / cost).toFixed(1)} requests over a $${BUDGET_USD} budget; bound ${workers}`,
