@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { startChaosServer } from '../../../src/chaos/index.ts';
+import { startGateway } from '../../../src/gateway/index.ts';
 import { openLedger } from '../../../src/gateway/ledger/ledger.ts';
 
 const FIXTURE = fileURLToPath(new URL('./killed-gateway-fixture.ts', import.meta.url));
@@ -53,3 +55,40 @@ it('loses at most the last flush interval of records when the gateway is killed'
     rmSync(dir, { recursive: true, force: true });
   }
 }, 30_000);
+
+it('writes what is queued when the gateway closes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'understudy-closed-'));
+  const database = join(dir, 'ledger.db');
+  const chaos = await startChaosServer({ protocol: 'openai' });
+  try {
+    const gateway = await startGateway({
+      config: {
+        providers: { a: { type: 'openai', baseUrl: chaos.url } },
+        routes: { main: { models: ['a:gpt-4o'] } },
+        database,
+        // Never on its own during the test: only close() writes.
+        ledger: { flushIntervalMs: 60_000 },
+      },
+      port: 0,
+      env: {},
+      log: () => {},
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'main', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      ids.push(((await response.json()) as { id: string }).id);
+    }
+    expect(gateway.ledger.queued).toBe(3);
+    await gateway.close();
+    const ledger = await openLedger({ database });
+    expect((await ledger.store.list()).map((row) => row.id).sort()).toEqual([...ids].sort());
+    await ledger.close();
+  } finally {
+    await chaos.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
