@@ -64,7 +64,7 @@ module.exports = {
       comment: 'Gateway-only and Node-only packages stay out of the library entry.',
       severity: 'error',
       from: { path: LIBRARY, pathNot: '^src/transport/client\\.ts$' },
-      to: { path: 'node_modules/(undici|ioredis|prom-client|yaml|@smithy/hash-node)/' },
+      to: { path: 'node_modules/(undici|ioredis|postgres|prom-client|yaml|@smithy/hash-node)/' },
     },
     {
       name: 'src-not-test',

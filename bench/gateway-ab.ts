@@ -13,6 +13,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -72,12 +73,18 @@ for (const variant of variants) {
 await runInterleaved({ targets, rate, durationMsPerTarget: 2000 });
 
 const added = new Map(targets.slice(1).map((t) => [t.name, [] as Array<{ p50: number; p99: number }>]));
+// CPU time of each gateway process over the measured rounds: a single-threaded server's highest
+// sustainable rate is the inverse of its CPU per request, so this prices a change in throughput.
+const gatewayChildren = children.slice(2);
+const cpuBefore = gatewayChildren.map((child) => cpuSeconds(child.pid!));
+let requestsPerTarget = 0;
 const ms = (n: number) => n.toFixed(3);
 console.log(
   `rate ${rate} req/s, ${rounds} rounds of ${seconds} s per target; added p50 / p99 ms over direct`,
 );
 for (let round = 1; round <= rounds; round++) {
   const results: LoadResult[] = await runInterleaved({ targets, rate, durationMsPerTarget: seconds * 1000 });
+  requestsPerTarget += rate * seconds;
   const direct = results[0]!;
   const cells = targets.slice(1).map((target, i) => {
     const result = results[i + 1]!;
@@ -102,4 +109,16 @@ for (const [name, rows] of added) {
   );
   console.log(`  ${name}: added p50 ${ms(p50)} ms, p99 ${ms(p99)} ms`);
 }
+variants.forEach((variant, index) => {
+  const cpu = cpuSeconds(gatewayChildren[index]!.pid!) - cpuBefore[index]!;
+  console.log(
+    `  ${variant.name}: CPU ${((cpu / requestsPerTarget) * 1e6).toFixed(1)} µs per request (${requestsPerTarget} requests)`,
+  );
+});
 for (const child of children) child.kill();
+
+/** utime + stime of a process, from /proc (Linux), in seconds. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}

@@ -52,7 +52,12 @@ async function serve(role: Role, upstreamUrl: string | undefined): Promise<void>
   } else {
     const { startGateway } = await import('../src/gateway/index.ts');
     const gateway = await startGateway({
-      config: { providers: { up: { type: 'openai', baseUrl: upstreamUrl } } },
+      // The ledger's database: the in-memory default, or what BENCH_DATABASE names (a variant sets it with
+      // --env-file), so recording to a SQLite file or Postgres is priced the same way.
+      config: {
+        providers: { up: { type: 'openai', baseUrl: upstreamUrl } },
+        ...(process.env.BENCH_DATABASE ? { database: process.env.BENCH_DATABASE } : {}),
+      },
       port: 0,
       env: {},
       log: () => {},

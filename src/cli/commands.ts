@@ -7,6 +7,7 @@ import type { CommandSpec } from './command-line/spec.ts';
 import { ASK_COMMAND } from './specs/ask.ts';
 import { CHAOS_COMMAND } from './specs/chaos.ts';
 import { DEMO_COMMAND } from './specs/demo.ts';
+import { KEYS_COMMAND } from './specs/keys.ts';
 import { SERVE_COMMAND } from './specs/serve.ts';
 
 /** Runs a command with the words after its name; resolves to the exit code. */
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: SERVE_COMMAND, load: async () => (await import('./serve-command.ts')).runServeCommand },
   { spec: CHAOS_COMMAND, load: async () => (await import('./chaos-command.ts')).runChaosCommand },
   { spec: ASK_COMMAND, load: async () => (await import('./ask-command.ts')).runAskCommand },
+  { spec: KEYS_COMMAND, load: async () => (await import('./keys-command.ts')).runKeysCommand },
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -28,6 +28,21 @@ export interface RequestFinished {
   cost: number | undefined;
   /** Hash prefix of the client key that made the request (never the key itself). */
   clientKeyId: string | undefined;
+  /** The client key's name, for the request log and spend per key. */
+  clientName: string | undefined;
+  /** The client's `user-agent`: spend per tool (Claude Code, Codex, an SDK) is read from it. */
+  userAgent: string | undefined;
+  /** The id the client was given for the answer (`chatcmpl-…`, `msg_…`): `/v1/generation?id=` finds it. */
+  responseId: string | undefined;
+  /** How the answer ended, when it got that far. */
+  finishReason: string | undefined;
+  /**
+   * Zero-completion insurance: no completion tokens and an error or no finish reason, so nothing is
+   * charged (`cost` is 0, and the answer said so in a header).
+   */
+  insured: boolean;
+  /** The parsed request body, kept only when the ledger is configured to store bodies. */
+  body: unknown;
 }
 
 export interface BreakerChanged {

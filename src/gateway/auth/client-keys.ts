@@ -9,6 +9,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Budget } from '../budgets/budget.ts';
 import type { GatewayConfig, LimitsConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 
@@ -19,6 +20,14 @@ export interface ClientIdentity {
   limits: LimitsConfig | undefined;
   /** Route names it may use; undefined for all. */
   routes: ReadonlySet<string> | undefined;
+  /** Its USD budgets per day or month (the config's `budgets.keys`, or a managed key's own). */
+  budgets?: readonly Budget[] | undefined;
+}
+
+/** Keys kept outside the config (the database's managed keys), asked after the config's own. */
+export interface KeySource {
+  readonly size: number;
+  identityOf(sha256: string): ClientIdentity | undefined;
 }
 
 /**
@@ -50,14 +59,16 @@ export function hashClientKey(key: string): string {
 
 export class ClientKeys {
   private readonly keys: StoredKey[];
+  private readonly managed: KeySource | undefined;
 
-  private constructor(keys: StoredKey[]) {
+  private constructor(keys: StoredKey[], managed: KeySource | undefined) {
     this.keys = keys;
+    this.managed = managed;
   }
 
   /** True when clients must present a key. */
   get required(): boolean {
-    return this.keys.length > 0;
+    return this.keys.length > 0 || (this.managed?.size ?? 0) > 0;
   }
 
   /**
@@ -65,7 +76,12 @@ export class ClientKeys {
    * A client whose env reference is unset is an error: a config that silently drops a key would lock
    * its owner out, or (with no keys left) open the gateway.
    */
-  static fromConfig(config: GatewayConfig, env: Record<string, string | undefined>): ClientKeys {
+  static fromConfig(
+    config: GatewayConfig,
+    env: Record<string, string | undefined>,
+    managed?: KeySource,
+    budgets?: ReadonlyMap<string, readonly Budget[]>,
+  ): ClientKeys {
     const stored: StoredKey[] = [];
     if (config.clients) {
       for (const client of config.clients) {
@@ -84,6 +100,7 @@ export class ClientKeys {
             keyId: hex!.slice(0, 12),
             limits,
             routes: client.routes ? new Set(client.routes) : undefined,
+            budgets: budgets?.get(client.name),
           },
         });
       }
@@ -103,12 +120,12 @@ export class ClientKeys {
         });
       }
     }
-    return new ClientKeys(stored);
+    return new ClientKeys(stored, managed);
   }
 
   /** The caller's identity; undefined when no keys are configured; a 401 when the key is missing or wrong. */
   authenticate(headers: IncomingHttpHeaders): ClientIdentity | undefined {
-    if (this.keys.length === 0) return undefined;
+    if (!this.required) return undefined;
     const presented = presentedKey(headers);
     if (presented === undefined) {
       throw new GatewayError(
@@ -123,6 +140,7 @@ export class ClientKeys {
     for (const key of this.keys) {
       if (timingSafeEqual(key.hash, hash) && found === undefined) found = key.identity;
     }
+    if (!found && this.managed) found = this.managed.identityOf(hash.toString('hex'));
     if (!found) throw new GatewayError(401, 'unauthorized', 'Invalid API key.');
     return found;
   }

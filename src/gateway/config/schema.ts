@@ -25,6 +25,7 @@
 import { z } from 'zod';
 import { ERROR_KINDS } from '../../core/errors/index.ts';
 import { modelPattern } from './model-pattern.ts';
+import { platformSections } from './platform-schema.ts';
 import { safeName } from './safe-name.ts';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -216,6 +217,7 @@ export const gatewayConfigSchema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
+    ...platformSections,
   })
   .superRefine((config, context) => {
     const routes = config.routes ?? {};

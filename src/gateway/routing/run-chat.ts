@@ -32,7 +32,7 @@ import type { ServedModel } from './served.ts';
 import type { StreamWriter } from './stream-writer.ts';
 
 /** Filled in as the request goes; the handler emits it as `request-finished` whatever happens. */
-export function newRequestRecord(api: ChatProtocol['api']): RequestFinished {
+export function newRequestRecord(api: ChatProtocol['api'], userAgent: string | undefined): RequestFinished {
   return {
     route: '',
     routeReason: undefined,
@@ -47,6 +47,12 @@ export function newRequestRecord(api: ChatProtocol['api']): RequestFinished {
     usage: undefined,
     cost: undefined,
     clientKeyId: undefined,
+    clientName: undefined,
+    userAgent,
+    responseId: undefined,
+    finishReason: undefined,
+    insured: false,
+    body: undefined,
   };
 }
 
@@ -58,6 +64,8 @@ export async function runChat(scope: ChatScope): Promise<void> {
   const { context, record, client } = scope;
   const { json: body, text } = await readJsonBodyText(scope.req, context.bodyLimits);
   const call = scope.protocol.parse(body);
+  // Only a reference: the ledger serializes (and redacts) it off the request path, when it stores bodies.
+  if (context.ledger?.storesBodies) record.body = body;
   record.stream = call.stream;
   record.route = call.modelIds[0]!;
   const chain = context.registry.route(call.modelIds, chatTraits(call));
@@ -71,6 +79,7 @@ export async function runChat(scope: ChatScope): Promise<void> {
     const request = passThroughRequest(passThrough, text, json, scope.req.headers, call);
     call.params.passThrough = refused === undefined ? request : { ...request, untranslatable: refused };
   }
+  context.budgets?.enforce(client, chain.label);
   // The prompt is charged now (estimated); the answer's tokens once they are known.
   await enforceRequestLimits(context.rateLimitStore, client, call.estimatedInputTokens);
   cancelWithClient(scope);
@@ -131,17 +140,18 @@ async function runWhole(scope: ChatScope, call: ChatCall, chain: Chain): Promise
     response = await chain.model.request(call.messages, call.settings, call.params);
   } catch (error) {
     if (clientDisconnected(scope.abort.signal)) return closedByClient(record);
-    throw upstreamFailure(error, chain.modelIds);
+    throw recordedFailure(record, error, chain.modelIds);
   }
   const usage = priced(response, context.registry);
   const served = servedModel(scope.protocol, response);
-  finishRecord(record, served.modelId, response.attempts ?? [], usage);
+  finishRecord(record, served, response, usage);
   const passThrough = scope.protocol.passThrough;
   const text =
     response.raw !== undefined && passThrough
       ? passThrough.answer(response.raw, served)
       : scope.protocol.render({ ...response, usage }, served, call);
   const headers = attemptHeaders(scope.baseHeaders, chain, served.modelId, response.attempts ?? []);
+  if (record.insured) headers[ZERO_COMPLETION_HEADER] = 'applied';
   headers['content-type'] = 'application/json';
   headers['content-length'] = String(Buffer.byteLength(text));
   res.writeHead(200, headers);
@@ -162,7 +172,7 @@ async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promis
     first = await iterator.next();
   } catch (error) {
     if (clientDisconnected(signal)) return closedByClient(record);
-    throw upstreamFailure(error, chain.modelIds);
+    throw recordedFailure(record, error, chain.modelIds);
   }
   const served = servedModel(scope.protocol, stream);
   const attempts = stream.get().attempts ?? [];
@@ -174,6 +184,7 @@ async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promis
   res.writeHead(200, headers);
   record.timeToFirstTokenMs = performance.now() - scope.startedAt;
   record.servedModel = served.modelId;
+  record.responseId = served.responseId;
   res.write(first.done ? writer.start(stream.usage) : writer.start(stream.usage) + writer.event(first.value));
   const batch = new EventBatch(res);
   try {
@@ -188,16 +199,20 @@ async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promis
     }
   } catch (error) {
     const final = stream.get();
-    finishRecord(record, served.modelId, final.attempts ?? attempts, priced(final, context.registry));
-    if (clientDisconnected(signal)) return closedByClient(record);
+    if (clientDisconnected(signal)) {
+      closedByClient(record);
+      finishRecord(record, served, final, priced(final, context.registry), attempts);
+      return;
+    }
     const failure = toGatewayError(error, chain.modelIds);
     record.errorKind = failure.attempts?.at(-1)?.kind ?? kindOf(error);
+    finishRecord(record, served, final, priced(final, context.registry), attempts);
     res.end(batch.take() + writer.error(failure));
     return;
   }
   const final = stream.get();
   const usage = priced(final, context.registry);
-  finishRecord(record, served.modelId, final.attempts ?? attempts, usage);
+  finishRecord(record, served, final, usage, attempts);
   res.end(batch.take() + writer.finish({ ...final, usage }));
   void chargeOutputTokens(context.rateLimitStore, scope.client, usage.outputTokens).catch(() => {});
 }
@@ -234,6 +249,33 @@ function streamWriterFor(
   return new PassThroughStreamWriter(passThrough, served, call, protocol.streamWriter(served, call));
 }
 
+/**
+ * The failure to send, with the attempts it made kept in the record for the request log: the error's own
+ * when it carries them, else one per model that failed, as the error summarizes them (without timing).
+ */
+function recordedFailure(record: RequestFinished, error: unknown, modelIds: readonly string[]): GatewayError {
+  const failure = upstreamFailure(error, modelIds);
+  const attempts = (error as { attempts?: unknown } | null)?.attempts;
+  if (Array.isArray(attempts)) record.attempts = attempts as Attempt[];
+  else if (failure.attempts) {
+    const now = Date.now();
+    record.attempts = failure.attempts.map((summary): Attempt => {
+      const colon = summary.model.indexOf(':');
+      const attempt: Attempt = {
+        providerName: colon === -1 ? '' : summary.model.slice(0, colon),
+        modelName: summary.model.slice(colon + 1),
+        outcome: 'error',
+        errorKind: summary.kind,
+        startedAt: now,
+        durationMs: 0,
+      };
+      if (summary.status !== undefined) attempt.statusCode = summary.status;
+      return attempt;
+    });
+  }
+  return failure;
+}
+
 function kindOf(error: unknown): string {
   const kind = (error as { kind?: unknown } | null)?.kind;
   return typeof kind === 'string' ? kind : 'stream_error';
@@ -263,14 +305,25 @@ function priced(response: ModelResponse, registry: ModelRegistry): RequestUsage 
   return cost === undefined ? response.usage : { ...response.usage, cost };
 }
 
+/**
+ * Sent as `applied` when zero-completion insurance waived the charge (OpenRouter's rule): an answer with
+ * no completion tokens that ended in an error or with no finish reason costs the client nothing.
+ */
+export const ZERO_COMPLETION_HEADER = 'x-understudy-zero-completion-insurance';
+
 function finishRecord(
   record: RequestFinished,
-  modelId: string,
-  attempts: Attempt[],
+  served: ServedModel,
+  response: ModelResponse,
   usage: RequestUsage,
+  attemptsAtCommit: Attempt[] = [],
 ): void {
-  record.servedModel = modelId;
-  record.attempts = attempts;
+  record.servedModel = served.modelId;
+  record.responseId = served.responseId;
+  record.attempts = response.attempts ?? attemptsAtCommit;
   record.usage = usage;
-  record.cost = usage.cost;
+  record.finishReason = response.finishReason;
+  const ended = response.finishReason !== undefined && response.finishReason !== 'error';
+  record.insured = usage.outputTokens === 0 && (!ended || record.errorKind !== undefined);
+  record.cost = record.insured ? 0 : usage.cost;
 }

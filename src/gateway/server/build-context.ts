@@ -3,6 +3,7 @@
  * start and on every reload; anything wrong (an unset key variable, an unknown provider type) throws
  * here, so a bad reload keeps the old context.
  */
+import { createHash } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { CircuitBreaker } from '../../fallback/breaker/circuit-breaker.ts';
 import type { HealthStore } from '../../fallback/breaker/health-store.ts';
@@ -15,6 +16,7 @@ import type { GatewayContext } from './context.ts';
 import { createHostCheck } from './host-check.ts';
 import type { ExtraRoute } from './http-types.ts';
 import type { InFlightCalls } from './in-flight.ts';
+import type { Platform } from './platform.ts';
 
 /**
  * 32 MiB, Anthropic's own limit on a Messages request: coding agents send long conversations with images
@@ -35,12 +37,16 @@ export interface SharedParts {
   inFlight: InFlightCalls;
   /** The address the server listens on, which decides whether the Host check applies. */
   boundTo: string;
+  platform: Platform | undefined;
 }
 
 export function buildContext(config: GatewayConfig, shared: SharedParts): GatewayContext {
+  const platform = shared.platform;
+  platform?.configure(config);
+  const adminKey = shared.env.UNDERSTUDY_ADMIN_KEY;
   return {
     registry: new ModelRegistry(config, { env: shared.env, breaker: shared.breaker }),
-    clients: ClientKeys.fromConfig(config, shared.env),
+    clients: ClientKeys.fromConfig(config, shared.env, platform?.managedKeys, platform?.keyBudgets),
     bodyLimits: {
       maxBytes: config.server?.bodyLimit ?? DEFAULT_BODY_LIMIT,
       maxDepth: config.server?.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
@@ -53,5 +59,10 @@ export function buildContext(config: GatewayConfig, shared: SharedParts): Gatewa
     extraRoutes: shared.extraRoutes,
     log: shared.log,
     inFlight: shared.inFlight,
+    ledger: platform?.ledger,
+    budgets: platform?.budgets,
+    managedKeys: platform?.managedKeys,
+    keyBudgets: platform?.keyBudgets ?? new Map(),
+    adminKeyHash: adminKey ? createHash('sha256').update(adminKey).digest() : undefined,
   };
 }

@@ -6,8 +6,12 @@
 
 import type { EventEmitter } from 'node:events';
 import type { HealthStore } from '../../fallback/breaker/health-store.ts';
+import type { ManagedKeys } from '../admin/managed-keys.ts';
 import type { ClientKeys } from '../auth/client-keys.ts';
+import type { Budget } from '../budgets/budget.ts';
+import type { BudgetGuard } from '../budgets/budget-guard.ts';
 import type { GatewayEventMap } from '../events.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import type { ModelRegistry } from '../routing/model-registry.ts';
 import type { RateLimitStore } from '../state/rate-limit-store.ts';
 import type { HostCheck } from './host-check.ts';
@@ -31,4 +35,12 @@ export interface GatewayContext {
   log: (line: string) => void;
   /** The calls being served, for a shutdown's drain timeout. */
   inFlight: InFlightCalls;
+  /** The request ledger, its budgets and managed keys; undefined for a handler built without them. */
+  ledger: Ledger | undefined;
+  budgets: BudgetGuard | undefined;
+  managedKeys: ManagedKeys | undefined;
+  /** Budgets of the config's keys, by client name (the spend page shows them). */
+  keyBudgets: ReadonlyMap<string, readonly Budget[]>;
+  /** The sha256 of `UNDERSTUDY_ADMIN_KEY`, which the admin API asks for; undefined turns the API off. */
+  adminKeyHash: Buffer | undefined;
 }

@@ -9,18 +9,21 @@
  * http.createServer(handle).listen(8787);
  */
 import { performance } from 'node:perf_hooks';
+import { ADMIN_PREFIX, handleAdmin } from '../admin/admin-routes.ts';
 import { anthropicMessagesProtocol } from '../anthropic/protocol.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { renderAnthropicError, renderOpenAIError } from '../errors/render-error.ts';
 import { safeHeaderValue, scrubSecrets } from '../errors/scrub.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { RequestFinished } from '../events.ts';
+import { GENERATION_PATH, handleGeneration } from '../ledger/generation-route.ts';
 import { openAIChatProtocol } from '../openai/protocol.ts';
 import { COUNT_TOKENS_PATH, handleCountTokens } from '../routes/count-tokens.ts';
 import { handleHealth } from '../routes/health.ts';
 import { handleModel, handleModels, modelIdInPath } from '../routes/models.ts';
 import type { ChatProtocol } from '../routing/chat-protocol.ts';
 import { newRequestRecord, runChat } from '../routing/run-chat.ts';
+import { handleLedgerPage, isLedgerPage } from '../status/ledger-pages.ts';
 import { type ClientApi, clientApiOf } from './client-api.ts';
 import type { GatewayContext } from './context.ts';
 import { hostNotAllowed } from './host-check.ts';
@@ -58,7 +61,7 @@ export function createGatewayHandler(current: () => GatewayContext): GatewayHand
       protocol,
       api: protocol?.api ?? (path === COUNT_TOKENS_PATH ? 'anthropic' : clientApiOf(req.headers)),
       // Every POST to a chat route is counted, refusals (Host, key, body) included, as a 400 always was.
-      record: chat ? newRequestRecord(protocol.api) : undefined,
+      record: chat ? newRequestRecord(protocol.api, req.headers['user-agent']) : undefined,
       baseHeaders: corsHeaders(context, req.headers.origin),
       startedAt: performance.now(),
       client: undefined,
@@ -89,6 +92,7 @@ function route(scope: RequestScope): void | Promise<void> {
     if (!isChatScope(scope)) throw new GatewayError(405, 'method_not_allowed', `${path} takes POST.`);
     scope.client = context.clients.authenticate(req.headers);
     scope.record.clientKeyId = scope.client?.keyId;
+    scope.record.clientName = scope.client?.name;
     return runChat(scope);
   }
   if (method === 'GET' && path === '/health') return handleHealth(scope);
@@ -106,6 +110,12 @@ function route(scope: RequestScope): void | Promise<void> {
     scope.client = context.clients.authenticate(req.headers);
     return handleModel(scope, modelId);
   }
+  if (method === 'GET' && path === GENERATION_PATH) {
+    scope.client = context.clients.authenticate(req.headers);
+    return handleGeneration(scope);
+  }
+  if (path.startsWith(ADMIN_PREFIX)) return handleAdmin(scope);
+  if (method === 'GET' && isLedgerPage(path)) return handleLedgerPage(scope);
   const extra = context.extraRoutes.find((route) => route.method === method && route.path === path);
   if (!extra) throw new GatewayError(404, 'not_found', `No route for ${method} ${path}.`);
   return extra.handle(req, scope.res);
@@ -171,7 +181,7 @@ function corsHeaders(context: GatewayContext, origin: string | undefined): Recor
 }
 
 const EXPOSED =
-  'x-understudy-model, x-understudy-attempts, x-understudy-fallbacks, x-understudy-trace, x-understudy-breakers-open, retry-after';
+  'x-understudy-zero-completion-insurance, x-understudy-model, x-understudy-attempts, x-understudy-fallbacks, x-understudy-trace, x-understudy-breakers-open, retry-after';
 
 function preflight(scope: RequestScope): void {
   const headers: Record<string, string> = { ...scope.baseHeaders };

@@ -20,6 +20,7 @@ import { loadConfigFile } from '../config/load-config.ts';
 import { type GatewayConfig, type GatewayConfigInput, gatewayConfigSchema } from '../config/schema.ts';
 import { maskSecretValues } from '../errors/scrub.ts';
 import type { GatewayEventMap } from '../events.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import { InMemoryRateLimitStore, type RateLimitStore } from '../state/rate-limit-store.ts';
 import { createObservability } from '../status/observability.ts';
 import { buildContext, type SharedParts } from './build-context.ts';
@@ -28,6 +29,7 @@ import { createGatewayHandler, type GatewayHandler } from './handler.ts';
 import { isLoopbackAddress } from './host-check.ts';
 import type { ExtraRoute } from './http-types.ts';
 import { InFlightCalls } from './in-flight.ts';
+import { openPlatform } from './platform.ts';
 
 /** Stores shared by several gateway processes (Redis), made from the config's `redis:` URL. */
 export type SharedStateFactory = (redisUrl: string) => Promise<{
@@ -84,6 +86,8 @@ export interface Gateway {
   events: EventEmitter<GatewayEventMap>;
   /** The request handler, for in-process use with `inject()`. */
   handler: GatewayHandler;
+  /** The request ledger (`flush()` writes what is queued now; `store` reads it back). */
+  ledger: Ledger;
   /** Re-reads the config file (or validates a new config object) and swaps it in; throws when it is bad. */
   reload(next?: GatewayConfigInput): Promise<void>;
   /**
@@ -148,6 +152,9 @@ async function openGateway(
   // /metrics and the status page (GET /) observe the gateway only through its events.
   const observability = createObservability(events, { healthStore: store });
   closers.push(async () => observability.close());
+  // The ledger is written last on close (after the drain), so the requests that finished draining are in it.
+  const platform = await openPlatform(config, { events, registry: observability.metrics.registry, log });
+  closers.push(() => platform.close());
   const shared: SharedParts = {
     env,
     healthStore: store,
@@ -159,6 +166,7 @@ async function openGateway(
     inFlight: new InFlightCalls(),
     // Until the server listens, assume loopback: the Host check on is the safe side to start from.
     boundTo: '127.0.0.1',
+    platform,
   };
   if (!options.rateLimitStore) closers.push(() => shared.rateLimitStore.close());
 
@@ -205,6 +213,10 @@ async function openGateway(
     const fresh = next ? gatewayConfigSchema.parse(next) : path ? await loadConfigFile(path) : undefined;
     if (!fresh) return;
     context = buildContext(fresh, shared);
+    if (fresh.database !== config.database)
+      log(
+        'config reload: database: changed, which takes a restart; the ledger keeps its database until then',
+      );
     config = fresh;
     const limit = fresh.server?.upstreamConnectionsPerOrigin;
     if (limit !== connectionLimit) {
@@ -239,6 +251,7 @@ async function openGateway(
     demo,
     events,
     handler,
+    ledger: platform.ledger,
     reload,
     async close(closeOptions = {}) {
       process.off('SIGHUP', onHangup);

@@ -5,7 +5,8 @@
  * so a route or model name can never inject markup.
  */
 
-const STYLE = `
+/** The status pages' one stylesheet, shared by the request log and spend pages (ledger-pages.ts). */
+export const STYLE = `
 :root { color-scheme: light dark; --bg:#f6f7f9; --panel:#fff; --text:#1b1f24; --muted:#5f6b7a; --line:#e3e6ea;
   --ok:#1a7f37; --warn:#b35900; --bad:#c62828; --accent:#3b5bdb; --bar:#9db0f5; }
 @media (prefers-color-scheme: dark) { :root { --bg:#0f1217; --panel:#171b22; --text:#e6e9ee; --muted:#9aa4b2;
@@ -37,6 +38,19 @@ tr:last-child td { border-bottom:0; }
 .empty td { color:var(--muted); text-align:center !important; font-family:inherit; }
 .pill { display:inline-block; padding:1px 9px; border-radius:999px; font-size:12px; font-weight:600; border:1px solid currentColor; }
 .pill.closed { color:var(--ok); } .pill.half-open { color:var(--warn); } .pill.open { color:var(--bad); }
+a { color:var(--accent); text-decoration:none; } a:hover { text-decoration:underline; }
+form.filters { display:flex; gap:8px; flex-wrap:wrap; margin:0 0 12px; }
+form.filters input, form.filters select, form.filters button { font:inherit; padding:4px 8px; border:1px solid var(--line); border-radius:6px; background:var(--panel); color:var(--text); }
+.timeline { background:var(--panel); border:1px solid var(--line); border-radius:10px; padding:12px 14px; }
+.step { display:grid; grid-template-columns:260px 1fr 90px; gap:10px; align-items:center; margin:4px 0; font-size:13px; }
+.track { position:relative; height:14px; background:color-mix(in srgb, var(--line) 60%, transparent); border-radius:4px; }
+.track span { position:absolute; top:0; bottom:0; border-radius:4px; background:var(--bar); min-width:2px; }
+.track span.error, .track span.rejected { background:var(--bad); } .track span.skipped { background:var(--warn); }
+.meter { display:inline-block; width:80px; height:8px; border-radius:4px; background:var(--line); vertical-align:middle; overflow:hidden; }
+.meter span { display:block; height:100%; background:var(--ok); } .meter span.over { background:var(--bad); }
+dl { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; background:var(--panel); border:1px solid var(--line); border-radius:10px; padding:12px 14px; margin:0; }
+dt { color:var(--muted); } dd { margin:0; font-variant-numeric:tabular-nums; overflow-wrap:anywhere; }
+pre { background:var(--panel); border:1px solid var(--line); border-radius:10px; padding:12px 14px; overflow:auto; font-size:12px; }
 .good { color:var(--ok); } .fair { color:var(--warn); } .poor { color:var(--bad); }
 `;
 
@@ -127,7 +141,7 @@ export function statusPageHtml(title = 'Understudy gateway'): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${safeTitle}</title><style>${STYLE}</style></head>
 <body><main>
-<header><h1>${safeTitle}</h1><span id="live" class="live">connecting</span><span id="breakers"></span><span id="uptime" class="meta"></span></header>
+<header><h1>${safeTitle}</h1><span id="live" class="live">connecting</span><span id="breakers"></span><nav><a href="requests">Request log</a> · <a href="spend">Spend</a></nav><span id="uptime" class="meta"></span></header>
 <section class="cards">
 <div class="card"><div class="label">Requests / min</div><div class="value" id="total-rpm">–</div></div>
 <div class="card"><div class="label">Success rate</div><div class="value" id="total-success">–</div></div>

@@ -172,7 +172,8 @@ describe('request-finished events', () => {
     fixture.gateway.events.off('request-finished', listener);
     expect(seen.map((e) => [e.route, e.servedModel, e.status, e.attempts.length])).toEqual([
       ['main', 'b:claude-sonnet-4-5', 200, 2],
-      ['unavailable', undefined, 503, 0],
+      // A request that failed everywhere reports the attempts it made too (the request log shows them).
+      ['unavailable', undefined, 503, 2],
     ]);
     expect(seen[0]!.clientKeyId).toBe(hashClientKey(KEY).slice(0, 12));
   });

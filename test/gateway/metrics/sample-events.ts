@@ -35,6 +35,12 @@ export function finished(overrides: Partial<RequestFinished> = {}): RequestFinis
     usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, details: {} },
     cost: 0.0025,
     clientKeyId: undefined,
+    clientName: undefined,
+    userAgent: undefined,
+    responseId: undefined,
+    finishReason: 'stop',
+    insured: false,
+    body: undefined,
     ...overrides,
   };
 }

@@ -4,8 +4,10 @@
  * binary is missing it throws an error that says so and how to install it: these tests fail rather than
  * skip, so a CI machine without Redis cannot pass silently.
  */
+
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import net from 'node:net';
+import { freePort } from '../../support/free-port.ts';
+import { waitForOutput } from '../../support/wait-for-output.ts';
 
 export const REDIS_MISSING_MESSAGE =
   'redis-server is absent on this machine: the shared-state tests need a real Redis. ' +
@@ -17,14 +19,6 @@ function redisServerPath(): string {
   } catch {
     throw new Error(REDIS_MISSING_MESSAGE);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export class TestRedisServer {
@@ -66,22 +60,7 @@ export class TestRedisServer {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.#child = child;
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) {
-          child.stdout?.off('data', onData);
-          child.stdout?.resume();
-          resolve();
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.resume();
-      child.once('exit', (code) =>
-        reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)),
-      );
-    });
+    await waitForOutput(child, 'stdout', 'Ready to accept connections', 'redis-server');
   }
 
   /** Stops the server (SIGKILL: an abrupt loss, as when Redis really goes away). */
