@@ -143,7 +143,8 @@ async function runWhole(scope: ChatScope, call: ChatCall, chain: Chain): Promise
     throw recordedFailure(record, error, chain.modelIds);
   }
   const usage = priced(response, context.registry);
-  const served = servedModel(scope.protocol, response);
+  // A passed-through answer keeps the upstream's id, so the id the client reads is the one recorded.
+  const served = servedModel(scope.protocol, response, response.raw && response.providerResponseId);
   finishRecord(record, served, response, usage);
   const passThrough = scope.protocol.passThrough;
   const text =
@@ -174,9 +175,11 @@ async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promis
     if (clientDisconnected(signal)) return closedByClient(record);
     throw recordedFailure(record, error, chain.modelIds);
   }
-  const served = servedModel(scope.protocol, stream);
-  const attempts = stream.get().attempts ?? [];
-  const writer = streamWriterFor(scope.protocol, served, call, first, stream);
+  const sofar = stream.get();
+  const passedThrough = first.done ? sofar.raw !== undefined : first.value.raw !== undefined;
+  const served = servedModel(scope.protocol, stream, passedThrough ? sofar.providerResponseId : undefined);
+  const attempts = sofar.attempts ?? [];
+  const writer = streamWriterFor(scope.protocol, served, call, passedThrough);
   const headers = attemptHeaders(scope.baseHeaders, chain, served.modelId, attempts);
   headers['content-type'] = 'text/event-stream; charset=utf-8';
   headers['cache-control'] = 'no-cache';
@@ -240,11 +243,9 @@ function streamWriterFor(
   protocol: ChatProtocol,
   served: ServedModel,
   call: ChatCall,
-  first: IteratorResult<ModelResponseStreamEvent>,
-  stream: StreamedResponse,
+  passedThrough: boolean,
 ): StreamWriter {
   const passThrough = protocol.passThrough;
-  const passedThrough = first.done ? stream.get().raw !== undefined : first.value.raw !== undefined;
   if (!passThrough || !passedThrough) return protocol.streamWriter(served, call);
   return new PassThroughStreamWriter(passThrough, served, call, protocol.streamWriter(served, call));
 }
@@ -286,14 +287,18 @@ function closedByClient(record: RequestFinished): void {
   record.errorKind = 'cancelled';
 }
 
-/** Who answered (a whole response, or a stream once open) under the id the client's protocol gives it. */
+/**
+ * Who answered (a whole response, or a stream once open) under the id the client's protocol gives it:
+ * the upstream's own when its answer is passed through as written, else a new one.
+ */
 function servedModel(
   protocol: ChatProtocol,
   answer: { readonly providerName: string; readonly modelName: string },
+  upstreamId: string | undefined,
 ): ServedModel {
   return {
     modelId: `${answer.providerName}:${answer.modelName}`,
-    responseId: protocol.newResponseId(),
+    responseId: upstreamId ?? protocol.newResponseId(),
     created: Math.floor(Date.now() / 1000),
   };
 }

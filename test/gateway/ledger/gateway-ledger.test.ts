@@ -133,7 +133,7 @@ describe('a gateway recording its requests', () => {
   it('charges a normal empty answer that did finish (finish reason stop): insurance is for failures', async () => {
     scripted.reply({
       json: {
-        id: 'chatcmpl-upstream',
+        id: 'chatcmpl-upstream-stop',
         object: 'chat.completion',
         created: 1,
         model: 'gpt-4o',
