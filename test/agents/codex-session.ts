@@ -1,0 +1,149 @@
+/**
+ * Runs the real Codex CLI (`codex exec`, non-interactive) against a gateway on 127.0.0.1, as a user
+ * would: its own CODEX_HOME with a config.toml naming a custom model provider (wire_api "responses")
+ * whose base_url is the gateway, update checks, analytics, OTel export, plugins, apps, web search and
+ * sub-agents off, a temporary workspace, and every proxy variable aimed at the refusing egress proxy so
+ * anything it tries to reach beyond loopback fails the test. A recording forwarder between Codex and the
+ * gateway keeps each request Codex sent, for assertions and the fixture.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type EgressProxy, isolatedEnv } from '../support/egress-proxy.ts';
+
+export const CODEX = join(import.meta.dirname, '../../node_modules/.bin/codex');
+
+/** One request Codex sent, as it arrived. */
+export interface CodexRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  /** The gateway's answer headers (`x-understudy-model`, the attempt trace). */
+  answerHeaders: http.IncomingHttpHeaders;
+}
+
+/** What one `codex exec --json` run left behind. */
+export interface CodexRun {
+  code: number | null;
+  /** The JSONL events Codex printed (thread.started, item.completed, turn.completed...). */
+  events: Array<Record<string, unknown>>;
+  stderr: string;
+  requests: CodexRequest[];
+}
+
+function configToml(baseUrl: string, model: string): string {
+  return `model = "${model}"
+model_provider = "understudy"
+check_for_update_on_startup = false
+# Hosted web search is a tool only OpenAI runs; the gateway refuses it by name when an upstream cannot.
+web_search = "disabled"
+
+[model_providers.understudy]
+name = "Understudy"
+base_url = "${baseUrl}"
+wire_api = "responses"
+env_key = "UNDERSTUDY_API_KEY"
+
+[features]
+plugins = false
+apps = false
+goals = false
+
+# Sub-agent tools come as a \`namespace\` tool, which no translated upstream takes.
+[agents]
+enabled = false
+
+[analytics]
+enabled = false
+
+[otel]
+exporter = "none"
+`;
+}
+
+/** A forwarder that records each request and passes it, and the streamed answer, through unchanged. */
+async function recordingForwarder(target: string, requests: CodexRequest[]) {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const request: CodexRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: body.toString(),
+        answerHeaders: {},
+      };
+      requests.push(request);
+      const upstream = http.request(
+        `${target}${req.url}`,
+        { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+        (answer) => {
+          request.answerHeaders = answer.headers;
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Runs `codex exec --json <prompt>` in a fresh workspace holding `files`, with `model` as the model id it
+ * sends (a gateway route), and waits for it to exit.
+ */
+export async function runCodex(options: {
+  gatewayUrl: string;
+  model: string;
+  prompt: string;
+  files: Record<string, string>;
+  proxy: EgressProxy;
+}): Promise<CodexRun> {
+  const root = await mkdtemp(join(tmpdir(), 'understudy-codex-'));
+  const home = join(root, 'codex-home');
+  const work = join(root, 'work');
+  const requests: CodexRequest[] = [];
+  const forwarder = await recordingForwarder(options.gatewayUrl, requests);
+  try {
+    await mkdir(home, { recursive: true });
+    await mkdir(work, { recursive: true });
+    await writeFile(join(home, 'config.toml'), configToml(`${forwarder.url}/v1`, options.model));
+    for (const [name, text] of Object.entries(options.files)) await writeFile(join(work, name), text);
+    const env = isolatedEnv(options.proxy, {
+      HOME: root,
+      CODEX_HOME: home,
+      UNDERSTUDY_API_KEY: 'test-key',
+    });
+    const args = ['exec', '--json', '--skip-git-repo-check', '--cd', work, options.prompt];
+    const child = spawn(CODEX, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const events = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    return { code, events, stderr, requests };
+  } finally {
+    await forwarder.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}

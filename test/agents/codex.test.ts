@@ -1,0 +1,151 @@
+/**
+ * The real Codex CLI through the gateway against chaos upstreams: a two-turn session in which the model
+ * calls Codex's exec_command tool, Codex runs `cat notes.txt` in its workspace and sends the output back,
+ * and the model answers — (a) translated to an OpenAI Chat Completions upstream, (b) falling back to an
+ * Anthropic upstream after the primary fails with 529, 429 or a cut stream.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
+import { type Gateway, startGateway } from '../../src/gateway/index.ts';
+import { type EgressProxy, startEgressProxy } from '../support/egress-proxy.ts';
+import { type CodexRequest, type CodexRun, runCodex } from './codex-session.ts';
+
+const NOTE = 'the launch code is 4721';
+// The chaos model answers Codex's first turn with this call; Codex runs it for real.
+const scenario = {
+  toolArgs: { exec_command: { cmd: 'cat notes.txt' } },
+  models: {
+    overloaded: { fault: 'status:529' },
+    limited: { fault: 'status:429;retry-after=1' },
+    cut: { fault: 'cut-after:0' },
+  },
+};
+
+let chat: ChaosServer;
+let anthropic: ChaosServer;
+let gateway: Gateway;
+let proxy: EgressProxy;
+
+beforeAll(async () => {
+  chat = await startChaosServer({ protocol: 'openai', scenario });
+  anthropic = await startChaosServer({ protocol: 'anthropic', scenario });
+  proxy = await startEgressProxy();
+  const route = (models: string[]) => ({ models, breaker: false as const, retries: 0 });
+  gateway = await startGateway({
+    config: {
+      providers: {
+        chat: { type: 'openai', baseUrl: chat.url },
+        claude: { type: 'anthropic', baseUrl: anthropic.url },
+      },
+      routes: {
+        'codex-chat': route(['chat:gpt-4o']),
+        'codex-529': route(['chat:overloaded', 'claude:claude-sonnet-4-5']),
+        'codex-429': route(['chat:limited', 'claude:claude-sonnet-4-5']),
+        // A tool call is content from its first frame, so a cut on a tool turn comes after commit: the
+        // gateway ends that stream with response.failed, Codex reconnects, and the breaker (open after
+        // one failure) sends the retry to Claude.
+        'codex-cut': {
+          models: ['chat:cut', 'claude:claude-sonnet-4-5'],
+          retries: 0,
+          breaker: { failureThreshold: 1, cooldownMs: 600_000 },
+        },
+      },
+    },
+    port: 0,
+    env: {},
+    log: () => {},
+  });
+});
+afterAll(async () => {
+  await gateway.close();
+  await Promise.all([chat.close(), anthropic.close(), proxy.close()]);
+});
+
+const FIXTURE = join(import.meta.dirname, '../fixtures/agents/codex-responses-request.json');
+
+/**
+ * The first request of a session, kept as a fixture (rewritten with CAPTURE_FIXTURES=1): what Codex really
+ * sends, for the pass-through replay test. A Codex that sends other fields or headers fails here, which
+ * is the cue to look at what changed and capture again.
+ */
+async function matchesFixture(request: CodexRequest): Promise<void> {
+  const { authorization: _key, host: _host, 'content-length': _length, ...headers } = request.headers;
+  const captured = { method: request.method, url: request.url, headers, body: JSON.parse(request.body) };
+  if (process.env.CAPTURE_FIXTURES === '1') {
+    await mkdir(dirname(FIXTURE), { recursive: true });
+    await writeFile(FIXTURE, `${JSON.stringify(captured, null, 2)}\n`);
+  }
+  const fixture = JSON.parse(await readFile(FIXTURE, 'utf8')) as typeof captured;
+  expect(Object.keys(captured.body).sort()).toEqual(Object.keys(fixture.body).sort());
+  expect(Object.keys(captured.headers).sort()).toEqual(Object.keys(fixture.headers).sort());
+}
+
+function itemsOf(run: CodexRun, type: string): Array<Record<string, unknown>> {
+  return run.events
+    .filter((event) => event.type === 'item.completed')
+    .map((event) => event.item as Record<string, unknown>)
+    .filter((item) => item.type === type);
+}
+
+/** Codex ran the scripted command, read the file, sent its output back, and finished with an answer. */
+function expectToolSession(run: CodexRun, expectedRequests = 2): void {
+  expect(run.code, run.stderr.slice(-2000)).toBe(0);
+  const commands = itemsOf(run, 'command_execution');
+  expect(commands).toHaveLength(1);
+  expect(commands[0]!.command).toContain('cat notes.txt');
+  expect(commands[0]!.aggregated_output).toContain(NOTE);
+  const answers = itemsOf(run, 'agent_message');
+  expect(answers.length).toBeGreaterThan(0);
+  expect(String(answers.at(-1)!.text)).toMatch(/^echo: /);
+  // Two turns through the gateway (and a reconnect after a cut): the last carries the command's output
+  // back as function_call_output.
+  const turns = run.requests.filter((r) => r.url === '/v1/responses');
+  expect(turns.length).toBe(expectedRequests);
+  const second = JSON.parse(turns.at(-1)!.body) as { input: Array<Record<string, unknown>> };
+  const output = second.input.find((item) => item.type === 'function_call_output');
+  expect(JSON.stringify(output)).toContain(NOTE);
+  expect(run.events.some((event) => event.type === 'turn.completed')).toBe(true);
+  expect(proxy.refused).toEqual([]);
+}
+
+describe('Codex (codex exec) through the gateway', () => {
+  it('runs a tool-using session translated to a Chat Completions upstream', {
+    timeout: 120_000,
+  }, async () => {
+    const run = await runCodex({
+      gatewayUrl: gateway.url,
+      model: 'codex-chat',
+      prompt: 'What does notes.txt say?',
+      files: { 'notes.txt': NOTE },
+      proxy,
+    });
+    expectToolSession(run);
+    expect(run.requests[0]!.answerHeaders['x-understudy-model']).toBe('chat:gpt-4o');
+    await matchesFixture(run.requests[0]!);
+    const first = JSON.parse(run.requests[0]!.body) as Record<string, unknown>;
+    // What Codex sends that the gateway must handle: store false, encrypted reasoning, developer messages.
+    expect(first).toMatchObject({ stream: true, store: false, include: ['reasoning.encrypted_content'] });
+    expect(JSON.stringify(first.input)).toContain('"role":"developer"');
+  });
+
+  for (const [route, failure] of [
+    ['codex-529', '529'],
+    ['codex-429', '429'],
+    ['codex-cut', 'a cut stream'],
+  ] as const) {
+    it(`falls back to an Anthropic upstream after ${failure}`, { timeout: 120_000 }, async () => {
+      const run = await runCodex({
+        gatewayUrl: gateway.url,
+        model: route,
+        prompt: 'What does notes.txt say?',
+        files: { 'notes.txt': NOTE },
+        proxy,
+      });
+      expectToolSession(run, route === 'codex-cut' ? 3 : 2);
+      expect(run.requests.at(-1)!.answerHeaders['x-understudy-model']).toBe('claude:claude-sonnet-4-5');
+      if (route !== 'codex-cut') expect(run.requests[0]!.answerHeaders['x-understudy-fallbacks']).toBe('1');
+    });
+  }
+});
