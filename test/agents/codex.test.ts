@@ -24,12 +24,14 @@ const scenario = {
 };
 
 let chat: ChaosServer;
+let responses: ChaosServer;
 let anthropic: ChaosServer;
 let gateway: Gateway;
 let proxy: EgressProxy;
 
 beforeAll(async () => {
   chat = await startChaosServer({ protocol: 'openai', scenario });
+  responses = await startChaosServer({ protocol: 'openai-responses', scenario });
   anthropic = await startChaosServer({ protocol: 'anthropic', scenario });
   proxy = await startEgressProxy();
   const route = (models: string[]) => ({ models, breaker: false as const, retries: 0 });
@@ -37,10 +39,12 @@ beforeAll(async () => {
     config: {
       providers: {
         chat: { type: 'openai', baseUrl: chat.url },
+        resp: { type: 'openai-responses', baseUrl: responses.url },
         claude: { type: 'anthropic', baseUrl: anthropic.url },
       },
       routes: {
         'codex-chat': route(['chat:gpt-4o']),
+        'codex-responses': route(['resp:gpt-5']),
         'codex-529': route(['chat:overloaded', 'claude:claude-sonnet-4-5']),
         'codex-429': route(['chat:limited', 'claude:claude-sonnet-4-5']),
         // A tool call is content from its first frame, so a cut on a tool turn comes after commit: the
@@ -60,7 +64,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gateway.close();
-  await Promise.all([chat.close(), anthropic.close(), proxy.close()]);
+  await Promise.all([chat.close(), responses.close(), anthropic.close(), proxy.close()]);
 });
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/agents/codex-responses-request.json');
@@ -128,6 +132,18 @@ describe('Codex (codex exec) through the gateway', () => {
     // What Codex sends that the gateway must handle: store false, encrypted reasoning, developer messages.
     expect(first).toMatchObject({ stream: true, store: false, include: ['reasoning.encrypted_content'] });
     expect(JSON.stringify(first.input)).toContain('"role":"developer"');
+  });
+
+  it('runs a tool-using session against an OpenAI Responses upstream', { timeout: 120_000 }, async () => {
+    const run = await runCodex({
+      gatewayUrl: gateway.url,
+      model: 'codex-responses',
+      prompt: 'What does notes.txt say?',
+      files: { 'notes.txt': NOTE },
+      proxy,
+    });
+    expectToolSession(run);
+    expect(run.requests[0]!.answerHeaders['x-understudy-model']).toBe('resp:gpt-5');
   });
 
   for (const [route, failure] of [
