@@ -16,7 +16,6 @@ import { openaiProtocol } from './protocols/openai.ts';
 import { openaiResponsesProtocol } from './protocols/openai-responses.ts';
 import type { ChaosProtocol, ChaosRequest, ProtocolEmulator } from './protocols/protocol.ts';
 import { parseScenario, type Scenario, type ScenarioInput } from './scenario.ts';
-import { scriptToolCalls } from './tool-script.ts';
 
 const PROTOCOLS: Record<ChaosProtocol, ProtocolEmulator> = {
   openai: openaiProtocol,
@@ -221,10 +220,7 @@ async function respond(
       if (firstTokenMs > 0 && !(await ctx.pending.wait(res, firstTokenMs))) return;
       return sendReply(res, protocol.statusReply(fault, request.model));
   }
-  let answer = scriptToolCalls(
-    buildAnswer(request, behaviour.answer, ctx.scenario.toolCalls),
-    ctx.scenario.toolArgs,
-  );
+  let answer = buildAnswer(request, behaviour.answer, ctx.scenario.toolCalls);
   if (fault?.kind === 'empty') answer = restrictAnswer(answer, 'empty');
   else if (fault?.kind === 'content-filter') answer = restrictAnswer(answer, 'content-filter', fault.tokens);
   await deliver({

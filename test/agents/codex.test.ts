@@ -15,7 +15,7 @@ import { type CodexRequest, type CodexRun, runCodex } from './codex-session.ts';
 const NOTE = 'the launch code is 4721';
 // The chaos model answers Codex's first turn with this call; Codex runs it for real.
 const scenario = {
-  toolArgs: { exec_command: { cmd: 'cat notes.txt' } },
+  toolCalls: { name: 'exec_command', args: { cmd: 'cat notes.txt' } },
   models: {
     overloaded: { fault: 'status:529' },
     limited: { fault: 'status:429;retry-after=1' },
