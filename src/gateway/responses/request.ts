@@ -50,21 +50,24 @@ export function parseResponsesRequest(body: unknown): ResponsesCall {
     outputToolName,
     estimatedInputTokens: Math.ceil(characters / 4),
     includeEncryptedReasoning: include.includes(ENCRYPTED_REASONING),
-    echo: {
-      instructions: request.instructions ?? null,
-      maxOutputTokens: request.max_output_tokens ?? null,
-      parallelToolCalls: request.parallel_tool_calls ?? true,
-      reasoning: {
-        effort: request.reasoning?.effort ?? null,
-        summary: request.reasoning?.summary ?? request.reasoning?.generate_summary ?? null,
-      },
-      temperature: request.temperature ?? null,
-      topP: request.top_p ?? null,
-      text: request.text?.format ?? { type: 'text' },
-      toolChoice: request.tool_choice ?? 'auto',
-      tools: request.tools ?? [],
-    },
+    echoJson: echoJson(request),
   };
+}
+
+/** The request fields a `response` object restates, in OpenAI's order, as JSON object members. */
+function echoJson(request: ResponsesRequest): string {
+  const json = JSON.stringify;
+  const reasoning = {
+    effort: request.reasoning?.effort ?? null,
+    summary: request.reasoning?.summary ?? request.reasoning?.generate_summary ?? null,
+  };
+  return (
+    `"instructions":${json(request.instructions ?? null)},"max_output_tokens":${json(request.max_output_tokens ?? null)},` +
+    `"parallel_tool_calls":${request.parallel_tool_calls ?? true},"previous_response_id":null,` +
+    `"reasoning":${json(reasoning)},"store":false,"temperature":${json(request.temperature ?? null)},` +
+    `"text":{"format":${json(request.text?.format ?? { type: 'text' })}},"tool_choice":${json(request.tool_choice ?? 'auto')},` +
+    `"tools":${json(request.tools ?? [])},"top_p":${json(request.top_p ?? null)},"truncation":"disabled"`
+  );
 }
 
 function refused(param: string, why: string): GatewayError {

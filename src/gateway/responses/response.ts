@@ -122,34 +122,20 @@ export interface ResponseState {
   error?: { code: string; message: string } | undefined;
 }
 
-/** A `response` object: the answer (or its state so far) with the request's echoed fields. */
-export function responseObject(served: ServedModel, call: ResponsesCall, state: ResponseState) {
-  const { echo } = call;
-  return {
-    id: served.responseId,
-    object: 'response',
-    created_at: served.created,
-    status: state.status,
-    background: false,
-    error: state.error ?? null,
-    incomplete_details: state.incompleteReason ? { reason: state.incompleteReason } : null,
-    instructions: echo.instructions,
-    max_output_tokens: echo.maxOutputTokens,
-    model: served.modelId,
-    output: state.output,
-    parallel_tool_calls: echo.parallelToolCalls,
-    previous_response_id: null,
-    reasoning: echo.reasoning,
-    store: false,
-    temperature: echo.temperature,
-    text: { format: echo.text },
-    tool_choice: echo.toolChoice,
-    tools: echo.tools,
-    top_p: echo.topP,
-    truncation: 'disabled',
-    usage: state.usage === undefined ? null : responsesUsage(state.usage),
-    metadata: {},
-  };
+/**
+ * A `response` object as JSON text: the answer (or its state so far) around the request's echoed fields,
+ * which are spliced in as written once (ResponsesCall.echoJson).
+ */
+export function responseJson(served: ServedModel, call: ResponsesCall, state: ResponseState): string {
+  const error = state.error === undefined ? 'null' : JSON.stringify(state.error);
+  const incomplete = state.incompleteReason ? `{"reason":${JSON.stringify(state.incompleteReason)}}` : 'null';
+  const usage = state.usage === undefined ? 'null' : JSON.stringify(responsesUsage(state.usage));
+  return (
+    `{"id":${JSON.stringify(served.responseId)},"object":"response","created_at":${served.created},` +
+    `"status":"${state.status}","background":false,"error":${error},"incomplete_details":${incomplete},` +
+    `"model":${JSON.stringify(served.modelId)},"output":${JSON.stringify(state.output)},${call.echoJson},` +
+    `"usage":${usage},"metadata":{}}`
+  );
 }
 
 /** The output items of a whole answer, in part order. */
@@ -167,12 +153,10 @@ export function outputItems(response: ModelResponse, responseId: string, call: R
 /** The whole answer as the JSON text of a `response` object. */
 export function renderResponse(response: ModelResponse, served: ServedModel, call: ResponsesCall): string {
   const reason = incompleteReason(response.finishReason);
-  return JSON.stringify(
-    responseObject(served, call, {
-      status: reason === undefined ? 'completed' : 'incomplete',
-      output: outputItems(response, served.responseId, call),
-      usage: response.usage,
-      incompleteReason: reason,
-    }),
-  );
+  return responseJson(served, call, {
+    status: reason === undefined ? 'completed' : 'incomplete',
+    output: outputItems(response, served.responseId, call),
+    usage: response.usage,
+    incompleteReason: reason,
+  });
 }

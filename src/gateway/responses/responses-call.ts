@@ -5,20 +5,13 @@
  */
 import type { ChatCall } from '../routing/chat-call.ts';
 
-export interface ResponsesEcho {
-  instructions: string | null;
-  maxOutputTokens: number | null;
-  parallelToolCalls: boolean;
-  reasoning: { effort: string | null; summary: string | null };
-  temperature: number | null;
-  topP: number | null;
-  text: unknown;
-  toolChoice: unknown;
-  tools: unknown[];
-}
-
 export interface ResponsesCall extends ChatCall {
   /** `include: ["reasoning.encrypted_content"]`: reasoning items carry what goes back to their provider. */
   includeEncryptedReasoning: boolean;
-  echo: ResponsesEcho;
+  /**
+   * The echoed request fields (`"instructions":…,"tools":…,"top_p":…`) as JSON object members, written
+   * once: a stream repeats them in response.created, in_progress and completed, and Codex's tools alone
+   * are kilobytes.
+   */
+  echoJson: string;
 }

@@ -26,7 +26,7 @@ import {
   outputItem,
   outputText,
   reasoningItem,
-  responseObject,
+  responseJson,
 } from './response.ts';
 import type { ResponsesCall } from './responses-call.ts';
 
@@ -60,9 +60,11 @@ export class ResponsesStreamWriter implements StreamWriter {
   }
 
   start(): string {
-    const response = JSON.stringify(
-      responseObject(this.served, this.call, { status: 'in_progress', output: [], usage: undefined }),
-    );
+    const response = responseJson(this.served, this.call, {
+      status: 'in_progress',
+      output: [],
+      usage: undefined,
+    });
     return (
       this.frame('response.created', `"response":${response}`) +
       this.frame('response.in_progress', `"response":${response}`)
@@ -103,19 +105,19 @@ export class ResponsesStreamWriter implements StreamWriter {
       if (part !== undefined) text += this.close(index, part);
     }
     const reason = incompleteReason(response.finishReason);
-    const final = responseObject(this.served, this.call, {
+    const final = responseJson(this.served, this.call, {
       status: reason === undefined ? 'completed' : 'incomplete',
       output: this.output,
       usage: response.usage,
       incompleteReason: reason,
     });
     const type = reason === undefined ? 'response.completed' : 'response.incomplete';
-    return text + this.frame(type, `"response":${JSON.stringify(final)}`);
+    return text + this.frame(type, `"response":${final}`);
   }
 
   error(error: GatewayError): string {
     const failure = { code: error.code, message: error.message };
-    const failed = responseObject(this.served, this.call, {
+    const failed = responseJson(this.served, this.call, {
       status: 'failed',
       output: this.output,
       usage: undefined,
@@ -125,7 +127,7 @@ export class ResponsesStreamWriter implements StreamWriter {
       this.frame(
         'error',
         `"code":${JSON.stringify(error.code)},"message":${JSON.stringify(error.message)},"param":${JSON.stringify(error.param ?? null)}`,
-      ) + this.frame('response.failed', `"response":${JSON.stringify(failed)}`)
+      ) + this.frame('response.failed', `"response":${failed}`)
     );
   }
 
