@@ -63,19 +63,47 @@ const reasoning = z.object({
   status: z.string().nullish(),
 });
 
-/**
- * Any other item (`item_reference`, `web_search_call`, `custom_tool_call`...): request.ts names it. A
- * message that failed its own schema must not land here, so a bad message is reported as invalid.
- */
-const otherItem = z
-  .looseObject({ type: z.string() })
-  .refine((item) => item.type !== 'message' && !('role' in item), { message: 'not a valid message item' });
+/** The items the gateway translates, told apart by `type` (a message's may be missing: the "easy" form). */
+const knownItem = z.discriminatedUnion('type', [message, functionCall, functionCallOutput, reasoning]);
+const KNOWN_TYPES: ReadonlySet<unknown> = new Set([
+  'message',
+  'function_call',
+  'function_call_output',
+  'reasoning',
+]);
+
+/** Any other item (`item_reference`, `web_search_call`, `custom_tool_call`...): request.ts names it. */
+const otherItem = z.looseObject({ type: z.string() });
 
 /**
- * One input item. Tried in order: a message is the one item whose `type` may be missing (the "easy"
- * form `{ role, content }`), so the typed items are tried first and anything unknown last.
+ * One input item, read by its `type` with one lookup: a known item by its own schema (so a bad one is
+ * reported by its own field, `input[2].content[0].text`), any other as one to be refused by name. A
+ * union would try every schema in turn and report the last failure.
  */
-const inputItem = z.union([functionCall, functionCallOutput, reasoning, message, otherItem]);
+const inputItem = z
+  .unknown()
+  .transform((item, ctx): z.output<typeof knownItem> | z.output<typeof otherItem> => {
+    const type = typeof item === 'object' && item !== null ? (item as { type?: unknown }).type : undefined;
+    const parsed = (type === undefined || KNOWN_TYPES.has(type) ? knownItem : otherItem).safeParse(item);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  });
+
+const inputItems = z.array(inputItem);
+
+/** `input`: a string, or a list of items (told apart first, so an item's own error is the one reported). */
+const inputSchema = z.unknown().transform((input, ctx): string | z.output<typeof inputItems> => {
+  if (typeof input === 'string') return input;
+  if (!Array.isArray(input)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a string or an array of input items' });
+    return z.NEVER;
+  }
+  const parsed = inputItems.safeParse(input);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+  return z.NEVER;
+});
 
 const functionTool = z.object({
   type: z.literal('function'),
@@ -111,7 +139,7 @@ const modelId = safeName.max(256);
 export const responsesRequestSchema = z.object({
   model: modelId,
   models: z.array(modelId).max(16).optional(),
-  input: z.union([z.string(), z.array(inputItem)]),
+  input: inputSchema,
   instructions: z.string().nullish(),
   stream: z.boolean().nullish(),
   max_output_tokens: z.number().int().positive().nullish(),

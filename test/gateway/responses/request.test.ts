@@ -161,9 +161,21 @@ describe('parseResponsesRequest', () => {
     ).toBe('input[0].output[0].type');
   });
 
-  it('answers a malformed item with a 400 naming it', () => {
-    const error = refusal({ model: 'r', input: [{ type: 'message', role: 'user', content: 7 }] });
-    expect(error.status).toBe(400);
-    expect(error.param).toMatch(/^input\[0\]/);
+  it('answers a malformed item with a 400 naming the field inside it', () => {
+    expect(
+      refusal({ model: 'r', input: [{ type: 'function_call', name: 'f', arguments: '{}' }] }).message,
+    ).toBe('Invalid request: input[0].call_id: Invalid input: expected string, received undefined');
+    expect(
+      refusal({
+        model: 'r',
+        input: [
+          { role: 'user', content: 'a' },
+          { role: 'user', content: 7 },
+        ],
+      }).param,
+    ).toBe('input[1].content');
+    expect(refusal({ model: 'r' }).message).toBe(
+      'Invalid request: input: expected a string or an array of input items',
+    );
   });
 });
