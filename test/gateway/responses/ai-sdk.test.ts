@@ -3,7 +3,7 @@
  * whole and streamed, with a tool it runs itself over two steps, and across a fallback.
  */
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
+import { generateText, jsonSchema, Output, stepCountIs, streamText, tool } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ResponsesFixture, startResponsesFixture } from './fixture.ts';
 
@@ -81,5 +81,23 @@ describe('the AI SDK default OpenAI provider (Responses) through the gateway', (
     expect(calls).toEqual(['example']);
     expect(text).toBe('echo: weather in Paris?');
     expect(await result.steps).toHaveLength(2);
+  });
+
+  it('Output.object (text.format json_schema) from every upstream protocol', async () => {
+    const schema = jsonSchema<{ city: string }>({
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+      additionalProperties: false,
+    });
+    for (const route of ['via-chat', 'via-responses', 'via-anthropic']) {
+      const result = await generateText({
+        model: openai(route),
+        prompt: 'a city',
+        output: Output.object({ schema }),
+        maxRetries: 0,
+      });
+      expect(result.output, route).toEqual({ city: 'example' });
+    }
   });
 });
