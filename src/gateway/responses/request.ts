@@ -36,7 +36,11 @@ export function parseResponsesRequest(body: unknown): ResponsesCall {
   const include = request.include ?? [];
   include.forEach((value, i) => {
     if (value !== ENCRYPTED_REASONING)
-      throw refused(`include[${i}]`, `'${value}' names data only OpenAI's hosted tools produce`);
+      throw refused(
+        `include[${i}]`,
+        `'${value}' asks for data only OpenAI's hosted tools produce`,
+        'include only "reasoning.encrypted_content"',
+      );
   });
   const { messages, characters } = toModelMessages(request);
   const { params, outputToolName } = toRequestParameters(request);
@@ -70,10 +74,9 @@ function echoJson(request: ResponsesRequest): string {
   );
 }
 
-function refused(param: string, why: string): GatewayError {
-  return new GatewayError(400, 'invalid_request', `${param}: ${why}, which this gateway cannot serve.`, {
-    param,
-  });
+/** A 400 for a field the gateway cannot serve: what is wrong with it, and what to send instead. */
+function refused(param: string, why: string, fix: string): GatewayError {
+  return new GatewayError(400, 'invalid_request', `${param}: ${why}; ${fix}.`, { param });
 }
 
 /** The gateway keeps no responses, conversations or background runs: say so, and how to do without. */
@@ -87,14 +90,19 @@ function refuseServerState(request: ResponsesRequest): void {
     );
   }
   if (request.conversation != null)
-    throw refused('conversation', 'a stored conversation lives on OpenAI; send its items in `input`');
+    throw refused('conversation', 'a stored conversation lives on OpenAI', 'send its items in `input`');
   if (request.background === true)
-    throw refused('background', 'background responses are stored and polled on OpenAI; stream instead');
+    throw refused('background', 'background responses are stored and polled on OpenAI', 'stream instead');
   if (request.prompt != null)
-    throw refused('prompt', 'a prompt template is stored on OpenAI; send its text in `instructions`');
+    throw refused('prompt', 'a prompt template is stored on OpenAI', 'send its text in `instructions`');
   if (request.max_tool_calls != null)
-    throw refused('max_tool_calls', 'it limits hosted tool calls, and no upstream here runs them');
-  if (request.top_logprobs) throw refused('top_logprobs', 'log probabilities are not translated');
+    throw refused(
+      'max_tool_calls',
+      'it limits hosted tool calls, which no upstream here runs',
+      'leave it out',
+    );
+  if (request.top_logprobs)
+    throw refused('top_logprobs', 'log probabilities are not translated', 'leave it out');
 }
 
 function toSettings(request: ResponsesRequest): ModelSettings {
@@ -118,7 +126,8 @@ function functionTools(tools: ResponsesRequest['tools']): ToolDefinition[] {
     if (tool.type !== 'function') {
       throw refused(
         `tools[${i}].type`,
-        `'${tool.type}' is a tool OpenAI runs on its side (or a custom tool), and only function tools translate to every upstream; turn it off in the client (Codex: web_search = "disabled")`,
+        `'${tool.type}' is not a function tool (a tool OpenAI runs on its side, a custom or a namespace tool), and only function tools translate to every upstream`,
+        'turn it off in the client (Codex: web_search = "disabled", and [agents] enabled = false for its namespace of sub-agent tools)',
       );
     }
     const fn = tool as ResponsesToolIn;
@@ -144,7 +153,11 @@ function toRequestParameters(request: ResponsesRequest): {
   else if (choice === 'required') allowTextOutput = tools.length === 0;
   else if (choice != null && typeof choice === 'object') {
     if (choice.type !== 'function' || typeof choice.name !== 'string') {
-      throw refused('tool_choice.type', `'${choice.type}' chooses a tool kind only OpenAI runs`);
+      throw refused(
+        'tool_choice.type',
+        `'${choice.type}' chooses a tool kind only OpenAI runs`,
+        'name a function, or send auto, none or required',
+      );
     }
     const name = choice.name;
     tools = tools.filter((t) => t.name === name);
@@ -289,12 +302,14 @@ function readItem(item: ResponsesInputItem, where: string, toolNames: Map<string
     case 'item_reference':
       throw refused(
         `${where}.type`,
-        'an item_reference points at an item stored on OpenAI; send the item itself',
+        'an item_reference points at an item stored on OpenAI',
+        'send the item itself',
       );
     default:
       throw refused(
         `${where}.type`,
-        `'${item.type}' items are not translated (only messages, function calls and outputs, and reasoning are)`,
+        `'${item.type}' items are not translated (messages, function calls and their outputs, and reasoning are)`,
+        'leave them out of input',
       );
   }
 }
@@ -324,10 +339,10 @@ function readMessage(item: MessageItem, where: string): ReadItem {
       items.push({ kind: 'text', text: part.text });
     } else if (part.type === 'input_image') {
       if (!part.image_url)
-        throw refused(`${at}.file_id`, 'a file id names a file stored on OpenAI; send image_url');
+        throw refused(`${at}.file_id`, 'a file id names a file stored on OpenAI', 'send image_url');
       items.push({ kind: 'image', url: part.image_url });
     } else if (part.type === 'input_file') items.push(fileItem(part, at));
-    else throw refused(`${at}.type`, 'a refusal belongs to an assistant message');
+    else throw refused(`${at}.type`, 'a refusal belongs to an assistant message', 'send it as one');
   });
   return { side: 'request', part: { partKind: 'user-prompt', content: items }, characters };
 }
@@ -339,7 +354,7 @@ function fileItem(
   const name = part.filename ?? undefined;
   if (part.file_data) {
     if (!part.file_data.startsWith('data:'))
-      throw refused(`${at}.file_data`, 'file_data must be a data: URL (data:<media type>;base64,...)');
+      throw refused(`${at}.file_data`, 'file_data is not a data: URL', 'send data:<media type>;base64,...');
     return name === undefined
       ? { kind: 'document', url: part.file_data }
       : { kind: 'document', url: part.file_data, name };
@@ -348,7 +363,7 @@ function fileItem(
     return name === undefined
       ? { kind: 'document', url: part.file_url }
       : { kind: 'document', url: part.file_url, name };
-  throw refused(`${at}.file_id`, 'a file id names a file stored on OpenAI; send file_data or file_url');
+  throw refused(`${at}.file_id`, 'a file id names a file stored on OpenAI', 'send file_data or file_url');
 }
 
 /** A message's text: a string, or its text parts joined (an assistant's refusal counts as its text). */
@@ -359,7 +374,11 @@ function joinText(content: MessageItem['content'], where: string): string {
     if (part.type === 'input_text' || part.type === 'output_text') text += part.text;
     else if (part.type === 'refusal') text += part.refusal;
     else
-      throw refused(`${where}[${j}].type`, `'${part.type}' is not text, and only user messages carry files`);
+      throw refused(
+        `${where}[${j}].type`,
+        `'${part.type}' is not text, and only user messages carry images and files`,
+        'send text',
+      );
   });
   return text;
 }
@@ -372,7 +391,8 @@ function toolOutputText(output: string | Array<{ type: string; text?: string }>,
     if (part.type !== 'input_text')
       throw refused(
         `${where}[${j}].type`,
-        `'${part.type}' in a function output is not translated; send text`,
+        `'${part.type}' in a function output is not translated`,
+        'send the output as text',
       );
     text += part.text ?? '';
   });
