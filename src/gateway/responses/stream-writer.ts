@@ -105,6 +105,12 @@ export class ResponsesStreamWriter implements StreamWriter {
       if (part !== undefined) text += this.close(index, part);
     }
     const reason = incompleteReason(response.finishReason);
+    // A cut answer's messages are incomplete, as in a whole answer; their output_item.done went out before
+    // the finish reason was known, so only the final object can say so.
+    if (reason !== undefined)
+      for (const item of this.output)
+        if ((item as { type?: unknown }).type === 'message')
+          (item as { status: string }).status = 'incomplete';
     const final = responseJson(this.served, this.call, {
       status: reason === undefined ? 'completed' : 'incomplete',
       output: this.output,

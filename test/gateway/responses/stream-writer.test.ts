@@ -125,7 +125,7 @@ describe('ResponsesStreamWriter', () => {
 
   it('ends a cut answer as response.incomplete with the reason', () => {
     const writer = new ResponsesStreamWriter(served, call);
-    writer.start();
+    const start = writer.start();
     const text =
       writer.event({ kind: 'part-start', index: 0, part: { partKind: 'text', content: 'Hi' } }) +
       writer.finish({ ...final, parts: [{ partKind: 'text', content: 'Hi' }], finishReason: 'length' });
@@ -140,6 +140,13 @@ describe('ResponsesStreamWriter', () => {
       'event: response.incomplete',
     ]);
     expect(text).toContain('"incomplete_details":{"reason":"max_output_tokens"}');
+    const incomplete = {
+      ...final,
+      parts: [{ partKind: 'text' as const, content: 'Hi' }],
+      finishReason: 'length' as const,
+    };
+    const last = frames(start + text).at(-1)!;
+    expect(last.response).toEqual(JSON.parse(renderResponse(incomplete, served, call)));
   });
 
   it('ends a stream that broke after commit with an error event and response.failed', () => {
