@@ -1,5 +1,5 @@
 /**
- * A gateway over three chaos upstreams — Chat Completions, Responses and Anthropic Messages — with routes
+ * A gateway over four chaos upstreams — Chat Completions, Responses, Anthropic Messages and Gemini — with routes
  * for serving a Responses client from each protocol and for falling back across them. Breakers are off,
  * so every test sees the same attempts whatever ran before it.
  */
@@ -11,6 +11,7 @@ export interface ResponsesFixture {
   chat: ChaosServer;
   responses: ChaosServer;
   anthropic: ChaosServer;
+  gemini: ChaosServer;
   close(): Promise<void>;
 }
 
@@ -27,6 +28,7 @@ export async function startResponsesFixture(): Promise<ResponsesFixture> {
   const chat = await startChaosServer({ protocol: 'openai', scenario: faults });
   const responses = await startChaosServer({ protocol: 'openai-responses', scenario: faults });
   const anthropic = await startChaosServer({ protocol: 'anthropic', scenario: faults });
+  const gemini = await startChaosServer({ protocol: 'gemini', scenario: faults });
   const route = (models: string[]) => ({ models, breaker: false as const });
   const gateway = await startGateway({
     config: {
@@ -34,11 +36,13 @@ export async function startResponsesFixture(): Promise<ResponsesFixture> {
         chat: { type: 'openai', baseUrl: chat.url },
         resp: { type: 'openai-responses', baseUrl: responses.url },
         claude: { type: 'anthropic', baseUrl: anthropic.url },
+        gemini: { type: 'google-gla', baseUrl: gemini.url },
       },
       routes: {
         'via-chat': route(['chat:gpt-4o']),
         'via-responses': route(['resp:gpt-5']),
         'via-anthropic': route(['claude:claude-sonnet-4-5']),
+        'via-gemini': route(['gemini:gemini-2.5-flash']),
         'down-then-claude': route(['chat:down', 'claude:claude-sonnet-4-5']),
         'limited-then-claude': route(['resp:limited', 'claude:claude-sonnet-4-5']),
         'cut-then-claude': route(['chat:cut', 'claude:claude-sonnet-4-5']),
@@ -55,9 +59,10 @@ export async function startResponsesFixture(): Promise<ResponsesFixture> {
     chat,
     responses,
     anthropic,
+    gemini,
     async close() {
       await gateway.close();
-      await Promise.all([chat.close(), responses.close(), anthropic.close()]);
+      await Promise.all([chat.close(), responses.close(), anthropic.close(), gemini.close()]);
     },
   };
 }

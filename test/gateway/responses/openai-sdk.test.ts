@@ -20,7 +20,7 @@ const weather: OpenAI.Responses.FunctionTool = {
 };
 
 describe('POST /v1/responses with the official openai client', () => {
-  for (const route of ['via-chat', 'via-responses', 'via-anthropic']) {
+  for (const route of ['via-chat', 'via-responses', 'via-anthropic', 'via-gemini']) {
     it(`answers responses.create from ${route}`, async () => {
       const response = await client.responses.create({
         model: route,
@@ -76,7 +76,7 @@ describe('POST /v1/responses with the official openai client', () => {
   });
 
   it('calls a function, then takes its output back (two turns, every upstream protocol)', async () => {
-    for (const route of ['via-chat', 'via-responses', 'via-anthropic']) {
+    for (const route of ['via-chat', 'via-responses', 'via-anthropic', 'via-gemini']) {
       const first = await client.responses.create({
         model: route,
         input: 'weather in Paris?',
