@@ -302,8 +302,8 @@ function readItem(item: ResponsesInputItem, where: string, toolNames: Map<string
     case 'item_reference':
       throw refused(
         `${where}.type`,
-        'an item_reference points at an item stored on OpenAI',
-        'send the item itself',
+        'an item_reference points at an item stored on OpenAI, and this gateway stores nothing',
+        'send the item itself (the AI SDK does with providerOptions: { openai: { store: false } })',
       );
     default:
       throw refused(

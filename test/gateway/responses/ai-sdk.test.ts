@@ -3,7 +3,16 @@
  * whole and streamed, with a tool it runs itself over two steps, and across a fallback.
  */
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateText, jsonSchema, Output, stepCountIs, streamText, tool } from 'ai';
+import {
+  APICallError,
+  generateText,
+  jsonSchema,
+  type ModelMessage,
+  Output,
+  stepCountIs,
+  streamText,
+  tool,
+} from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ResponsesFixture, startResponsesFixture } from './fixture.ts';
 
@@ -99,5 +108,32 @@ describe('the AI SDK default OpenAI provider (Responses) through the gateway', (
       });
       expect(result.output, route).toEqual({ city: 'example' });
     }
+  });
+
+  it('continues a conversation with store: false, and says to set it when an item_reference comes', async () => {
+    const first = await generateText({
+      model: openai('via-anthropic'),
+      prompt: 'hello there',
+      maxRetries: 0,
+    });
+    const messages: ModelMessage[] = [
+      { role: 'user', content: 'hello there' },
+      ...first.response.messages,
+      { role: 'user', content: 'and again' },
+    ];
+    const second = await generateText({
+      model: openai('via-chat'),
+      messages,
+      providerOptions: { openai: { store: false } },
+      maxRetries: 0,
+    });
+    expect(second.text).toBe('echo: and again');
+    // The provider's default (store: true) refers back to the earlier answer by id, which only OpenAI keeps.
+    const error = await generateText({ model: openai('via-chat'), messages, maxRetries: 0 }).catch(
+      (e: unknown) => e,
+    );
+    expect(APICallError.isInstance(error)).toBe(true);
+    expect((error as APICallError).statusCode).toBe(400);
+    expect((error as APICallError).message).toMatch(/item_reference.*store: false/);
   });
 });
