@@ -2,6 +2,7 @@
  * LangChain's ChatOpenAI in Responses mode (`useResponsesApi: true`) through the gateway: invoke and
  * stream, a tool call, and a fallback.
  */
+import { HumanMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ResponsesFixture, startResponsesFixture } from './fixture.ts';
@@ -53,5 +54,16 @@ describe('LangChain ChatOpenAI with useResponsesApi through the gateway', () => 
     ]);
     const message = await model.invoke('weather in Paris?');
     expect(message.tool_calls).toMatchObject([{ name: 'get_weather', args: { city: 'example' } }]);
+  });
+
+  it('continues a conversation, its earlier answer sent back as it came', async () => {
+    const model = chat('via-anthropic');
+    const first = await model.invoke('hello there');
+    const second = await model.invoke([
+      new HumanMessage('hello there'),
+      first,
+      new HumanMessage('and again'),
+    ]);
+    expect(second.text).toBe('echo: and again');
   });
 });
