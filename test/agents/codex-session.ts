@@ -127,7 +127,13 @@ export async function runCodex(options: {
       UNDERSTUDY_API_KEY: 'test-key',
     });
     const args = ['exec', '--json', '--skip-git-repo-check', '--cd', work, options.prompt];
-    const child = spawn(CODEX, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A Codex that hangs is killed before the test's own timeout, so no process outlives the test.
+    const child = spawn(CODEX, args, {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 100_000,
+      killSignal: 'SIGKILL',
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
