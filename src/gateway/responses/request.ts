@@ -60,10 +60,11 @@ function echoJson(request: ResponsesRequest): string {
   };
   return (
     `"instructions":${json(request.instructions ?? null)},"max_output_tokens":${json(request.max_output_tokens ?? null)},` +
-    `"parallel_tool_calls":${request.parallel_tool_calls ?? true},"previous_response_id":null,` +
-    `"reasoning":${json(reasoning)},"store":false,"temperature":${json(request.temperature ?? null)},` +
-    `"text":{"format":${json(request.text?.format ?? { type: 'text' })}},"tool_choice":${json(request.tool_choice ?? 'auto')},` +
-    `"tools":${json(request.tools ?? [])},"top_p":${json(request.top_p ?? null)},"truncation":"disabled"`
+    `"max_tool_calls":null,"parallel_tool_calls":${request.parallel_tool_calls ?? true},"previous_response_id":null,` +
+    `"reasoning":${json(reasoning)},"safety_identifier":null,"service_tier":"default","store":false,` +
+    `"temperature":${json(request.temperature ?? null)},"text":{"format":${json(request.text?.format ?? { type: 'text' })}},` +
+    `"tool_choice":${json(request.tool_choice ?? 'auto')},"tools":${json(request.tools ?? [])},"top_logprobs":0,` +
+    `"top_p":${json(request.top_p ?? null)},"truncation":"disabled","user":null`
   );
 }
 

@@ -132,7 +132,8 @@ export function responseJson(served: ServedModel, call: ResponsesCall, state: Re
   const usage = state.usage === undefined ? 'null' : JSON.stringify(responsesUsage(state.usage));
   return (
     `{"id":${JSON.stringify(served.responseId)},"object":"response","created_at":${served.created},` +
-    `"status":"${state.status}","background":false,"error":${error},"incomplete_details":${incomplete},` +
+    `"status":"${state.status}","background":false,"completed_at":${state.status === 'completed' ? Math.floor(Date.now() / 1000) : null},` +
+    `"error":${error},"incomplete_details":${incomplete},` +
     `"model":${JSON.stringify(served.modelId)},"output":${JSON.stringify(state.output)},${call.echoJson},` +
     `"usage":${usage},"metadata":{}}`
   );

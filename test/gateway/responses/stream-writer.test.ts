@@ -113,7 +113,12 @@ describe('ResponsesStreamWriter', () => {
       arguments: '{"a":1}',
     });
     const completed = written.at(-1)!.response as Record<string, unknown>;
-    expect(completed).toEqual(JSON.parse(renderResponse(final, served, call)));
+    // completed_at is the clock's second at the end, which may tick between the two.
+    expect({ ...completed, completed_at: 0 }).toEqual({
+      ...JSON.parse(renderResponse(final, served, call)),
+      completed_at: 0,
+    });
+    expect(completed.completed_at).toBeGreaterThan(0);
     expect(completed.usage).toEqual({
       input_tokens: 10,
       input_tokens_details: { cached_tokens: 0 },
