@@ -1,8 +1,8 @@
 /**
  * Runs the real Codex CLI (`codex exec`, non-interactive) against a gateway on 127.0.0.1, as a user
  * would: its own CODEX_HOME with a config.toml naming a custom model provider (wire_api "responses")
- * whose base_url is the gateway, update checks, analytics, OTel export, plugins, apps, web search and
- * sub-agents off, a temporary workspace, and every proxy variable aimed at the refusing egress proxy so
+ * whose base_url is the gateway, update checks, analytics, OTel export, plugins, apps and web search off
+ * (its sub-agent tools stay on: a namespace tool, which the gateway flattens), a temporary workspace, and every proxy variable aimed at the refusing egress proxy so
  * anything it tries to reach beyond loopback fails the test. A recording forwarder between Codex and the
  * gateway keeps each request Codex sent, for assertions and the fixture.
  */
@@ -51,11 +51,6 @@ env_key = "UNDERSTUDY_API_KEY"
 [features]
 plugins = false
 apps = false
-goals = false
-
-# Sub-agent tools come as a \`namespace\` tool, which no translated upstream takes.
-[agents]
-enabled = false
 
 [analytics]
 enabled = false

@@ -132,6 +132,8 @@ describe('Codex (codex exec) through the gateway', () => {
     // What Codex sends that the gateway must handle: store false, encrypted reasoning, developer messages.
     expect(first).toMatchObject({ stream: true, store: false, include: ['reasoning.encrypted_content'] });
     expect(JSON.stringify(first.input)).toContain('"role":"developer"');
+    // Its sub-agent tools come as a namespace, which the gateway flattened for the upstream.
+    expect(JSON.stringify(first.tools)).toContain('"type":"namespace"');
   });
 
   it('runs a tool-using session against an OpenAI Responses upstream', { timeout: 120_000 }, async () => {

@@ -7,6 +7,7 @@
  */
 import type { ModelMessage, ModelRequestPart, ModelResponse, UserContentItem } from '../../core/messages.ts';
 import { emptyUsage } from '../../core/usage.ts';
+import { flatToolName } from './namespaced-tools.ts';
 import { thinkingFromReasoning } from './reasoning-item.ts';
 import { refused } from './refusal.ts';
 import type { ResponsesInputItem, ResponsesRequest } from './request-schema.ts';
@@ -93,10 +94,11 @@ function readItem(item: ResponsesInputItem, where: string, toolNames: Map<string
   switch (item.type) {
     case 'function_call': {
       const call = item as Extract<ResponsesInputItem, { type: 'function_call' }>;
-      toolNames.set(call.call_id, call.name);
+      const toolName = call.namespace ? flatToolName(call.namespace, call.name) : call.name;
+      toolNames.set(call.call_id, toolName);
       return {
         side: 'answer',
-        part: { partKind: 'tool-call', toolName: call.name, toolCallId: call.call_id, args: call.arguments },
+        part: { partKind: 'tool-call', toolName, toolCallId: call.call_id, args: call.arguments },
         characters: call.arguments.length,
       };
     }

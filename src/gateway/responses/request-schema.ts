@@ -40,6 +40,7 @@ const message = z.object({
 const functionCall = z.object({
   type: z.literal('function_call'),
   call_id: z.string().min(1),
+  namespace: z.string().min(1).nullish(),
   name: z.string().min(1),
   arguments: z.string(),
   id: z.string().nullish(),
@@ -114,6 +115,13 @@ const functionTool = z.object({
 });
 /** Hosted and custom tools; request.ts refuses them by name, since no translated upstream runs them. */
 const otherTool = z.looseObject({ type: z.string() });
+/** A named group of function tools (namespaced-tools.ts). */
+const namespaceTool = z.object({
+  type: z.literal('namespace'),
+  name: z.string().min(1),
+  description: z.string().nullish(),
+  tools: z.array(z.union([functionTool, otherTool])),
+});
 
 const toolChoice = z.union([
   z.enum(['none', 'auto', 'required']),
@@ -146,7 +154,7 @@ export const responsesRequestSchema = z.object({
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   parallel_tool_calls: z.boolean().nullish(),
-  tools: z.array(z.union([functionTool, otherTool])).nullish(),
+  tools: z.array(z.union([functionTool, namespaceTool, otherTool])).nullish(),
   tool_choice: toolChoice.nullish(),
   text: z
     .object({ format: textFormat.nullish(), verbosity: z.enum(['low', 'medium', 'high']).nullish() })
@@ -175,3 +183,5 @@ export type ResponsesRequest = z.output<typeof responsesRequestSchema>;
 export type ResponsesInputItem = z.output<typeof inputItem>;
 /** One tool of a validated request. */
 export type ResponsesToolIn = z.output<typeof functionTool>;
+/** A namespace tool of a validated request. */
+export type ResponsesNamespaceIn = z.output<typeof namespaceTool>;

@@ -14,8 +14,14 @@ import type { ModelSettings } from '../../core/settings.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
 import { toModelMessages } from './input-items.ts';
+import { flatToolName, type NamespacedTools } from './namespaced-tools.ts';
 import { refused } from './refusal.ts';
-import { type ResponsesRequest, type ResponsesToolIn, responsesRequestSchema } from './request-schema.ts';
+import {
+  type ResponsesNamespaceIn,
+  type ResponsesRequest,
+  type ResponsesToolIn,
+  responsesRequestSchema,
+} from './request-schema.ts';
 import type { ResponsesCall } from './responses-call.ts';
 
 /** The only `include` value that changes what a translated answer holds; the rest name OpenAI-hosted data. */
@@ -36,7 +42,8 @@ export function parseResponsesRequest(body: unknown): ResponsesCall {
       );
   });
   const { messages, characters } = toModelMessages(request);
-  const { params, outputToolName } = toRequestParameters(request);
+  const namespaced: NamespacedTools = new Map();
+  const { params, outputToolName } = toRequestParameters(request, namespaced);
   return {
     modelIds: [request.model, ...(request.models ?? [])],
     messages,
@@ -48,6 +55,7 @@ export function parseResponsesRequest(body: unknown): ResponsesCall {
     estimatedInputTokens: Math.ceil(characters / 4),
     includeEncryptedReasoning: include.includes(ENCRYPTED_REASONING),
     echoJson: echoJson(request),
+    namespacedTools: namespaced.size > 0 ? namespaced : undefined,
   };
 }
 
@@ -109,33 +117,53 @@ function toSettings(request: ResponsesRequest): ModelSettings {
 /** The output tool that carries a `text.format: json_object` answer. */
 const JSON_OBJECT_TOOL = 'json_answer';
 
-function functionTools(tools: ResponsesRequest['tools']): ToolDefinition[] {
+/** The function tools, namespaced ones flattened; refuses any other tool by name. */
+function functionTools(tools: ResponsesRequest['tools'], namespaced: NamespacedTools): ToolDefinition[] {
   const definitions: ToolDefinition[] = [];
   (tools ?? []).forEach((tool, i) => {
-    if (tool.type !== 'function') {
-      throw refused(
-        `tools[${i}].type`,
-        `'${tool.type}' is not a function tool (a tool OpenAI runs on its side, a custom or a namespace tool), and only function tools translate to every upstream`,
-        'turn it off in the client (Codex: web_search = "disabled", and [agents] enabled = false for its namespace of sub-agent tools)',
-      );
-    }
-    const fn = tool as ResponsesToolIn;
-    const definition: ToolDefinition = {
-      name: fn.name,
-      parametersJsonSchema: fn.parameters ?? { type: 'object', properties: {} },
-    };
-    if (fn.description != null) definition.description = fn.description;
-    if (fn.strict != null) definition.strict = fn.strict;
-    definitions.push(definition);
+    if (tool.type === 'function') definitions.push(toolDefinition(tool as ResponsesToolIn, undefined));
+    else if (tool.type === 'namespace') {
+      const group = tool as ResponsesNamespaceIn;
+      group.tools.forEach((inner, j) => {
+        if (inner.type !== 'function') throw notAFunction(`tools[${i}].tools[${j}].type`, inner.type);
+        const fn = inner as ResponsesToolIn;
+        const definition = toolDefinition(fn, group);
+        namespaced.set(definition.name, { namespace: group.name, name: fn.name });
+        definitions.push(definition);
+      });
+    } else throw notAFunction(`tools[${i}].type`, tool.type);
   });
   return definitions;
 }
 
-function toRequestParameters(request: ResponsesRequest): {
+function toolDefinition(fn: ResponsesToolIn, group: ResponsesNamespaceIn | undefined): ToolDefinition {
+  const definition: ToolDefinition = {
+    name: group ? flatToolName(group.name, fn.name) : fn.name,
+    parametersJsonSchema: fn.parameters ?? { type: 'object', properties: {} },
+  };
+  // A namespace's description says what its tools are for; flattened, each tool carries it.
+  const description = [group?.description, fn.description].filter(Boolean).join('\n\n');
+  if (description !== '') definition.description = description;
+  if (fn.strict != null) definition.strict = fn.strict;
+  return definition;
+}
+
+function notAFunction(param: string, type: string): GatewayError {
+  return refused(
+    param,
+    `'${type}' is not a function tool (a tool OpenAI runs on its side, or a custom tool), and only function tools translate to every upstream`,
+    'turn it off in the client (Codex: web_search = "disabled")',
+  );
+}
+
+function toRequestParameters(
+  request: ResponsesRequest,
+  namespaced: NamespacedTools,
+): {
   params: ModelRequestParameters;
   outputToolName: string | undefined;
 } {
-  let tools = functionTools(request.tools);
+  let tools = functionTools(request.tools, namespaced);
   let allowTextOutput = true;
   const choice = request.tool_choice;
   if (choice === 'none') tools = [];

@@ -55,15 +55,28 @@ export function outputText(text: string) {
   return { type: 'output_text', annotations: [], logprobs: [], text };
 }
 
-export function functionCallItem(id: string, callId: string, name: string, args: string, done: boolean) {
-  return {
+/** How a tool call is named to the client: a flattened namespace tool by its namespace and own name. */
+export interface CallName {
+  name: string;
+  namespace?: string | undefined;
+}
+
+/** The client's name of a tool the model called (namespaced-tools.ts). */
+export function callName(toolName: string, call: ResponsesCall): CallName {
+  return call.namespacedTools?.get(toolName) ?? { name: toolName };
+}
+
+export function functionCallItem(id: string, callId: string, named: CallName, args: string, done: boolean) {
+  const item: Record<string, unknown> = {
     id,
     type: 'function_call',
     status: done ? 'completed' : 'in_progress',
     arguments: args,
     call_id: callId,
-    name,
+    name: named.name,
   };
+  if (named.namespace !== undefined) item.namespace = named.namespace;
+  return item;
 }
 
 /** The output item of one finished part, or undefined for a part that says nothing. */
@@ -86,7 +99,7 @@ export function outputItem(
       return functionCallItem(
         itemId('fc', responseId, index),
         part.toolCallId,
-        part.toolName,
+        callName(part.toolName, call),
         toolCallArgsJson(part),
         true,
       );

@@ -4,6 +4,7 @@
  * `response` object echoes (OpenAI's answer restates them, and clients read some of them back).
  */
 import type { ChatCall } from '../routing/chat-call.ts';
+import type { NamespacedTools } from './namespaced-tools.ts';
 
 export interface ResponsesCall extends ChatCall {
   /** `include: ["reasoning.encrypted_content"]`: reasoning items carry what goes back to their provider. */
@@ -14,4 +15,6 @@ export interface ResponsesCall extends ChatCall {
    * are kilobytes.
    */
   echoJson: string;
+  /** Flattened namespace tools, to give their calls back their namespace; undefined when there are none. */
+  namespacedTools: NamespacedTools | undefined;
 }

@@ -19,6 +19,8 @@ import type { GatewayError } from '../errors/gateway-error.ts';
 import type { ServedModel } from '../routing/served.ts';
 import type { StreamWriter } from '../routing/stream-writer.ts';
 import {
+  type CallName,
+  callName,
   functionCallItem,
   incompleteReason,
   itemId,
@@ -40,9 +42,12 @@ interface OpenItem {
   text: string;
   /** Reasoning only: a summary part was opened. */
   summaryOpen: boolean;
-  name: string;
+  /** Function calls only: the tool's name as the client knows it. */
+  name: CallName;
   callId: string;
 }
+
+const NO_NAME: CallName = { name: '' };
 
 export class ResponsesStreamWriter implements StreamWriter {
   private readonly served: ServedModel;
@@ -148,7 +153,7 @@ export class ResponsesStreamWriter implements StreamWriter {
       added = { id, type: 'reasoning', summary: [] };
     } else if (part.partKind === 'tool-call' && part.toolName !== this.call.outputToolName) {
       item = this.newItem('function_call', itemId('fc', this.served.responseId, index), outputIndex);
-      item.name = part.toolName;
+      item.name = callName(part.toolName, this.call);
       item.callId = part.toolCallId;
       added = functionCallItem(item.id, item.callId, item.name, '', false);
     } else {
@@ -176,7 +181,7 @@ export class ResponsesStreamWriter implements StreamWriter {
       outputIndex,
       text: '',
       summaryOpen: false,
-      name: '',
+      name: NO_NAME,
       callId: '',
     };
   }
@@ -250,7 +255,7 @@ export class ResponsesStreamWriter implements StreamWriter {
     } else if (item.kind === 'function_call') {
       text += this.frame(
         'response.function_call_arguments.done',
-        `${item.ref},"name":${JSON.stringify(item.name)},"arguments":${JSON.stringify(item.text)}`,
+        `${item.ref},"name":${JSON.stringify(item.name.name)},"arguments":${JSON.stringify(item.text)}`,
       );
       done = functionCallItem(item.id, item.callId, item.name, item.text, true);
     } else {

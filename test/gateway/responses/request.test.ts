@@ -178,4 +178,60 @@ describe('parseResponsesRequest', () => {
       'Invalid request: input: expected a string or an array of input items',
     );
   });
+
+  it('flattens a namespace of function tools, and reads a namespaced call sent back', () => {
+    const call = parseResponsesRequest({
+      model: 'r',
+      tools: [
+        {
+          type: 'namespace',
+          name: 'multi_agent_v1',
+          description: 'Sub-agents.',
+          tools: [
+            {
+              type: 'function',
+              name: 'spawn_agent',
+              description: 'Start one.',
+              parameters: { type: 'object' },
+            },
+          ],
+        },
+      ],
+      input: [
+        { role: 'user', content: 'go' },
+        {
+          type: 'function_call',
+          call_id: 'c1',
+          name: 'spawn_agent',
+          namespace: 'multi_agent_v1',
+          arguments: '{}',
+        },
+        { type: 'function_call_output', call_id: 'c1', output: 'started' },
+      ],
+    });
+    expect(call.params.functionTools).toEqual([
+      {
+        name: 'multi_agent_v1__spawn_agent',
+        description: 'Sub-agents.\n\nStart one.',
+        parametersJsonSchema: { type: 'object' },
+      },
+    ]);
+    expect(call.namespacedTools?.get('multi_agent_v1__spawn_agent')).toEqual({
+      namespace: 'multi_agent_v1',
+      name: 'spawn_agent',
+    });
+    expect(call.messages[1]).toMatchObject({
+      parts: [{ partKind: 'tool-call', toolName: 'multi_agent_v1__spawn_agent' }],
+    });
+    expect(call.messages[2]).toMatchObject({
+      parts: [{ partKind: 'tool-return', toolName: 'multi_agent_v1__spawn_agent' }],
+    });
+    expect(
+      refusal({
+        model: 'r',
+        input: 'x',
+        tools: [{ type: 'namespace', name: 'n', tools: [{ type: 'custom', name: 'c' }] }],
+      }).param,
+    ).toBe('tools[0].tools[0].type');
+  });
 });

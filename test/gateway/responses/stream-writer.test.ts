@@ -177,4 +177,37 @@ describe('ResponsesStreamWriter', () => {
       summary: [{ type: 'summary_text', text: 'Let me see.' }],
     });
   });
+
+  it('gives a call of a flattened namespace tool its namespace back, streamed and whole', () => {
+    const namespaced = parseResponsesRequest({
+      model: 'r',
+      input: 'go',
+      tools: [{ type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'f' }] }],
+    });
+    const part = { partKind: 'tool-call' as const, toolName: 'ns__f', toolCallId: 'call_1', args: '{}' };
+    const writer = new ResponsesStreamWriter(served, namespaced);
+    const start = writer.start();
+    const text =
+      writer.event({ kind: 'part-start', index: 0, part }) +
+      writer.event({ kind: 'part-end', index: 0, part }) +
+      writer.finish({ ...final, parts: [part] });
+    const written = frames(start + text);
+    const item = {
+      id: 'fc_abc_0',
+      type: 'function_call',
+      status: 'completed',
+      arguments: '{}',
+      call_id: 'call_1',
+      name: 'f',
+      namespace: 'ns',
+    };
+    expect(written[2]).toMatchObject({
+      type: 'response.output_item.added',
+      item: { name: 'f', namespace: 'ns' },
+    });
+    expect(written.find((f) => f.type === 'response.output_item.done')!.item).toEqual(item);
+    expect(JSON.parse(renderResponse({ ...final, parts: [part] }, served, namespaced)).output).toEqual([
+      item,
+    ]);
+  });
 });
