@@ -7,6 +7,7 @@
  * gateway keeps each request Codex sent, for assertions and the fixture.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,19 +36,23 @@ export interface CodexRun {
   requests: CodexRequest[];
 }
 
+/**
+ * The config.toml the README shows for Codex, so the README's config is the one tested: its model and
+ * base_url set to this run's, and the keys the README lists for CI (no update check, plugins, apps,
+ * analytics or OTel export) added.
+ */
 function configToml(baseUrl: string, model: string): string {
-  return `model = "${model}"
-model_provider = "understudy"
-check_for_update_on_startup = false
-# Hosted web search is a tool only OpenAI runs; the gateway refuses it by name when an upstream cannot.
-web_search = "disabled"
-
-[model_providers.understudy]
-name = "Understudy"
-base_url = "${baseUrl}"
-wire_api = "responses"
-env_key = "UNDERSTUDY_API_KEY"
-
+  const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('#### Codex'));
+  const shown = /```toml\n([\s\S]*?)```/.exec(section)?.[1];
+  if (shown === undefined) throw new Error("README: no toml block under '#### Codex'");
+  const config = shown
+    .replace(/^model = .*$/m, `model = "${model}"`)
+    .replace('base_url = "http://127.0.0.1:8787/v1"', `base_url = "${baseUrl}"`);
+  if (!config.includes(baseUrl))
+    throw new Error('README: the Codex config has no base_url to point at the gateway');
+  return `check_for_update_on_startup = false
+${config}
 [features]
 plugins = false
 apps = false
