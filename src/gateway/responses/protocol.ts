@@ -1,11 +1,12 @@
 /**
  * The OpenAI Responses protocol (`POST /v1/responses`) as the chat pipeline uses it: the same routing,
  * fallback, limits, headers and events as Chat Completions and Messages, with the Responses request,
- * answer, event stream and OpenAI's error shape.
+ * answer, event stream and OpenAI's error shape; passed through as it came to Responses upstreams.
  */
 import { renderOpenAIError } from '../errors/render-error.ts';
 import type { ChatProtocol } from '../routing/chat-protocol.ts';
 import { responseIdMaker } from '../routing/response-id.ts';
+import { openAIResponsesPassThrough } from './pass-through.ts';
 import { parseResponsesRequest } from './request.ts';
 import { renderResponse } from './response.ts';
 import type { ResponsesCall } from './responses-call.ts';
@@ -18,4 +19,5 @@ export const openAIResponsesProtocol: ChatProtocol<ResponsesCall> = {
   render: renderResponse,
   streamWriter: (served, call) => new ResponsesStreamWriter(served, call),
   renderError: renderOpenAIError,
+  passThrough: openAIResponsesPassThrough,
 };
