@@ -76,13 +76,15 @@ const FIXTURE = join(import.meta.dirname, '../fixtures/agents/codex-responses-re
  */
 async function matchesFixture(request: CodexRequest): Promise<void> {
   const { authorization: _key, host: _host, 'content-length': _length, ...headers } = request.headers;
-  const captured = { method: request.method, url: request.url, headers, body: JSON.parse(request.body) };
+  // The shape of test/fixtures/agents/claude-code-messages.json: the body as the exact text Codex sent.
+  const captured = { path: request.url, headers, body: request.body };
   if (process.env.CAPTURE_FIXTURES === '1') {
     await mkdir(dirname(FIXTURE), { recursive: true });
     await writeFile(FIXTURE, `${JSON.stringify(captured, null, 2)}\n`);
   }
   const fixture = JSON.parse(await readFile(FIXTURE, 'utf8')) as typeof captured;
-  expect(Object.keys(captured.body).sort()).toEqual(Object.keys(fixture.body).sort());
+  const keys = (body: string) => Object.keys(JSON.parse(body) as object).sort();
+  expect(keys(captured.body)).toEqual(keys(fixture.body));
   expect(Object.keys(captured.headers).sort()).toEqual(Object.keys(fixture.headers).sort());
 }
 

@@ -7,6 +7,7 @@
  */
 import type { ModelMessage, ModelRequestPart, ModelResponse, UserContentItem } from '../../core/messages.ts';
 import { emptyUsage } from '../../core/usage.ts';
+import type { UntranslatableField } from '../routing/chat-call.ts';
 import { flatToolName } from './namespaced-tools.ts';
 import { thinkingFromReasoning } from './reasoning-item.ts';
 import { refused } from './refusal.ts';
@@ -30,7 +31,10 @@ function newResponse(): ModelResponse {
  * a turn. An answer whose reasoning a provider signed carries that provider's name, the Responses
  * adapter's test for sending its own items back.
  */
-export function toModelMessages(request: ResponsesRequest): { messages: ModelMessage[]; characters: number } {
+export function toModelMessages(
+  request: ResponsesRequest,
+  untranslatable: UntranslatableField[],
+): { messages: ModelMessage[]; characters: number } {
   const messages: ModelMessage[] = [];
   const toolNames = new Map<string, string>();
   let characters = 0;
@@ -63,7 +67,7 @@ export function toModelMessages(request: ResponsesRequest): { messages: ModelMes
   } else {
     input.forEach((item, i) => {
       const where = `input[${i}]`;
-      const read = readItem(item, where, toolNames);
+      const read = readItem(item, where, toolNames, untranslatable);
       characters += read.characters;
       if (read.side === 'request') requestSide(read.part);
       else if (read.side === 'answer') {
@@ -78,18 +82,25 @@ export function toModelMessages(request: ResponsesRequest): { messages: ModelMes
   return { messages, characters };
 }
 
+const NOTHING = { side: 'none', characters: 0 } as const;
+
 type ReadItem =
   | { side: 'request'; part: ModelRequestPart; characters: number }
   | { side: 'answer'; part: ModelResponse['parts'][number]; characters: number }
   | { side: 'none'; characters: 0 };
 
-function readItem(item: ResponsesInputItem, where: string, toolNames: Map<string, string>): ReadItem {
+function readItem(
+  item: ResponsesInputItem,
+  where: string,
+  toolNames: Map<string, string>,
+  untranslatable: UntranslatableField[],
+): ReadItem {
   if (
     'role' in item &&
     typeof item.role === 'string' &&
     (item.type === undefined || item.type === 'message')
   ) {
-    return readMessage(item as MessageItem, where);
+    return readMessage(item as MessageItem, where, untranslatable);
   }
   switch (item.type) {
     case 'function_call': {
@@ -104,7 +115,7 @@ function readItem(item: ResponsesInputItem, where: string, toolNames: Map<string
     }
     case 'function_call_output': {
       const output = item as Extract<ResponsesInputItem, { type: 'function_call_output' }>;
-      const content = toolOutputText(output.output, `${where}.output`);
+      const content = toolOutputText(output.output, `${where}.output`, untranslatable);
       return {
         side: 'request',
         part: {
@@ -122,30 +133,27 @@ function readItem(item: ResponsesInputItem, where: string, toolNames: Map<string
       return { side: 'answer', part, characters: part.content.length };
     }
     case 'item_reference':
-      throw refused(
-        `${where}.type`,
-        'an item_reference points at an item stored on OpenAI, and this gateway stores nothing',
-        'send the item itself (the AI SDK does with providerOptions: { openai: { store: false } })',
-      );
+      untranslatable.push({
+        param: where,
+        what: 'an item_reference to an item stored on OpenAI; send the item itself (the AI SDK does with providerOptions: { openai: { store: false } })',
+      });
+      return NOTHING;
     default:
-      throw refused(
-        `${where}.type`,
-        `'${item.type}' items are not translated (messages, function calls and their outputs, and reasoning are)`,
-        'leave them out of input',
-      );
+      untranslatable.push({ param: where, what: `an item of type ${item.type}` });
+      return NOTHING;
   }
 }
 
 type MessageItem = Extract<ResponsesInputItem, { role: string }>;
 
-function readMessage(item: MessageItem, where: string): ReadItem {
+function readMessage(item: MessageItem, where: string, untranslatable: UntranslatableField[]): ReadItem {
   const content = item.content;
   if (item.role === 'system' || item.role === 'developer') {
-    const text = joinText(content, `${where}.content`);
+    const text = joinText(content, `${where}.content`, untranslatable);
     return { side: 'request', part: { partKind: 'system-prompt', content: text }, characters: text.length };
   }
   if (item.role === 'assistant') {
-    const text = joinText(content, `${where}.content`);
+    const text = joinText(content, `${where}.content`, untranslatable);
     if (text === '') return { side: 'none', characters: 0 };
     return { side: 'answer', part: { partKind: 'text', content: text }, characters: text.length };
   }
@@ -160,19 +168,27 @@ function readMessage(item: MessageItem, where: string): ReadItem {
       characters += part.text.length;
       items.push({ kind: 'text', text: part.text });
     } else if (part.type === 'input_image') {
-      if (!part.image_url)
-        throw refused(`${at}.file_id`, 'a file id names a file stored on OpenAI', 'send image_url');
-      items.push({ kind: 'image', url: part.image_url });
-    } else if (part.type === 'input_file') items.push(fileItem(part, at));
-    else throw refused(`${at}.type`, 'a refusal belongs to an assistant message', 'send it as one');
+      if (part.image_url) items.push({ kind: 'image', url: part.image_url });
+      else untranslatable.push(storedFile(at));
+    } else if (part.type === 'input_file') {
+      const file = fileItem(part, at);
+      if (file) items.push(file);
+      else untranslatable.push(storedFile(at));
+    } else throw refused(`${at}.type`, 'a refusal belongs to an assistant message', 'send it as one');
   });
   return { side: 'request', part: { partKind: 'user-prompt', content: items }, characters };
 }
 
+/** A part naming a file by its OpenAI file id. */
+function storedFile(at: string): UntranslatableField {
+  return { param: `${at}.file_id`, what: 'a file stored on OpenAI; send the file itself' };
+}
+
+/** A file part as a document; undefined for one given by file id. */
 function fileItem(
   part: { file_data?: string | null; file_url?: string | null; filename?: string | null },
   at: string,
-): UserContentItem {
+): UserContentItem | undefined {
   const name = part.filename ?? undefined;
   if (part.file_data) {
     if (!part.file_data.startsWith('data:'))
@@ -185,38 +201,36 @@ function fileItem(
     return name === undefined
       ? { kind: 'document', url: part.file_url }
       : { kind: 'document', url: part.file_url, name };
-  throw refused(`${at}.file_id`, 'a file id names a file stored on OpenAI', 'send file_data or file_url');
+  return undefined;
 }
 
 /** A message's text: a string, or its text parts joined (an assistant's refusal counts as its text). */
-function joinText(content: MessageItem['content'], where: string): string {
+function joinText(
+  content: MessageItem['content'],
+  where: string,
+  untranslatable: UntranslatableField[],
+): string {
   if (typeof content === 'string') return content;
   let text = '';
   content.forEach((part, j) => {
     if (part.type === 'input_text' || part.type === 'output_text') text += part.text;
     else if (part.type === 'refusal') text += part.refusal;
-    else
-      throw refused(
-        `${where}[${j}].type`,
-        `'${part.type}' is not text, and only user messages carry images and files`,
-        'send text',
-      );
+    else untranslatable.push({ param: `${where}[${j}]`, what: `an ${part.type} outside a user message` });
   });
   return text;
 }
 
-/** A function call's output as text; images and files in an output are refused (no upstream takes all). */
-function toolOutputText(output: string | Array<{ type: string; text?: string }>, where: string): string {
+/** A function call's output as text; an image or file in an output is untranslatable. */
+function toolOutputText(
+  output: string | Array<{ type: string; text?: string }>,
+  where: string,
+  untranslatable: UntranslatableField[],
+): string {
   if (typeof output === 'string') return output;
   let text = '';
   output.forEach((part, j) => {
-    if (part.type !== 'input_text')
-      throw refused(
-        `${where}[${j}].type`,
-        `'${part.type}' in a function output is not translated`,
-        'send the output as text',
-      );
-    text += part.text ?? '';
+    if (part.type === 'input_text') text += part.text ?? '';
+    else untranslatable.push({ param: `${where}[${j}]`, what: `an ${part.type} in a function output` });
   });
   return text;
 }

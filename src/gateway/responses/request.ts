@@ -13,6 +13,7 @@ import type { ModelRequestParameters, ToolDefinition } from '../../core/model.ts
 import type { ModelSettings } from '../../core/settings.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
+import type { UntranslatableField } from '../routing/chat-call.ts';
 import { toModelMessages } from './input-items.ts';
 import { flatToolName, type NamespacedTools } from './namespaced-tools.ts';
 import { refused } from './refusal.ts';
@@ -32,18 +33,13 @@ export function parseResponsesRequest(body: unknown): ResponsesCall {
   if (!parsed.success) throw invalidRequest(parsed.error);
   const request = parsed.data;
   refuseServerState(request);
+  // Fields only OpenAI's own service can serve: they go as they are to a Responses upstream, and make
+  // any attempt that would translate them a 400 naming them (routing/run-chat.ts).
+  const untranslatable = onlyOpenAI(request);
   const include = request.include ?? [];
-  include.forEach((value, i) => {
-    if (value !== ENCRYPTED_REASONING)
-      throw refused(
-        `include[${i}]`,
-        `'${value}' asks for data only OpenAI's hosted tools produce`,
-        'include only "reasoning.encrypted_content"',
-      );
-  });
-  const { messages, characters } = toModelMessages(request);
+  const { messages, characters } = toModelMessages(request, untranslatable);
   const namespaced: NamespacedTools = new Map();
-  const { params, outputToolName } = toRequestParameters(request, namespaced);
+  const { params, outputToolName } = toRequestParameters(request, namespaced, untranslatable);
   return {
     modelIds: [request.model, ...(request.models ?? [])],
     messages,
@@ -56,6 +52,7 @@ export function parseResponsesRequest(body: unknown): ResponsesCall {
     includeEncryptedReasoning: include.includes(ENCRYPTED_REASONING),
     echoJson: echoJson(request),
     namespacedTools: namespaced.size > 0 ? namespaced : undefined,
+    untranslatable,
   };
 }
 
@@ -86,20 +83,29 @@ function refuseServerState(request: ResponsesRequest): void {
       { param: 'previous_response_id' },
     );
   }
-  if (request.conversation != null)
-    throw refused('conversation', 'a stored conversation lives on OpenAI', 'send its items in `input`');
+  // A background response is fetched later by id, from a store the gateway does not have.
   if (request.background === true)
     throw refused('background', 'background responses are stored and polled on OpenAI', 'stream instead');
+}
+
+/** The top-level fields only OpenAI's service can serve (a stored conversation, hosted-tool data...). */
+function onlyOpenAI(request: ResponsesRequest): UntranslatableField[] {
+  const fields: UntranslatableField[] = [];
+  if (request.conversation != null)
+    fields.push({ param: 'conversation', what: 'a conversation stored on OpenAI; send its items in input' });
   if (request.prompt != null)
-    throw refused('prompt', 'a prompt template is stored on OpenAI', 'send its text in `instructions`');
+    fields.push({
+      param: 'prompt',
+      what: 'a prompt template stored on OpenAI; send its text in instructions',
+    });
   if (request.max_tool_calls != null)
-    throw refused(
-      'max_tool_calls',
-      'it limits hosted tool calls, which no upstream here runs',
-      'leave it out',
-    );
-  if (request.top_logprobs)
-    throw refused('top_logprobs', 'log probabilities are not translated', 'leave it out');
+    fields.push({ param: 'max_tool_calls', what: 'a limit on the hosted tools only OpenAI runs' });
+  if (request.top_logprobs) fields.push({ param: 'top_logprobs', what: 'log probabilities' });
+  (request.include ?? []).forEach((value, i) => {
+    if (value !== ENCRYPTED_REASONING)
+      fields.push({ param: `include[${i}]`, what: `'${value}', data only OpenAI's hosted tools produce` });
+  });
+  return fields;
 }
 
 function toSettings(request: ResponsesRequest): ModelSettings {
@@ -117,21 +123,28 @@ function toSettings(request: ResponsesRequest): ModelSettings {
 /** The output tool that carries a `text.format: json_object` answer. */
 const JSON_OBJECT_TOOL = 'json_answer';
 
-/** The function tools, namespaced ones flattened; refuses any other tool by name. */
-function functionTools(tools: ResponsesRequest['tools'], namespaced: NamespacedTools): ToolDefinition[] {
+/** The function tools, namespaced ones flattened; any other tool is untranslatable, named. */
+function functionTools(
+  tools: ResponsesRequest['tools'],
+  namespaced: NamespacedTools,
+  untranslatable: UntranslatableField[],
+): ToolDefinition[] {
   const definitions: ToolDefinition[] = [];
   (tools ?? []).forEach((tool, i) => {
     if (tool.type === 'function') definitions.push(toolDefinition(tool as ResponsesToolIn, undefined));
     else if (tool.type === 'namespace') {
       const group = tool as ResponsesNamespaceIn;
       group.tools.forEach((inner, j) => {
-        if (inner.type !== 'function') throw notAFunction(`tools[${i}].tools[${j}].type`, inner.type);
+        if (inner.type !== 'function') {
+          untranslatable.push(notAFunction(`tools[${i}].tools[${j}]`, inner.type));
+          return;
+        }
         const fn = inner as ResponsesToolIn;
         const definition = toolDefinition(fn, group);
         namespaced.set(definition.name, { namespace: group.name, name: fn.name });
         definitions.push(definition);
       });
-    } else throw notAFunction(`tools[${i}].type`, tool.type);
+    } else untranslatable.push(notAFunction(`tools[${i}]`, tool.type));
   });
   return definitions;
 }
@@ -148,33 +161,36 @@ function toolDefinition(fn: ResponsesToolIn, group: ResponsesNamespaceIn | undef
   return definition;
 }
 
-function notAFunction(param: string, type: string): GatewayError {
-  return refused(
+function notAFunction(param: string, type: string): UntranslatableField {
+  return {
     param,
-    `'${type}' is not a function tool (a tool OpenAI runs on its side, or a custom tool), and only function tools translate to every upstream`,
-    'turn it off in the client (Codex: web_search = "disabled")',
-  );
+    what: `a ${type} tool, which only OpenAI runs; Codex: web_search = "disabled"`,
+  };
 }
 
 function toRequestParameters(
   request: ResponsesRequest,
   namespaced: NamespacedTools,
+  untranslatable: UntranslatableField[],
 ): {
   params: ModelRequestParameters;
   outputToolName: string | undefined;
 } {
-  let tools = functionTools(request.tools, namespaced);
+  let tools = functionTools(request.tools, namespaced, untranslatable);
   let allowTextOutput = true;
   const choice = request.tool_choice;
   if (choice === 'none') tools = [];
   else if (choice === 'required') allowTextOutput = tools.length === 0;
   else if (choice != null && typeof choice === 'object') {
     if (choice.type !== 'function' || typeof choice.name !== 'string') {
-      throw refused(
-        'tool_choice.type',
-        `'${choice.type}' chooses a tool kind only OpenAI runs`,
-        'name a function, or send auto, none or required',
-      );
+      untranslatable.push({
+        param: 'tool_choice',
+        what: `a choice of ${choice.type}, which only OpenAI runs`,
+      });
+      return {
+        params: { functionTools: tools, outputTools: [], allowTextOutput },
+        outputToolName: undefined,
+      };
     }
     const name = choice.name;
     tools = tools.filter((t) => t.name === name);

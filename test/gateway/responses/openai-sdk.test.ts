@@ -185,6 +185,8 @@ describe('POST /v1/responses with the official openai client', () => {
       .create({ model: 'via-chat', input: 'hi', tools: [weather, { type: 'web_search' }] })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('tools[1].type');
+    const bad = error as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(bad.param).toBe('tools[1]');
+    expect(bad.message).toMatch(/web_search tool, which only OpenAI runs.*has no equivalent on chat:gpt-4o/);
   });
 });

@@ -131,34 +131,41 @@ describe('parseResponsesRequest', () => {
     });
   });
 
-  it('refuses, naming the field, what only OpenAI’s service can do', () => {
+  it('refuses what needs state the gateway does not keep', () => {
     expect(refusal({ model: 'r', input: 'hi', previous_response_id: 'resp_1' }).param).toBe(
       'previous_response_id',
     );
-    expect(refusal({ model: 'r', input: 'hi', conversation: 'conv_1' }).param).toBe('conversation');
     expect(refusal({ model: 'r', input: 'hi', background: true }).param).toBe('background');
-    expect(refusal({ model: 'r', input: 'hi', tools: [{ type: 'web_search' }] }).param).toBe('tools[0].type');
+  });
+
+  it('names, for any attempt that would translate them, the fields only OpenAI can serve', () => {
+    const untranslatable = (body: Record<string, unknown>) =>
+      parseResponsesRequest({ model: 'r', input: 'hi', ...body }).untranslatable?.map((f) => f.param);
+    expect(untranslatable({ conversation: 'conv_1' })).toEqual(['conversation']);
+    expect(untranslatable({ include: ['reasoning.encrypted_content', 'file_search_call.results'] })).toEqual([
+      'include[1]',
+    ]);
+    expect(untranslatable({ tools: [{ type: 'function', name: 'f' }, { type: 'web_search' }] })).toEqual([
+      'tools[1]',
+    ]);
+    expect(untranslatable({ tool_choice: { type: 'file_search' } })).toEqual(['tool_choice']);
     expect(
-      refusal({ model: 'r', input: 'hi', tools: [{ type: 'custom', name: 'apply_patch' }] }).message,
-    ).toMatch(/tools\[0\]\.type: 'custom'/);
-    expect(refusal({ model: 'r', input: 'hi', include: ['file_search_call.results'] }).param).toBe(
-      'include[0]',
-    );
-    expect(refusal({ model: 'r', input: [{ type: 'item_reference', id: 'msg_1' }] }).param).toBe(
-      'input[0].type',
-    );
-    expect(
-      refusal({ model: 'r', input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file-1' }] }] })
-        .param,
-    ).toBe('input[0].content[0].file_id');
-    expect(
-      refusal({
-        model: 'r',
+      untranslatable({
         input: [
+          { type: 'item_reference', id: 'msg_1' },
+          { role: 'user', content: [{ type: 'input_file', file_id: 'file-1' }] },
           { type: 'function_call_output', call_id: 'c', output: [{ type: 'input_image', image_url: 'x' }] },
+          { type: 'web_search_call', id: 'ws_1' },
         ],
-      }).param,
-    ).toBe('input[0].output[0].type');
+      }),
+    ).toEqual(['input[0]', 'input[1].content[0].file_id', 'input[2].output[0]', 'input[3]']);
+    // What translates is still read: the web search call is left out, the function tool kept.
+    const call = parseResponsesRequest({
+      model: 'r',
+      input: 'hi',
+      tools: [{ type: 'function', name: 'f' }, { type: 'web_search' }],
+    });
+    expect(call.params.functionTools.map((t) => t.name)).toEqual(['f']);
   });
 
   it('answers a malformed item with a 400 naming the field inside it', () => {
@@ -227,11 +234,11 @@ describe('parseResponsesRequest', () => {
       parts: [{ partKind: 'tool-return', toolName: 'multi_agent_v1__spawn_agent' }],
     });
     expect(
-      refusal({
+      parseResponsesRequest({
         model: 'r',
         input: 'x',
         tools: [{ type: 'namespace', name: 'n', tools: [{ type: 'custom', name: 'c' }] }],
-      }).param,
-    ).toBe('tools[0].tools[0].type');
+      }).untranslatable,
+    ).toMatchObject([{ param: 'tools[0].tools[0]' }]);
   });
 });
