@@ -3,29 +3,16 @@
  * would: its own CODEX_HOME with a config.toml naming a custom model provider (wire_api "responses")
  * whose base_url is the gateway, update checks, analytics, OTel export, plugins, apps and web search off
  * (its sub-agent tools stay on: a namespace tool, which the gateway flattens), a temporary workspace, and every proxy variable aimed at the refusing egress proxy so
- * anything it tries to reach beyond loopback fails the test. A recording forwarder between Codex and the
- * gateway keeps each request Codex sent, for assertions and the fixture.
+ * anything it tries to reach beyond loopback fails the test.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EgressProxy, isolatedEnv } from '../support/egress-proxy.ts';
 
 export const CODEX = join(import.meta.dirname, '../../node_modules/.bin/codex');
-
-/** One request Codex sent, as it arrived. */
-export interface CodexRequest {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  /** The gateway's answer headers (`x-understudy-model`, the attempt trace). */
-  answerHeaders: http.IncomingHttpHeaders;
-}
 
 /** What one `codex exec --json` run left behind. */
 export interface CodexRun {
@@ -33,7 +20,6 @@ export interface CodexRun {
   /** The JSONL events Codex printed (thread.started, item.completed, turn.completed...). */
   events: Array<Record<string, unknown>>;
   stderr: string;
-  requests: CodexRequest[];
 }
 
 /**
@@ -65,47 +51,13 @@ exporter = "none"
 `;
 }
 
-/** A forwarder that records each request and passes it, and the streamed answer, through unchanged. */
-async function recordingForwarder(target: string, requests: CodexRequest[]) {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const request: CodexRequest = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: body.toString(),
-        answerHeaders: {},
-      };
-      requests.push(request);
-      const upstream = http.request(
-        `${target}${req.url}`,
-        { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
-        (answer) => {
-          request.answerHeaders = answer.headers;
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.destroy());
-      upstream.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 /**
  * Runs `codex exec --json <prompt>` in a fresh workspace holding `files`, with `model` as the model id it
  * sends (a gateway route), and waits for it to exit.
  */
 export async function runCodex(options: {
-  gatewayUrl: string;
+  /** Where Codex sends its calls: the gateway, or a recording proxy in front of it. */
+  baseUrl: string;
   model: string;
   prompt: string;
   files: Record<string, string>;
@@ -114,12 +66,10 @@ export async function runCodex(options: {
   const root = await mkdtemp(join(tmpdir(), 'understudy-codex-'));
   const home = join(root, 'codex-home');
   const work = join(root, 'work');
-  const requests: CodexRequest[] = [];
-  const forwarder = await recordingForwarder(options.gatewayUrl, requests);
   try {
     await mkdir(home, { recursive: true });
     await mkdir(work, { recursive: true });
-    await writeFile(join(home, 'config.toml'), configToml(`${forwarder.url}/v1`, options.model));
+    await writeFile(join(home, 'config.toml'), configToml(`${options.baseUrl}/v1`, options.model));
     for (const [name, text] of Object.entries(options.files)) await writeFile(join(work, name), text);
     const env = isolatedEnv(options.proxy, {
       HOME: root,
@@ -147,9 +97,8 @@ export async function runCodex(options: {
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    return { code, events, stderr, requests };
+    return { code, events, stderr };
   } finally {
-    await forwarder.close();
     await rm(root, { recursive: true, force: true });
   }
 }

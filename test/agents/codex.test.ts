@@ -1,16 +1,20 @@
 /**
  * The real Codex CLI through the gateway against chaos upstreams: a two-turn session in which the model
  * calls Codex's exec_command tool, Codex runs `cat notes.txt` in its workspace and sends the output back,
- * and the model answers — (a) translated to an OpenAI Chat Completions upstream, (b) falling back to an
- * Anthropic upstream after the primary fails with 529, 429 or a cut stream.
+ * and the model answers — (a) passed through to an OpenAI Responses upstream (recording proxies on both
+ * sides of the gateway show each turn reach it byte for byte but the model), and translated to a Chat
+ * Completions upstream; (b) falling back to an Anthropic upstream after the primary fails with 529, 429
+ * or a cut stream.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
+import type { RequestFinished } from '../../src/gateway/events.ts';
 import { type Gateway, startGateway } from '../../src/gateway/index.ts';
 import { type EgressProxy, startEgressProxy } from '../support/egress-proxy.ts';
-import { type CodexRequest, type CodexRun, runCodex } from './codex-session.ts';
+import { type ProxiedRequest, type RecordingProxy, startRecordingProxy } from '../support/recording-proxy.ts';
+import { type CodexRun, runCodex } from './codex-session.ts';
 
 const NOTE = 'the launch code is 4721';
 // The chaos model answers Codex's first turn with this call; Codex runs it for real.
@@ -28,18 +32,24 @@ let responses: ChaosServer;
 let anthropic: ChaosServer;
 let gateway: Gateway;
 let proxy: EgressProxy;
+/** In front of the gateway: what Codex sent. */
+let clientSide: RecordingProxy;
+/** In front of the Responses upstream: what the gateway sent on. */
+let upstreamSide: RecordingProxy;
+const finished: RequestFinished[] = [];
 
 beforeAll(async () => {
   chat = await startChaosServer({ protocol: 'openai', scenario });
   responses = await startChaosServer({ protocol: 'openai-responses', scenario });
   anthropic = await startChaosServer({ protocol: 'anthropic', scenario });
   proxy = await startEgressProxy();
+  upstreamSide = await startRecordingProxy(responses.url);
   const route = (models: string[]) => ({ models, breaker: false as const, retries: 0 });
   gateway = await startGateway({
     config: {
       providers: {
         chat: { type: 'openai', baseUrl: chat.url },
-        resp: { type: 'openai-responses', baseUrl: responses.url },
+        resp: { type: 'openai-responses', baseUrl: `${upstreamSide.url}/v1` },
         claude: { type: 'anthropic', baseUrl: anthropic.url },
       },
       routes: {
@@ -61,24 +71,27 @@ beforeAll(async () => {
     env: {},
     log: () => {},
   });
+  gateway.events.on('request-finished', (record) => finished.push(record));
+  clientSide = await startRecordingProxy(gateway.url);
 });
 afterAll(async () => {
-  await gateway.close();
-  await Promise.all([chat.close(), responses.close(), anthropic.close(), proxy.close()]);
+  await clientSide?.close();
+  await gateway?.close();
+  await Promise.all([chat, responses, anthropic, proxy, upstreamSide].map((server) => server?.close()));
 });
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/agents/codex-responses-request.json');
 
 /**
- * The first request of a session, kept as a fixture (rewritten with CAPTURE_FIXTURES=1): what Codex really
- * sends, for the pass-through replay test. A Codex that sends other fields or headers fails here, which
- * is the cue to look at what changed and capture again.
+ * The first request of a session, kept as a fixture (recorded again with UPDATE_AGENT_FIXTURES=1, after a
+ * Codex upgrade): what Codex really sends, for the pass-through replay test. A Codex that sends other
+ * fields or headers fails here, which is the cue to look at what changed and record again.
  */
-async function matchesFixture(request: CodexRequest): Promise<void> {
+async function matchesFixture(request: ProxiedRequest): Promise<void> {
   const { authorization: _key, host: _host, 'content-length': _length, ...headers } = request.headers;
   // The shape of test/fixtures/agents/claude-code-messages.json: the body as the exact text Codex sent.
-  const captured = { path: request.url, headers, body: request.body };
-  if (process.env.CAPTURE_FIXTURES === '1') {
+  const captured = { path: request.path, headers, body: request.body };
+  if (process.env.UPDATE_AGENT_FIXTURES) {
     await mkdir(dirname(FIXTURE), { recursive: true });
     await writeFile(FIXTURE, `${JSON.stringify(captured, null, 2)}\n`);
   }
@@ -95,8 +108,26 @@ function itemsOf(run: CodexRun, type: string): Array<Record<string, unknown>> {
     .filter((item) => item.type === type);
 }
 
+/** Runs a session on `route` with the recording proxies and the request log emptied first. */
+async function session(
+  route: string,
+): Promise<{ run: CodexRun; turns: ProxiedRequest[]; records: RequestFinished[] }> {
+  clientSide.requests.length = 0;
+  upstreamSide.requests.length = 0;
+  finished.length = 0;
+  const run = await runCodex({
+    baseUrl: clientSide.url,
+    model: route,
+    prompt: 'What does notes.txt say?',
+    files: { 'notes.txt': NOTE },
+    proxy,
+  });
+  const turns = clientSide.requests.filter((r) => r.path === '/v1/responses');
+  return { run, turns, records: finished.filter((record) => record.route === route) };
+}
+
 /** Codex ran the scripted command, read the file, sent its output back, and finished with an answer. */
-function expectToolSession(run: CodexRun, expectedRequests = 2): void {
+function expectToolSession(run: CodexRun, turns: ProxiedRequest[], expectedRequests = 2): void {
   expect(run.code, run.stderr.slice(-2000)).toBe(0);
   const commands = itemsOf(run, 'command_execution');
   expect(commands).toHaveLength(1);
@@ -107,7 +138,6 @@ function expectToolSession(run: CodexRun, expectedRequests = 2): void {
   expect(String(answers.at(-1)!.text)).toMatch(/^echo: /);
   // Two turns through the gateway (and a reconnect after a cut): the last carries the command's output
   // back as function_call_output.
-  const turns = run.requests.filter((r) => r.url === '/v1/responses');
   expect(turns.length).toBe(expectedRequests);
   const second = JSON.parse(turns.at(-1)!.body) as { input: Array<Record<string, unknown>> };
   const output = second.input.find((item) => item.type === 'function_call_output');
@@ -117,20 +147,25 @@ function expectToolSession(run: CodexRun, expectedRequests = 2): void {
 }
 
 describe('Codex (codex exec) through the gateway', () => {
-  it('runs a tool-using session translated to a Chat Completions upstream', {
+  it('(a) passes a tool-using session through to a Responses upstream, every turn byte for byte but the model', {
     timeout: 120_000,
   }, async () => {
-    const run = await runCodex({
-      gatewayUrl: gateway.url,
-      model: 'codex-chat',
-      prompt: 'What does notes.txt say?',
-      files: { 'notes.txt': NOTE },
-      proxy,
-    });
-    expectToolSession(run);
-    expect(run.requests[0]!.answerHeaders['x-understudy-model']).toBe('chat:gpt-4o');
-    await matchesFixture(run.requests[0]!);
-    const first = JSON.parse(run.requests[0]!.body) as Record<string, unknown>;
+    const { run, turns, records } = await session('codex-responses');
+    expectToolSession(run, turns);
+    expect(upstreamSide.requests.map((r) => r.body)).toEqual(
+      turns.map((r) => r.body.replace('"model":"codex-responses"', '"model":"gpt-5"')),
+    );
+    expect(records.map((record) => record.servedModel)).toEqual(['resp:gpt-5', 'resp:gpt-5']);
+  });
+
+  it('(a) runs a tool-using session translated to a Chat Completions upstream', {
+    timeout: 120_000,
+  }, async () => {
+    const { run, turns, records } = await session('codex-chat');
+    expectToolSession(run, turns);
+    expect(records.map((record) => record.servedModel)).toEqual(['chat:gpt-4o', 'chat:gpt-4o']);
+    await matchesFixture(turns[0]!);
+    const first = JSON.parse(turns[0]!.body) as Record<string, unknown>;
     // What Codex sends that the gateway must handle: store false, encrypted reasoning, developer messages.
     expect(first).toMatchObject({ stream: true, store: false, include: ['reasoning.encrypted_content'] });
     expect(JSON.stringify(first.input)).toContain('"role":"developer"');
@@ -138,34 +173,19 @@ describe('Codex (codex exec) through the gateway', () => {
     expect(JSON.stringify(first.tools)).toContain('"type":"namespace"');
   });
 
-  it('runs a tool-using session against an OpenAI Responses upstream', { timeout: 120_000 }, async () => {
-    const run = await runCodex({
-      gatewayUrl: gateway.url,
-      model: 'codex-responses',
-      prompt: 'What does notes.txt say?',
-      files: { 'notes.txt': NOTE },
-      proxy,
-    });
-    expectToolSession(run);
-    expect(run.requests[0]!.answerHeaders['x-understudy-model']).toBe('resp:gpt-5');
-  });
-
   for (const [route, failure] of [
     ['codex-529', '529'],
     ['codex-429', '429'],
     ['codex-cut', 'a cut stream'],
   ] as const) {
-    it(`falls back to an Anthropic upstream after ${failure}`, { timeout: 120_000 }, async () => {
-      const run = await runCodex({
-        gatewayUrl: gateway.url,
-        model: route,
-        prompt: 'What does notes.txt say?',
-        files: { 'notes.txt': NOTE },
-        proxy,
-      });
-      expectToolSession(run, route === 'codex-cut' ? 3 : 2);
-      expect(run.requests.at(-1)!.answerHeaders['x-understudy-model']).toBe('claude:claude-sonnet-4-5');
-      if (route !== 'codex-cut') expect(run.requests[0]!.answerHeaders['x-understudy-fallbacks']).toBe('1');
+    it(`(b) falls back to an Anthropic upstream after ${failure}`, { timeout: 120_000 }, async () => {
+      const { run, turns, records } = await session(route);
+      expectToolSession(run, turns, route === 'codex-cut' ? 3 : 2);
+      expect(records.at(-1)!.servedModel).toBe('claude:claude-sonnet-4-5');
+      if (route !== 'codex-cut') {
+        // Each turn tried the primary first, then Claude served it.
+        for (const record of records) expect(record.attempts.map((a) => a.outcome)).toEqual(['error', 'ok']);
+      }
     });
   }
 });
