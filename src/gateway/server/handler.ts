@@ -18,6 +18,7 @@ import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { RequestFinished } from '../events.ts';
 import { GENERATION_PATH, handleGeneration } from '../ledger/generation-route.ts';
 import { openAIChatProtocol } from '../openai/protocol.ts';
+import { openAIResponsesProtocol } from '../responses/protocol.ts';
 import { COUNT_TOKENS_PATH, handleCountTokens } from '../routes/count-tokens.ts';
 import { handleHealth } from '../routes/health.ts';
 import { handleModel, handleModels, modelIdInPath } from '../routes/models.ts';
@@ -36,6 +37,8 @@ const CHAT_ROUTES: Record<string, ChatProtocol> = {
   '/v1/chat/completions': openAIChatProtocol,
   '/chat/completions': openAIChatProtocol,
   '/v1/messages': anthropicMessagesProtocol,
+  '/v1/responses': openAIResponsesProtocol,
+  '/responses': openAIResponsesProtocol,
 };
 
 const RENDER_ERROR: Record<ClientApi, (error: GatewayError) => string> = {
