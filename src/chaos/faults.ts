@@ -74,6 +74,7 @@ export class FaultSelector {
   readonly #startedAt: number;
   readonly #serverRule: (() => FaultPlan | undefined) | undefined;
   readonly #modelRules = new Map<string, () => FaultPlan | undefined>();
+  readonly #keyRules = new Map<string, () => FaultPlan | undefined>();
   readonly #behaviours = new Map<string, ModelBehaviour>();
   readonly #outages: { fromMs: number; toMs: number; plan: FaultPlan; model: string | undefined }[];
   /** True when nothing but the header can fault a request: the hot path skips all lookups. */
@@ -87,25 +88,35 @@ export class FaultSelector {
     for (const [model, override] of Object.entries(scenario.models)) {
       if (override.fault !== undefined) this.#modelRules.set(model, compileFaultRule(override.fault));
     }
+    for (const [key, override] of Object.entries(scenario.keys)) {
+      this.#keyRules.set(key, compileFaultRule(override.fault));
+    }
     this.#outages = scenario.schedule.map((entry) => ({
       fromMs: entry.from * 1000,
       toMs: entry.to * 1000,
       plan: parseFaultSpec(entry.fault),
       model: entry.model,
     }));
-    this.#quiet = this.#serverRule === undefined && this.#modelRules.size === 0 && this.#outages.length === 0;
+    this.#quiet =
+      this.#serverRule === undefined &&
+      this.#modelRules.size === 0 &&
+      this.#keyRules.size === 0 &&
+      this.#outages.length === 0;
   }
 
   /**
    * The plan for one request, or undefined to answer normally. A bad header spec throws `FaultSpecError`,
-   * which the server turns into a 400 naming the valid faults.
+   * which the server turns into a 400 naming the valid faults. `apiKey`: the key the request carried, for
+   * the scenario's `keys:` faults.
    */
-  choose(model: string, header: string | undefined): FaultPlan | undefined {
+  choose(model: string, header: string | undefined, apiKey?: string): FaultPlan | undefined {
     if (header !== undefined) {
       const plan = parseFaultSpec(header);
       return isNoop(plan) ? undefined : plan;
     }
     if (this.#quiet) return undefined;
+    const keyRule = apiKey === undefined ? undefined : this.#keyRules.get(apiKey);
+    if (keyRule) return keyRule();
     const outage = this.#activeOutage(model);
     if (outage) return outage;
     const modelRule = this.#modelRules.get(model);

@@ -43,8 +43,8 @@ import type { AttemptRunner } from './engine/attempt-runner.ts';
 import { untilAborted } from './engine/deadline.ts';
 import type { AttemptEngineOptions } from './engine/engine-options.ts';
 import { FallbackConditions, type FallbackOn } from './fallback-on.ts';
-import { expandSteps } from './group/balanced-step.ts';
 import { continuationMessages, FallbackStream, type PrimedStream, streamRunner } from './fallback-stream.ts';
+import { expandSteps } from './group/balanced-step.ts';
 
 export interface FallbackModelOptions extends AttemptEngineOptions {
   /** When to move to the next model. Default `[ModelAPIError]`. */

@@ -22,8 +22,8 @@ import type { ChainScheduler } from './chain-scheduler.ts';
 import { ChainState } from './chain-state.ts';
 import { CallDeadline } from './deadline.ts';
 import type { AttemptEngineOptions } from './engine-options.ts';
-import type { LeafRole } from './leaf-role.ts';
 import { hedgedChain } from './hedged-chain.ts';
+import type { LeafRole } from './leaf-role.ts';
 import { sequentialChain, tryModel } from './sequential-chain.ts';
 
 export class AttemptEngine {

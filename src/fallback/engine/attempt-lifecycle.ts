@@ -202,7 +202,8 @@ export class AttemptLifecycle {
       ? { action: own.action, waitMs: 0, openForMs: own.openForMs }
       : this.decide(kind, error, retries, chain);
     if (role?.pool && decision.action === 'fallback' && !own?.nextKey) {
-      (chain.leftPools ??= new Set()).add(role.pool);
+      chain.leftPools ??= new Set();
+      chain.leftPools.add(role.pool);
     }
     await this.breaker?.onFailure(key, healthKind(kind), decision.openForMs);
     if (decision.action === 'fail') throw error;

@@ -104,7 +104,11 @@ export class KeyPool implements BalancedModel {
     return [...this.removed].map((index) => this.keyModels[index]!.provider!.keyFingerprint!);
   }
 
-  request(messages: ModelMessage[], settings?: ModelSettings, params?: ModelRequestParameters): Promise<ModelResponse> {
+  request(
+    messages: ModelMessage[],
+    settings?: ModelSettings,
+    params?: ModelRequestParameters,
+  ): Promise<ModelResponse> {
     return this.asChain().request(messages, settings, params);
   }
 
@@ -133,7 +137,11 @@ export class KeyPool implements BalancedModel {
   private keyFailed(index: number, kind: ErrorClass, error: unknown): LeafVerdict | undefined {
     const retryAfter = retryAfterOf(error);
     if (kind === 'rate_limit') {
-      return { action: 'fallback', nextKey: true, openForMs: retryAfter ?? this.options.keyCooldownMs ?? 1000 };
+      return {
+        action: 'fallback',
+        nextKey: true,
+        openForMs: retryAfter ?? this.options.keyCooldownMs ?? 1000,
+      };
     }
     if (kind !== 'auth') return undefined;
     const statusCode = statusCodeOf(error);
@@ -150,7 +158,11 @@ export class KeyPool implements BalancedModel {
       return { action: 'fallback', nextKey: true };
     }
     // Out of quota or credit: the key may come back (a new billing period, a top-up), the others may serve.
-    return { action: 'fallback', nextKey: true, openForMs: retryAfter ?? this.options.quotaCooldownMs ?? 60_000 };
+    return {
+      action: 'fallback',
+      nextKey: true,
+      openForMs: retryAfter ?? this.options.quotaCooldownMs ?? 60_000,
+    };
   }
 
   private asChain(): FallbackModel {

@@ -27,7 +27,12 @@ import type { ErrorClass } from '../engine/classify.ts';
 import type { LeafRole, LeafVerdict } from '../engine/leaf-role.ts';
 import { FallbackModel, type FallbackModelOptions } from '../fallback-model.ts';
 import { priceOf } from '../pricing/price.ts';
-import { BALANCE_STRATEGIES, type BalanceStrategy, balancedOrder, type Candidate } from './balance-strategy.ts';
+import {
+  BALANCE_STRATEGIES,
+  type BalanceStrategy,
+  balancedOrder,
+  type Candidate,
+} from './balance-strategy.ts';
 import { type BalancedModel, type BalancedPlan, isBalanced } from './balanced-step.ts';
 import { DeploymentStats } from './deployment-stats.ts';
 import { TrackedModel } from './tracked-model.ts';
@@ -112,7 +117,9 @@ export class ModelGroup implements BalancedModel {
       const deployment = names[index]!;
       const weight = entry.weight ?? 1;
       if (!(weight >= 0)) throw new UserError(`Deployment '${deployment}' has a negative weight.`);
-      const price = entry.price ?? priceOf(entry.model.provider?.name ?? entry.model.system, entry.model.modelName, NOMINAL_USAGE);
+      const price =
+        entry.price ??
+        priceOf(entry.model.provider?.name ?? entry.model.system, entry.model.modelName, NOMINAL_USAGE);
       candidates.push({ weight, inFlight: 0, latency: 0, price });
       if (isBalanced(entry.model)) {
         const inner = entry.model.plan;
@@ -176,7 +183,11 @@ export class ModelGroup implements BalancedModel {
   }
 
   /** Calls the group on its own: a FallbackModel of this one step (its `fallback` options). */
-  request(messages: ModelMessage[], settings?: ModelSettings, params?: ModelRequestParameters): Promise<ModelResponse> {
+  request(
+    messages: ModelMessage[],
+    settings?: ModelSettings,
+    params?: ModelRequestParameters,
+  ): Promise<ModelResponse> {
     return this.asChain().request(messages, settings, params);
   }
 
@@ -198,14 +209,15 @@ function moveOnVerdict(kind: ErrorClass): LeafVerdict | undefined {
   return MOVE_ON.has(kind) ? { action: 'fallback' } : undefined;
 }
 
-/** A nested step's leaf, as this group sees it: named after the innermost group, moved on by this one too. */
+/** A nested step's leaf, as this group sees it: named by the innermost group, moved on by this one too. */
 function nestedRole(
   role: LeafRole,
   group: string,
   deployment: string,
   moveOn: ((kind: ErrorClass) => LeafVerdict | undefined) | undefined,
 ): LeafRole {
-  const nested: LeafRole = { ...role, group: role.group ?? group, deployment: role.deployment ?? deployment };
+  // A key pool's keys are this group's deployment; a nested group's leaves keep their own names.
+  const nested: LeafRole = role.group === undefined ? { ...role, group, deployment } : { ...role };
   const own = role.onFailure;
   if (own && moveOn) nested.onFailure = (kind, error) => own(kind, error) ?? moveOn(kind);
   else if (moveOn) nested.onFailure = moveOn;

@@ -75,13 +75,19 @@ describe('ModelGroup strategies', () => {
     });
     const slow = deployment('slow', () => held);
     const free = deployment('free');
-    const group = new ModelGroup([slow.model, free.model], { strategy: 'least-busy', random: seededRandom(1) });
+    const group = new ModelGroup([slow.model, free.model], {
+      strategy: 'least-busy',
+      random: seededRandom(1),
+    });
     const model = new FallbackModel(group);
     // Whichever goes first is busy while the next calls choose.
     const first = model.request(hello);
     await Promise.resolve();
     const busy = slow.calls.count === 1 ? 'slow' : 'free';
-    const next = await Promise.race([model.request(hello), new Promise((r) => setTimeout(() => r('held'), 500))]);
+    const next = await Promise.race([
+      model.request(hello),
+      new Promise((r) => setTimeout(() => r('held'), 500)),
+    ]);
     if (busy === 'slow') expect(responseText(next as never)).toBe('free');
     release();
     await first;
@@ -97,11 +103,7 @@ describe('ModelGroup strategies', () => {
     const unknown = deployment('unknown');
     const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 60_000 });
     const group = new ModelGroup(
-      [
-        { model: unknown.model },
-        { model: dear.model, price: 20 },
-        { model: cheap.model, price: 2 },
-      ],
+      [{ model: unknown.model }, { model: dear.model, price: 20 }, { model: cheap.model, price: 2 }],
       { strategy: 'cost' },
     );
     const model = new FallbackModel(group, { breaker });
@@ -144,9 +146,15 @@ describe('ModelGroup failures and fallback', () => {
     const broken = deployment('broken', fails(500));
     const healthy = deployment('healthy');
     const backup = deployment('backup');
-    const group = new ModelGroup([{ model: broken.model, weight: 1 }, { model: healthy.model, weight: 0 }], {
-      name: 'pool',
-    });
+    const group = new ModelGroup(
+      [
+        { model: broken.model, weight: 1 },
+        { model: healthy.model, weight: 0 },
+      ],
+      {
+        name: 'pool',
+      },
+    );
     const model = new FallbackModel(group, backup.model, { retry: { maxRetries: 2, baseDelayMs: 1 } });
     const response = await model.request(hello);
     expect(responseText(response)).toBe('healthy');
@@ -202,9 +210,15 @@ describe('ModelGroup failures and fallback', () => {
   test('streams: a group serves a stream and its trace names the deployment', async () => {
     const broken = deployment('broken', fails(502));
     const healthy = deployment('healthy');
-    const group = new ModelGroup([{ model: broken.model, weight: 1 }, { model: healthy.model, weight: 0 }], {
-      name: 'g',
-    });
+    const group = new ModelGroup(
+      [
+        { model: broken.model, weight: 1 },
+        { model: healthy.model, weight: 0 },
+      ],
+      {
+        name: 'g',
+      },
+    );
     const stream = await new FallbackModel(group).requestStream(hello);
     const events: ModelResponseStreamEvent[] = [];
     for await (const event of stream) events.push(event);
@@ -220,10 +234,16 @@ describe('ModelGroup failures and fallback', () => {
     const b = deployment('b');
     const c = deployment('c');
     const inner = new ModelGroup([a.model, b.model], { name: 'inner', random: seededRandom(2) });
-    const outer = new ModelGroup([{ model: inner, weight: 1 }, { model: c.model, weight: 1 }], {
-      name: 'outer',
-      random: seededRandom(4),
-    });
+    const outer = new ModelGroup(
+      [
+        { model: inner, weight: 1 },
+        { model: c.model, weight: 1 },
+      ],
+      {
+        name: 'outer',
+        random: seededRandom(4),
+      },
+    );
     const model = new FallbackModel(outer);
     const groups = new Set<string | undefined>();
     for (let i = 0; i < 200; i++) groups.add((await model.request(hello)).attempts?.at(-1)?.group);
