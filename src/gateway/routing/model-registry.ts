@@ -13,13 +13,19 @@
 import { UserError } from '../../core/errors/index.ts';
 import type { Model } from '../../core/model.ts';
 import type { ModelSettings } from '../../core/settings.ts';
+import { emptyUsage } from '../../core/usage.ts';
 import { breakerKeyOf } from '../../fallback/breaker/breaker-key.ts';
 import type { CircuitBreaker } from '../../fallback/breaker/circuit-breaker.ts';
 import { FallbackModel, type FallbackModelOptions } from '../../fallback/fallback-model.ts';
+import { isBalanced } from '../../fallback/group/balanced-step.ts';
+import { KeyPool, type KeyRemoved } from '../../fallback/group/key-pool.ts';
+import { type GroupDeployment, ModelGroup } from '../../fallback/group/model-group.ts';
+import { priceOf } from '../../fallback/pricing/price.ts';
 import { createProvider, knownPrefixes } from '../../registry/create-provider.ts';
 import { inferModel, modelForProvider } from '../../registry/infer-model.ts';
+import { keyFingerprint } from '../../transport/key-fingerprint.ts';
 import type { Provider } from '../../transport/provider.ts';
-import type { GatewayConfig, RouteConfig } from '../config/schema.ts';
+import type { GatewayConfig, GroupConfig, RouteConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { maskSecretValues } from '../errors/scrub.ts';
 import { RoutePatterns } from './route-patterns.ts';
@@ -47,7 +53,12 @@ export interface ModelRegistryOptions {
   env: Record<string, string | undefined>;
   /** The gateway-wide breaker (its store is the HealthStore); routes with their own options get their own. */
   breaker: CircuitBreaker;
+  /** A pooled key was refused (401/403) and taken out: reported by fingerprint, never the key. */
+  onKeyRemoved?: (removed: KeyRemoved) => void;
 }
+
+// What a price per call means for the `cost` strategy: a million tokens in and out.
+const NOMINAL_USAGE = { ...emptyUsage(), inputTokens: 1_000_000, outputTokens: 1_000_000 };
 
 // Without configured providers any model name is valid, so both caches are bounded.
 const MAX_CACHED_CHAINS = 1000;
@@ -57,6 +68,9 @@ export class ModelRegistry {
   private readonly config: GatewayConfig;
   private readonly options: ModelRegistryOptions;
   private readonly providers = new Map<string, Provider>();
+  /** Providers with a key pool: one provider per key, each naming its key by fingerprint. */
+  private readonly keyedProviders = new Map<string, Provider[]>();
+  private readonly groups = new Map<string, ModelGroup>();
   private readonly models = new Map<string, Model>();
   private readonly chains = new Map<string, Chain>();
   private readonly routeBreakers = new Map<string, CircuitBreaker>();
@@ -82,7 +96,25 @@ export class ModelRegistry {
       const inner = createProvider(provider.type ?? name, providerOptions);
       // Named as configured, so `backup:claude-…` in a route and in a response mean the same upstream.
       this.providers.set(name, { ...inner, name, url: inner.url, headers: inner.headers });
+      if (provider.apiKeys)
+        this.keyedProviders.set(name, this.keyPoolProviders(name, provider.type, provider.apiKeys));
     }
+  }
+
+  /** One provider per pooled key, each holding its key alone; an unset variable fails the (re)load. */
+  private keyPoolProviders(name: string, type: string | undefined, envNames: readonly string[]): Provider[] {
+    return envNames.map((envName) => {
+      const key = this.options.env[envName];
+      if (!key) {
+        throw new Error(`providers: '${name}' reads a pooled key from ${envName}, which is not set`);
+      }
+      maskSecretValues([key]);
+      const options: Parameters<typeof createProvider>[1] = { env: this.options.env, apiKey: key };
+      const baseUrl = this.config.providers?.[name]?.baseUrl;
+      if (baseUrl !== undefined) options.baseUrl = baseUrl;
+      const inner = createProvider(type ?? name, options);
+      return { ...inner, name, url: inner.url, headers: inner.headers, keyFingerprint: keyFingerprint(key) };
+    });
   }
 
   /** The price-table provider of a configured provider name (its `type`), else the name itself. */
@@ -102,13 +134,24 @@ export class ModelRegistry {
     return [...ids];
   }
 
-  /** Every `provider:model` id the config's routes name. */
+  /** Every `provider:model` id the config's routes name (a group's: its deployments'). */
   routeModelIds(): string[] {
     const ids = new Set<string>();
     for (const route of Object.values(this.config.routes ?? {})) {
-      for (const entry of route.models) ids.add(typeof entry === 'string' ? entry : entry.model);
+      for (const entry of route.models) for (const id of this.idsOf(entryId(entry))) ids.add(id);
     }
     return [...ids];
+  }
+
+  /** The model ids behind a route's entry: a group's deployments, else the id itself. */
+  private idsOf(id: string): string[] {
+    const group = this.groupConfig(id);
+    return group ? group.deployments.map(entryId) : [id];
+  }
+
+  private groupConfig(id: string): GroupConfig | undefined {
+    const groups = this.config.groups;
+    return groups && Object.hasOwn(groups, id) ? groups[id] : undefined;
   }
 
   /**
@@ -121,22 +164,27 @@ export class ModelRegistry {
     const routesOf = new Map<string, string[]>();
     for (const [route, { models }] of Object.entries(this.config.routes ?? {})) {
       for (const entry of models) {
-        const id = typeof entry === 'string' ? entry : entry.model;
-        const routes = routesOf.get(id) ?? [];
-        if (!routes.includes(route)) routes.push(route);
-        routesOf.set(id, routes);
+        for (const id of this.idsOf(entryId(entry))) {
+          const routes = routesOf.get(id) ?? [];
+          if (!routes.includes(route)) routes.push(route);
+          routesOf.set(id, routes);
+        }
       }
     }
     const found: Array<{ modelId: string; breakerKey: string; routes: string[] }> = [];
     for (const modelId of this.knownModelIds()) {
-      let breakerKey: string;
+      let model: Model;
       try {
-        breakerKey = breakerKeyOf(this.model(modelId, undefined));
+        model = this.model(modelId, undefined);
       } catch (error) {
         if (error instanceof GatewayError) continue;
         throw error;
       }
-      found.push({ modelId, breakerKey, routes: routesOf.get(modelId) ?? [] });
+      // A key pool has a breaker per key: each is listed under the model id.
+      const leaves = isBalanced(model) ? model.plan.leaves : [model];
+      for (const leaf of leaves) {
+        found.push({ modelId, breakerKey: breakerKeyOf(leaf), routes: routesOf.get(modelId) ?? [] });
+      }
     }
     return found;
   }
@@ -191,14 +239,14 @@ export class ModelRegistry {
         routeNames.push(id);
         routeOptions ??= route;
         for (const entry of route.models) {
-          const modelId = typeof entry === 'string' ? entry : entry.model;
+          const modelId = entryId(entry);
           const settings = typeof entry === 'string' ? undefined : entry.settings;
-          models.push(this.model(modelId, settings as ModelSettings | undefined));
-          modelIds.push(modelId);
+          models.push(this.step(modelId, settings as ModelSettings | undefined));
+          modelIds.push(...this.idsOf(modelId));
         }
       } else {
-        models.push(this.model(id, undefined));
-        modelIds.push(id);
+        models.push(this.step(id, undefined));
+        modelIds.push(...this.idsOf(id));
       }
     }
     const label = routeNames[0] ?? requested[0]!;
@@ -246,6 +294,48 @@ export class ModelRegistry {
     return options;
   }
 
+  /** A step of a chain: a configured group (built once), else a model. */
+  private step(id: string, settings: ModelSettings | undefined): Model {
+    const config = this.groupConfig(id);
+    if (!config) return this.model(id, settings);
+    if (settings) {
+      throw new GatewayError(
+        400,
+        'invalid_request',
+        `Route settings cannot apply to the group '${id}'; give them to its deployments under groups.`,
+      );
+    }
+    let group = this.groups.get(id);
+    if (!group) {
+      group = new ModelGroup(
+        config.deployments.map((entry) => this.deployment(entry)),
+        config.latencyHalfLifeMs === undefined
+          ? { name: id, strategy: config.strategy ?? 'weighted' }
+          : {
+              name: id,
+              strategy: config.strategy ?? 'weighted',
+              latencyHalfLifeMs: config.latencyHalfLifeMs,
+            },
+      );
+      this.groups.set(id, group);
+    }
+    return group;
+  }
+
+  /** A group's deployment: its model, named and weighted as configured, priced by its provider's type. */
+  private deployment(entry: GroupConfig['deployments'][number]): GroupDeployment {
+    const id = entryId(entry);
+    const options: Exclude<typeof entry, string> = typeof entry === 'string' ? { model: entry } : entry;
+    const model = this.model(id, options.settings as ModelSettings | undefined);
+    const colon = id.indexOf(':');
+    const price =
+      options.price ?? priceOf(this.priceProviderOf(id.slice(0, colon)), id.slice(colon + 1), NOMINAL_USAGE);
+    const deployment: GroupDeployment = { model, name: options.name ?? id };
+    if (options.weight !== undefined) deployment.weight = options.weight;
+    if (price !== undefined) deployment.price = price;
+    return deployment;
+  }
+
   private model(id: string, settings: ModelSettings | undefined): Model {
     const key = settings ? `${id}\n${JSON.stringify(settings)}` : id;
     let model = this.models.get(key);
@@ -273,6 +363,12 @@ export class ModelRegistry {
       const provider = this.providers.get(prefix);
       if (!provider || name === '')
         throw unknownModel(id, this.routeNames, [...this.providers.keys()], this.patterns.describe());
+      const keyed = this.keyedProviders.get(prefix);
+      if (keyed) {
+        const keys = keyed.map((one) => modelForProvider(name, one, settings));
+        const onKeyRemoved = this.options.onKeyRemoved;
+        return new KeyPool(keys, onKeyRemoved ? { onKeyRemoved } : {});
+      }
       return modelForProvider(name, provider, settings);
     }
     try {
@@ -284,6 +380,11 @@ export class ModelRegistry {
       throw error;
     }
   }
+}
+
+/** The model id of a route's or group's entry, written as a string or as `{ model, ... }`. */
+function entryId(entry: string | { model: string }): string {
+  return typeof entry === 'string' ? entry : entry.model;
 }
 
 /** A 404 that says what is served, and how the config would serve this id (a route's `match:`). */
