@@ -24,4 +24,5 @@ export { type FallbackCondition, type FallbackOn, onResponse } from './fallback-
 export { BALANCE_STRATEGIES, type BalanceStrategy } from './group/balance-strategy.ts';
 export { KeyPool, type KeyPoolOptions, type KeyRemoved } from './group/key-pool.ts';
 export { type GroupDeployment, ModelGroup, type ModelGroupOptions } from './group/model-group.ts';
+export { seededRandom } from './group/seeded-random.ts';
 export { priceOf } from './pricing/price.ts';

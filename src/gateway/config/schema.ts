@@ -173,6 +173,8 @@ export const groupSchema = z.strictObject({
   deployments: z.array(groupDeployment).min(1),
   /** `latency`: half-life of the time-to-first-token average while a deployment is not measured. */
   latencyHalfLifeMs: z.number().int().positive().optional(),
+  /** Draw the group's random choices from this seed: the same spread on every run (tests, demos). */
+  seed: z.number().int().optional(),
 });
 
 const limits = z.strictObject({

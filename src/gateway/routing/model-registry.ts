@@ -19,7 +19,12 @@ import type { CircuitBreaker } from '../../fallback/breaker/circuit-breaker.ts';
 import { FallbackModel, type FallbackModelOptions } from '../../fallback/fallback-model.ts';
 import { isBalanced } from '../../fallback/group/balanced-step.ts';
 import { KeyPool, type KeyRemoved } from '../../fallback/group/key-pool.ts';
-import { type GroupDeployment, ModelGroup } from '../../fallback/group/model-group.ts';
+import {
+  type GroupDeployment,
+  ModelGroup,
+  type ModelGroupOptions,
+} from '../../fallback/group/model-group.ts';
+import { seededRandom } from '../../fallback/group/seeded-random.ts';
 import { priceOf } from '../../fallback/pricing/price.ts';
 import { createProvider, knownPrefixes } from '../../registry/create-provider.ts';
 import { inferModel, modelForProvider } from '../../registry/infer-model.ts';
@@ -307,15 +312,12 @@ export class ModelRegistry {
     }
     let group = this.groups.get(id);
     if (!group) {
+      const options: ModelGroupOptions = { name: id, strategy: config.strategy ?? 'weighted' };
+      if (config.latencyHalfLifeMs !== undefined) options.latencyHalfLifeMs = config.latencyHalfLifeMs;
+      if (config.seed !== undefined) options.random = seededRandom(config.seed);
       group = new ModelGroup(
         config.deployments.map((entry) => this.deployment(entry)),
-        config.latencyHalfLifeMs === undefined
-          ? { name: id, strategy: config.strategy ?? 'weighted' }
-          : {
-              name: id,
-              strategy: config.strategy ?? 'weighted',
-              latencyHalfLifeMs: config.latencyHalfLifeMs,
-            },
+        options,
       );
       this.groups.set(id, group);
     }

@@ -6,8 +6,8 @@ import { CircuitBreaker } from '../../../src/fallback/breaker/circuit-breaker.ts
 import { FallbackExceptionGroup } from '../../../src/fallback/fallback-errors.ts';
 import { FallbackModel } from '../../../src/fallback/fallback-model.ts';
 import { ModelGroup } from '../../../src/fallback/group/model-group.ts';
+import { seededRandom } from '../../../src/fallback/group/seeded-random.ts';
 import { FunctionModel } from '../../../src/testing/function.ts';
-import { seededRandom } from '../../support/seeded-random.ts';
 
 const hello: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello')] }];
 
