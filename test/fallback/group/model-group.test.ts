@@ -260,4 +260,45 @@ describe('ModelGroup failures and fallback', () => {
     );
     expect(() => new ModelGroup([{ model: a.model, weight: -1 }])).toThrow(/negative weight/);
   });
+
+  test("hedging over a group: a slow deployment gets the group's next one as its partner", async () => {
+    const slow = deployment('slow', () => new Promise((resolve) => setTimeout(resolve, 2000)));
+    const quick = deployment('quick');
+    const group = new ModelGroup([
+      { model: slow.model, weight: 1 },
+      { model: quick.model, weight: 0 },
+    ]);
+    const response = await new FallbackModel(group, { hedgeAfterMs: 20 }).request(hello);
+    expect(responseText(response)).toBe('quick');
+    expect(response.attempts?.map((a) => [a.deployment, a.outcome])).toEqual([
+      ['function:slow', 'cancelled'],
+      ['function:quick', 'ok'],
+    ]);
+  });
+
+  test("continueOnStreamFailure over a group: the group's next deployment continues the text", async () => {
+    const cut = new FunctionModel(undefined, {
+      modelName: 'cut',
+      stream: async function* () {
+        yield 'Hello wor';
+        throw new ModelHTTPError(502, 'cut', {});
+      },
+    });
+    const rest = deployment('ld!');
+    const group = new ModelGroup([
+      { model: cut, weight: 1 },
+      { model: rest.model, weight: 0 },
+    ]);
+    const stream = await new FallbackModel(group, { continueOnStreamFailure: true }).requestStream(hello);
+    let text = '';
+    for await (const event of stream) {
+      if (event.kind === 'part-start' && event.part.partKind === 'text') text += event.part.content;
+      if (event.kind === 'part-delta' && event.delta.partKind === 'text') text += event.delta.contentDelta;
+    }
+    expect(text).toBe('Hello world!');
+    expect(stream.get().attempts?.map((a) => [a.deployment, a.outcome])).toEqual([
+      ['function:cut', 'error'],
+      ['function:ld!', 'ok'],
+    ]);
+  });
 });
