@@ -3,25 +3,9 @@
  * scheduled outage that is on now, the model's own rule, the server's rule. Rules are a fixed spec or a
  * probabilistic mix drawn from a seeded PRNG, so a run with the same seed fails the same requests.
  */
+import { seededRandom } from '../fallback/group/seeded-random.ts';
 import { type FaultPlan, parseFaultSpec } from './fault-spec.ts';
 import type { AnswerMode, FaultRule, Scenario } from './scenario.ts';
-
-/**
- * A small, fast, seedable PRNG (mulberry32). Returns a function giving numbers in [0, 1).
- *
- * @example
- * const next = seededRandom(42); next(); // always the same first value for seed 42
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Turns a rule into a function that yields the next request's plan (undefined = behave). */
 export function compileFaultRule(rule: FaultRule): () => FaultPlan | undefined {

@@ -20,13 +20,12 @@
  * const model = new FallbackModel(pool, claude); // key A or B (in turn), the other on a 429, then Claude
  */
 import { UserError } from '../../core/errors/index.ts';
-import type { ModelMessage, ModelResponse } from '../../core/messages.ts';
-import type { Model, ModelRequestParameters, StreamedResponse } from '../../core/model.ts';
-import type { ModelSettings } from '../../core/settings.ts';
+import type { Model } from '../../core/model.ts';
 import { type ErrorClass, retryAfterOf, statusCodeOf } from '../engine/classify.ts';
 import type { LeafRole, LeafVerdict } from '../engine/leaf-role.ts';
-import { FallbackModel, type FallbackModelOptions } from '../fallback-model.ts';
-import type { BalancedModel, BalancedPlan } from './balanced-step.ts';
+import type { FallbackModelOptions } from '../fallback-model.ts';
+import type { BalancedPlan } from './balanced-step.ts';
+import { BalancedStepModel } from './balanced-step-model.ts';
 import { DeploymentStats } from './deployment-stats.ts';
 import { TrackedModel } from './tracked-model.ts';
 
@@ -50,18 +49,18 @@ export interface KeyPoolOptions {
   fallback?: FallbackModelOptions;
 }
 
-export class KeyPool implements BalancedModel {
+export class KeyPool extends BalancedStepModel {
   readonly plan: BalancedPlan;
   /** `provider:model` of the deployment the keys reach. */
   readonly deployment: string;
   private readonly keyModels: readonly Model[];
   private readonly removed = new Set<number>();
   private readonly options: KeyPoolOptions;
-  private alone: FallbackModel | undefined;
   private cursor = 0;
 
   /** `keys`: the deployment once per key, each with a provider that holds one key and its fingerprint. */
   constructor(keys: readonly Model[], options: KeyPoolOptions = {}) {
+    super(options.fallback);
     if (keys.length === 0) throw new UserError('A KeyPool needs at least one key.');
     const first = keys[0]!;
     for (const key of keys) {
@@ -102,22 +101,6 @@ export class KeyPool implements BalancedModel {
   /** Fingerprints of the keys taken out for failing auth. */
   get removedKeys(): string[] {
     return [...this.removed].map((index) => this.keyModels[index]!.provider!.keyFingerprint!);
-  }
-
-  request(
-    messages: ModelMessage[],
-    settings?: ModelSettings,
-    params?: ModelRequestParameters,
-  ): Promise<ModelResponse> {
-    return this.asChain().request(messages, settings, params);
-  }
-
-  requestStream(
-    messages: ModelMessage[],
-    settings?: ModelSettings,
-    params?: ModelRequestParameters,
-  ): Promise<StreamedResponse> {
-    return this.asChain().requestStream(messages, settings, params);
   }
 
   /** The keys still in, starting at the next one in turn. */
@@ -163,10 +146,5 @@ export class KeyPool implements BalancedModel {
       nextKey: true,
       openForMs: retryAfter ?? this.options.quotaCooldownMs ?? 60_000,
     };
-  }
-
-  private asChain(): FallbackModel {
-    this.alone ??= new FallbackModel(this, this.options.fallback ?? {});
-    return this.alone;
   }
 }

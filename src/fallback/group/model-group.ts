@@ -19,22 +19,20 @@
  * const model = new FallbackModel(gpt4o, claude); // the group first, then Claude
  */
 import { UserError } from '../../core/errors/index.ts';
-import type { ModelMessage, ModelResponse } from '../../core/messages.ts';
-import type { Model, ModelRequestParameters, StreamedResponse } from '../../core/model.ts';
-import type { ModelSettings } from '../../core/settings.ts';
-import { emptyUsage } from '../../core/usage.ts';
+import type { Model } from '../../core/model.ts';
 import type { ErrorClass } from '../engine/classify.ts';
 import type { LeafRole, LeafVerdict } from '../engine/leaf-role.ts';
-import { FallbackModel, type FallbackModelOptions } from '../fallback-model.ts';
-import { priceOf } from '../pricing/price.ts';
+import type { FallbackModelOptions } from '../fallback-model.ts';
 import {
   BALANCE_STRATEGIES,
   type BalanceStrategy,
   balancedOrder,
   type Candidate,
 } from './balance-strategy.ts';
-import { type BalancedModel, type BalancedPlan, isBalanced } from './balanced-step.ts';
+import { type BalancedPlan, isBalanced } from './balanced-step.ts';
+import { BalancedStepModel } from './balanced-step-model.ts';
 import { DeploymentStats } from './deployment-stats.ts';
+import { nominalPrice } from './nominal-price.ts';
 import { TrackedModel } from './tracked-model.ts';
 
 /** One deployment of a group, with what the strategies need to know of it. */
@@ -73,8 +71,6 @@ const MOVE_ON: ReadonlySet<ErrorClass> = new Set([
   'stream_error',
 ]);
 
-const NOMINAL_USAGE = { ...emptyUsage(), inputTokens: 1_000_000, outputTokens: 1_000_000 };
-
 interface Member {
   /** Set for a plain deployment; a nested group or pool measures itself. */
   stats: DeploymentStats | undefined;
@@ -84,14 +80,13 @@ interface Member {
 }
 
 /** A step of deployments balanced by a strategy; see the file comment for how it fails over. */
-export class ModelGroup implements BalancedModel {
+export class ModelGroup extends BalancedStepModel {
   readonly name: string;
   readonly strategy: BalanceStrategy;
   readonly plan: BalancedPlan;
-  private readonly fallbackOptions: FallbackModelOptions;
-  private alone: FallbackModel | undefined;
 
   constructor(deployments: ReadonlyArray<Model | GroupDeployment>, options: ModelGroupOptions = {}) {
+    super(options.fallback);
     if (deployments.length === 0) throw new UserError('A ModelGroup needs at least one deployment.');
     const strategy = options.strategy ?? 'weighted';
     if (!BALANCE_STRATEGIES.includes(strategy)) {
@@ -103,7 +98,6 @@ export class ModelGroup implements BalancedModel {
     const names = entries.map((entry) => entry.name ?? deploymentName(entry.model));
     this.name = options.name ?? names.join('|');
     this.strategy = strategy;
-    this.fallbackOptions = options.fallback ?? {};
     const clock = options.clock ?? Date.now;
     const random = options.random ?? Math.random;
     const moveOn = entries.length > 1 ? moveOnVerdict : undefined;
@@ -118,8 +112,7 @@ export class ModelGroup implements BalancedModel {
       const weight = entry.weight ?? 1;
       if (!(weight >= 0)) throw new UserError(`Deployment '${deployment}' has a negative weight.`);
       const price =
-        entry.price ??
-        priceOf(entry.model.provider?.name ?? entry.model.system, entry.model.modelName, NOMINAL_USAGE);
+        entry.price ?? nominalPrice(entry.model.provider?.name ?? entry.model.system, entry.model.modelName);
       candidates.push({ weight, inFlight: 0, latency: 0, price });
       if (isBalanced(entry.model)) {
         const inner = entry.model.plan;
@@ -180,28 +173,6 @@ export class ModelGroup implements BalancedModel {
 
   get system(): string {
     return 'group';
-  }
-
-  /** Calls the group on its own: a FallbackModel of this one step (its `fallback` options). */
-  request(
-    messages: ModelMessage[],
-    settings?: ModelSettings,
-    params?: ModelRequestParameters,
-  ): Promise<ModelResponse> {
-    return this.asChain().request(messages, settings, params);
-  }
-
-  requestStream(
-    messages: ModelMessage[],
-    settings?: ModelSettings,
-    params?: ModelRequestParameters,
-  ): Promise<StreamedResponse> {
-    return this.asChain().requestStream(messages, settings, params);
-  }
-
-  private asChain(): FallbackModel {
-    this.alone ??= new FallbackModel(this, this.fallbackOptions);
-    return this.alone;
   }
 }
 

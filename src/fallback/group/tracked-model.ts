@@ -129,33 +129,35 @@ class TrackedStream implements StreamedResponse {
     this.inner.cancel(reason);
   }
 
+  /** Events pass straight through (no generator layer: one stream carries one event per token). */
   [Symbol.asyncIterator](): AsyncIterator<ModelResponseStreamEvent> {
     const iterator = this.inner[Symbol.asyncIterator]();
-    // A plain iterator object rather than an async generator: one less promise per event.
     return {
-      next: async () => {
-        let next: IteratorResult<ModelResponseStreamEvent>;
-        try {
-          next = await iterator.next();
-        } catch (error) {
-          if (!this.landed) this.owner.failed(error, this.startedAt);
-          this.end();
-          throw error;
-        }
-        if (next.done) this.end();
-        else if (!this.landed) {
-          this.landed = true;
-          const now = this.owner.now();
-          this.owner.stats.sample(now - this.startedAt, now);
-        }
-        return next;
-      },
+      next: () => iterator.next().then(this.onStep, this.onFailure),
       return: async (value?: unknown) => {
         this.end();
         return (await iterator.return?.(value)) ?? { done: true, value: undefined };
       },
     };
   }
+
+  private readonly onStep = (
+    step: IteratorResult<ModelResponseStreamEvent>,
+  ): IteratorResult<ModelResponseStreamEvent> => {
+    if (step.done) this.end();
+    else if (!this.landed) {
+      this.landed = true;
+      const now = this.owner.now();
+      this.owner.stats.sample(now - this.startedAt, now);
+    }
+    return step;
+  };
+
+  private readonly onFailure = (error: unknown): never => {
+    if (!this.landed) this.owner.failed(error, this.startedAt);
+    this.end();
+    throw error;
+  };
 
   private end(): void {
     if (this.ended) return;

@@ -13,26 +13,19 @@
 import { UserError } from '../../core/errors/index.ts';
 import type { Model } from '../../core/model.ts';
 import type { ModelSettings } from '../../core/settings.ts';
-import { emptyUsage } from '../../core/usage.ts';
 import { breakerKeyOf } from '../../fallback/breaker/breaker-key.ts';
 import type { CircuitBreaker } from '../../fallback/breaker/circuit-breaker.ts';
 import { FallbackModel, type FallbackModelOptions } from '../../fallback/fallback-model.ts';
 import { isBalanced } from '../../fallback/group/balanced-step.ts';
 import { KeyPool, type KeyRemoved } from '../../fallback/group/key-pool.ts';
-import {
-  type GroupDeployment,
-  ModelGroup,
-  type ModelGroupOptions,
-} from '../../fallback/group/model-group.ts';
-import { seededRandom } from '../../fallback/group/seeded-random.ts';
-import { priceOf } from '../../fallback/pricing/price.ts';
+import type { ModelGroup } from '../../fallback/group/model-group.ts';
 import { createProvider, knownPrefixes } from '../../registry/create-provider.ts';
 import { inferModel, modelForProvider } from '../../registry/infer-model.ts';
-import { keyFingerprint } from '../../transport/key-fingerprint.ts';
 import type { Provider } from '../../transport/provider.ts';
 import type { GatewayConfig, GroupConfig, RouteConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { maskSecretValues } from '../errors/scrub.ts';
+import { buildGroup, keyPoolProviders } from './balanced-config.ts';
 import { RoutePatterns } from './route-patterns.ts';
 import { type RequestTraits, RoutingRules } from './routing-rules.ts';
 
@@ -61,9 +54,6 @@ export interface ModelRegistryOptions {
   /** A pooled key was refused (401/403) and taken out: reported by fingerprint, never the key. */
   onKeyRemoved?: (removed: KeyRemoved) => void;
 }
-
-// What a price per call means for the `cost` strategy: a million tokens in and out.
-const NOMINAL_USAGE = { ...emptyUsage(), inputTokens: 1_000_000, outputTokens: 1_000_000 };
 
 // Without configured providers any model name is valid, so both caches are bounded.
 const MAX_CACHED_CHAINS = 1000;
@@ -101,25 +91,8 @@ export class ModelRegistry {
       const inner = createProvider(provider.type ?? name, providerOptions);
       // Named as configured, so `backup:claude-…` in a route and in a response mean the same upstream.
       this.providers.set(name, { ...inner, name, url: inner.url, headers: inner.headers });
-      if (provider.apiKeys)
-        this.keyedProviders.set(name, this.keyPoolProviders(name, provider.type, provider.apiKeys));
+      if (provider.apiKeys) this.keyedProviders.set(name, keyPoolProviders(name, provider, options.env));
     }
-  }
-
-  /** One provider per pooled key, each holding its key alone; an unset variable fails the (re)load. */
-  private keyPoolProviders(name: string, type: string | undefined, envNames: readonly string[]): Provider[] {
-    return envNames.map((envName) => {
-      const key = this.options.env[envName];
-      if (!key) {
-        throw new Error(`providers: '${name}' reads a pooled key from ${envName}, which is not set`);
-      }
-      maskSecretValues([key]);
-      const options: Parameters<typeof createProvider>[1] = { env: this.options.env, apiKey: key };
-      const baseUrl = this.config.providers?.[name]?.baseUrl;
-      if (baseUrl !== undefined) options.baseUrl = baseUrl;
-      const inner = createProvider(type ?? name, options);
-      return { ...inner, name, url: inner.url, headers: inner.headers, keyFingerprint: keyFingerprint(key) };
-    });
   }
 
   /** The price-table provider of a configured provider name (its `type`), else the name itself. */
@@ -312,30 +285,13 @@ export class ModelRegistry {
     }
     let group = this.groups.get(id);
     if (!group) {
-      const options: ModelGroupOptions = { name: id, strategy: config.strategy ?? 'weighted' };
-      if (config.latencyHalfLifeMs !== undefined) options.latencyHalfLifeMs = config.latencyHalfLifeMs;
-      if (config.seed !== undefined) options.random = seededRandom(config.seed);
-      group = new ModelGroup(
-        config.deployments.map((entry) => this.deployment(entry)),
-        options,
-      );
+      group = buildGroup(id, config, {
+        model: (modelId, settings) => this.model(modelId, settings),
+        priceProviderOf: (name) => this.priceProviderOf(name),
+      });
       this.groups.set(id, group);
     }
     return group;
-  }
-
-  /** A group's deployment: its model, named and weighted as configured, priced by its provider's type. */
-  private deployment(entry: GroupConfig['deployments'][number]): GroupDeployment {
-    const id = entryId(entry);
-    const options: Exclude<typeof entry, string> = typeof entry === 'string' ? { model: entry } : entry;
-    const model = this.model(id, options.settings as ModelSettings | undefined);
-    const colon = id.indexOf(':');
-    const price =
-      options.price ?? priceOf(this.priceProviderOf(id.slice(0, colon)), id.slice(colon + 1), NOMINAL_USAGE);
-    const deployment: GroupDeployment = { model, name: options.name ?? id };
-    if (options.weight !== undefined) deployment.weight = options.weight;
-    if (price !== undefined) deployment.price = price;
-    return deployment;
   }
 
   private model(id: string, settings: ModelSettings | undefined): Model {

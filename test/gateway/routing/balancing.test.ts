@@ -191,8 +191,12 @@ describe('a key pool', () => {
     const { client, finished } = await gatewayWith(
       {
         providers: {
-          east: { type: 'openai', baseUrl: east.url, apiKeys: ['${EAST_KEY_1}', '${EAST_KEY_2}'] },
-          backup: { type: 'openai', baseUrl: backup.url, apiKey: '${BACKUP_KEY}' },
+          east: {
+            type: 'openai',
+            baseUrl: east.url,
+            apiKeys: [{ env: 'EAST_KEY_1' }, { env: 'EAST_KEY_2' }],
+          },
+          backup: { type: 'openai', baseUrl: backup.url, apiKey: { env: 'BACKUP_KEY' } },
         },
         routes: { smart: { models: ['east:gpt-4o', 'backup:gpt-4o'] } },
       },
@@ -228,7 +232,11 @@ describe('a key pool', () => {
     const { gateway, client, logs } = await gatewayWith(
       {
         providers: {
-          east: { type: 'openai', baseUrl: east.url, apiKeys: ['${EAST_KEY_1}', '${EAST_KEY_2}'] },
+          east: {
+            type: 'openai',
+            baseUrl: east.url,
+            apiKeys: [{ env: 'EAST_KEY_1' }, { env: 'EAST_KEY_2' }],
+          },
         },
         routes: { smart: { models: ['east:gpt-4o'] } },
       },
@@ -258,7 +266,11 @@ describe('a key pool', () => {
     const { gateway } = await gatewayWith(
       {
         providers: {
-          east: { type: 'openai', baseUrl: east.url, apiKeys: ['${EAST_KEY_1}', '${EAST_KEY_2}'] },
+          east: {
+            type: 'openai',
+            baseUrl: east.url,
+            apiKeys: [{ env: 'EAST_KEY_1' }, { env: 'EAST_KEY_2' }],
+          },
         },
         routes: { smart: { models: ['east:gpt-4o'] } },
       },
@@ -288,10 +300,10 @@ describe('config', () => {
       start({ groups: { a: { deployments: ['openai:gpt-4o'] }, b: { deployments: ['a'] } } }),
     ).rejects.toThrow(/groups do not nest in the config/);
     await expect(
-      start({ providers: { east: { type: 'openai', apiKey: '${K}', apiKeys: ['${K}'] } } }),
+      start({ providers: { east: { type: 'openai', apiKey: { env: 'K' }, apiKeys: [{ env: 'K' }] } } }),
     ).rejects.toThrow(/not both/);
     await expect(
-      start({ providers: { east: { type: 'openai', apiKeys: ['${MISSING_KEY}'] } } }),
+      start({ providers: { east: { type: 'openai', apiKeys: [{ env: 'MISSING_KEY' }] } } }),
     ).rejects.toThrow(/MISSING_KEY, which is not set/);
     await expect(
       start({ groups: { g: { strategy: 'fastest' as never, deployments: ['openai:gpt-4o'] } } }),
