@@ -9,44 +9,20 @@
  * Run: node bench/group-overhead.ts   (Node 24; about 20 seconds)
  */
 
-import type { ModelMessage, ModelResponse } from '../src/core/messages.ts';
+import type { ModelMessage } from '../src/core/messages.ts';
 import { userPrompt } from '../src/core/messages.ts';
-import type { Model, ModelUpstream, StreamedResponse } from '../src/core/model.ts';
+import type { Model } from '../src/core/model.ts';
 import { FallbackModel } from '../src/fallback/fallback-model.ts';
 import type { BalanceStrategy } from '../src/fallback/group/balance-strategy.ts';
 import { KeyPool } from '../src/fallback/group/key-pool.ts';
 import { ModelGroup } from '../src/fallback/group/model-group.ts';
 import { FunctionModel } from '../src/testing/function.ts';
+import { InstantModel } from './instant-model.ts';
 
 const messages: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello')] }];
 
-/** Answers at once with a fixed response, priced as openai gpt-4o; `provider` gives it a breaker key of its own. */
-class InstantModel implements Model {
-  readonly modelName = 'gpt-4o';
-  readonly system = 'openai';
-  readonly provider: ModelUpstream;
-  constructor(baseUrl: string, keyFingerprint?: string) {
-    this.provider =
-      keyFingerprint === undefined
-        ? { name: 'openai', baseUrl }
-        : { name: 'openai', baseUrl, keyFingerprint };
-  }
-  async request(): Promise<ModelResponse> {
-    return {
-      kind: 'response',
-      parts: [{ partKind: 'text', content: 'hi' }],
-      usage: { inputTokens: 10, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, details: {} },
-      modelName: 'gpt-4o',
-      providerName: 'openai',
-      timestamp: new Date(),
-    };
-  }
-  requestStream(): Promise<StreamedResponse> {
-    throw new Error('not used');
-  }
-}
-
-const instant = (n: number) => new InstantModel(`http://deployment-${n}.invalid/v1`);
+const instant = (n: number) =>
+  new InstantModel({ name: 'openai', baseUrl: `http://deployment-${n}.invalid/v1` });
 const group = (strategy: BalanceStrategy) => new ModelGroup([instant(1), instant(2)], { strategy });
 const streaming = (name: string) =>
   new FunctionModel(undefined, {
@@ -87,8 +63,8 @@ const paths: Path[] = [
     run: call(
       new FallbackModel(
         new KeyPool([
-          new InstantModel('http://pool.invalid/v1', 'key-a'),
-          new InstantModel('http://pool.invalid/v1', 'key-b'),
+          new InstantModel({ name: 'openai', baseUrl: 'http://pool.invalid/v1', keyFingerprint: 'key-a' }),
+          new InstantModel({ name: 'openai', baseUrl: 'http://pool.invalid/v1', keyFingerprint: 'key-b' }),
         ]),
         instant(3),
       ),

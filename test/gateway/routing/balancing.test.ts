@@ -182,6 +182,13 @@ describe('a latency group', () => {
 
 describe('a key pool', () => {
   const env = { EAST_KEY_1: 'sk-east-one', EAST_KEY_2: 'sk-east-two', BACKUP_KEY: 'sk-backup' };
+  /** One route to one deployment reached with two pooled keys. */
+  const eastPoolOnly = (east: ChaosServer): GatewayConfigInput => ({
+    providers: {
+      east: { type: 'openai', baseUrl: east.url, apiKeys: [{ env: 'EAST_KEY_1' }, { env: 'EAST_KEY_2' }] },
+    },
+    routes: { smart: { models: ['east:gpt-4o'] } },
+  });
 
   test('a 429 on one key moves to the next key before falling back, honouring its Retry-After', async () => {
     const east = await upstream({ keys: { 'sk-east-one': { fault: 'status:429;retry-after=30' } } });
@@ -229,19 +236,7 @@ describe('a key pool', () => {
 
   test('a key refused with 401 is taken out, logged and reported by fingerprint only', async () => {
     const east = await upstream({ keys: { 'sk-east-one': { fault: 'status:401' } } });
-    const { gateway, client, logs } = await gatewayWith(
-      {
-        providers: {
-          east: {
-            type: 'openai',
-            baseUrl: east.url,
-            apiKeys: [{ env: 'EAST_KEY_1' }, { env: 'EAST_KEY_2' }],
-          },
-        },
-        routes: { smart: { models: ['east:gpt-4o'] } },
-      },
-      env,
-    );
+    const { gateway, client, logs } = await gatewayWith(eastPoolOnly(east), env);
     const removed: unknown[] = [];
     gateway.events.on('key-removed', (event) => removed.push(event));
     const metrics = createGatewayMetrics(gateway.events, { processMetrics: false });
@@ -263,19 +258,7 @@ describe('a key pool', () => {
 
   test('/health lists a breaker per pooled key', async () => {
     const east = await upstream();
-    const { gateway } = await gatewayWith(
-      {
-        providers: {
-          east: {
-            type: 'openai',
-            baseUrl: east.url,
-            apiKeys: [{ env: 'EAST_KEY_1' }, { env: 'EAST_KEY_2' }],
-          },
-        },
-        routes: { smart: { models: ['east:gpt-4o'] } },
-      },
-      env,
-    );
+    const { gateway } = await gatewayWith(eastPoolOnly(east), env);
     const health = (await (await fetch(`${gateway.url}/health`)).json()) as {
       breakers: Array<{ key: string }>;
     };
