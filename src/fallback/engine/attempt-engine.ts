@@ -71,11 +71,16 @@ export class AttemptEngine {
     const call = { lifecycle, settings, runner, chain, startIndex, order, skipped };
     const served = await this.scheduler.run(call);
     if (served) return served;
-    // Every model's breaker was open: rather than fail without a try, try the one that failed longest ago.
+    // Every model's breaker was open: rather than fail without a try, try the one that failed longest ago —
+    // unless they are all keys resting for the Retry-After their provider gave, which a try would ignore.
     if (chain.tried === 0 && skipped.length > 0 && !chain.deadline.expired && lifecycle.breaker) {
-      const chosen = await lifecycle.longestFailed(skipped);
-      const step = await tryModel(call, chosen);
-      if (step.kind === 'served') return step.outcome;
+      const resting = lifecycle.restingKeys(skipped);
+      if (resting) chain.errors.push(resting);
+      else {
+        const chosen = await lifecycle.longestFailed(skipped);
+        const step = await tryModel(call, chosen);
+        if (step.kind === 'served') return step.outcome;
+      }
     }
     if (chain.errors.length === 0 && chain.rejected === 0) {
       chain.errors.push(

@@ -16,6 +16,7 @@ import { type ModelSettings, mergeSettings } from '../../core/settings.ts';
 import type { RequestUsage } from '../../core/usage.ts';
 import { breakerKeyOf } from '../breaker/breaker-key.ts';
 import { CircuitBreaker } from '../breaker/circuit-breaker.ts';
+import { KeysResting } from '../group/keys-resting.ts';
 import { withCost } from '../pricing/price.ts';
 import type { AttemptRunner, ChainConditions } from './attempt-runner.ts';
 import type { ChainState } from './chain-state.ts';
@@ -131,6 +132,22 @@ export class AttemptLifecycle {
       return position;
     }
     return undefined;
+  }
+
+  /**
+   * When every model skipped is a pooled key resting for its provider's Retry-After (or a quota error),
+   * the error that says so, with the shortest rest left; else undefined (the engine tries one anyway).
+   */
+  restingKeys(skipped: readonly number[]): KeysResting | undefined {
+    let until = Number.POSITIVE_INFINITY;
+    for (const index of skipped) {
+      const resting = this.roles[index]?.restingUntil?.();
+      if (resting === undefined) return undefined;
+      until = Math.min(until, resting);
+    }
+    const first = skipped[0]!;
+    const deployment = this.roles[first]?.deployment ?? this.models[first]!.modelName;
+    return new KeysResting(deployment, Math.max(0, until - this.clock()));
   }
 
   /** Of the models skipped for an open breaker, the one whose last failure is oldest. */

@@ -29,6 +29,8 @@ export interface LeafRole {
   deployment?: string;
   /** Leaves of one key pool share this object: a move on that is not to the next key skips them all. */
   pool?: object;
+  /** A pooled key resting after a rate limit or quota error: until when (epoch ms); else undefined. */
+  restingUntil?(): number | undefined;
   /** The leaf's own verdict on a failure the conditions accepted, before the route's policy. */
   onFailure?(kind: ErrorClass, error: unknown): LeafVerdict | undefined;
 }

@@ -55,6 +55,9 @@ export class KeyPool extends BalancedStepModel {
   readonly deployment: string;
   private readonly keyModels: readonly Model[];
   private readonly removed = new Set<number>();
+  /** Epoch ms until which each key rests after a rate limit or quota error (0: not resting). */
+  private readonly restingUntil: number[];
+  private readonly clock: () => number;
   private readonly options: KeyPoolOptions;
   private cursor = 0;
 
@@ -74,6 +77,8 @@ export class KeyPool extends BalancedStepModel {
     this.options = options;
     this.deployment = `${first.provider!.name}:${first.modelName}`;
     const clock = options.clock ?? Date.now;
+    this.clock = clock;
+    this.restingUntil = keys.map(() => 0);
     // The keys are one deployment: one measure of its load and speed.
     const stats = new DeploymentStats();
     const pool = {};
@@ -81,6 +86,10 @@ export class KeyPool extends BalancedStepModel {
       deployment: this.deployment,
       pool,
       onFailure: (kind: ErrorClass, error: unknown) => this.keyFailed(index, kind, error),
+      restingUntil: () => {
+        const until = this.restingUntil[index]!;
+        return until > this.clock() ? until : undefined;
+      },
     }));
     this.plan = {
       leaves: keys.map((key) => new TrackedModel(key, stats, clock)),
@@ -119,13 +128,7 @@ export class KeyPool extends BalancedStepModel {
 
   private keyFailed(index: number, kind: ErrorClass, error: unknown): LeafVerdict | undefined {
     const retryAfter = retryAfterOf(error);
-    if (kind === 'rate_limit') {
-      return {
-        action: 'fallback',
-        nextKey: true,
-        openForMs: retryAfter ?? this.options.keyCooldownMs ?? 1000,
-      };
-    }
+    if (kind === 'rate_limit') return this.rest(index, retryAfter ?? this.options.keyCooldownMs ?? 1000);
     if (kind !== 'auth') return undefined;
     const statusCode = statusCodeOf(error);
     // A 402 or 429 of kind auth is quota or credit; anything else (401, 403, Gemini's 400 API_KEY_INVALID) a refused key.
@@ -141,10 +144,12 @@ export class KeyPool extends BalancedStepModel {
       return { action: 'fallback', nextKey: true };
     }
     // Out of quota or credit: the key may come back (a new billing period, a top-up), the others may serve.
-    return {
-      action: 'fallback',
-      nextKey: true,
-      openForMs: retryAfter ?? this.options.quotaCooldownMs ?? 60_000,
-    };
+    return this.rest(index, retryAfter ?? this.options.quotaCooldownMs ?? 60_000);
+  }
+
+  /** The key rests (its breaker stays open) for `ms`, and the call moves to the next key. */
+  private rest(index: number, ms: number): LeafVerdict {
+    this.restingUntil[index] = this.clock() + ms;
+    return { action: 'fallback', nextKey: true, openForMs: ms };
   }
 }

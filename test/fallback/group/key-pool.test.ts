@@ -8,8 +8,10 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../../src/chaos/index.ts';
 import type { ModelMessage, ModelResponse } from '../../../src/core/messages.ts';
 import { responseText, userPrompt } from '../../../src/core/messages.ts';
+import { FallbackExceptionGroup } from '../../../src/fallback/fallback-errors.ts';
 import { FallbackModel } from '../../../src/fallback/fallback-model.ts';
 import type { KeyPool, KeyRemoved } from '../../../src/fallback/group/key-pool.ts';
+import { KeysResting } from '../../../src/fallback/group/keys-resting.ts';
 import { ModelGroup } from '../../../src/fallback/group/model-group.ts';
 import { inferModel } from '../../../src/registry/infer-model.ts';
 import { FunctionModel } from '../../../src/testing/function.ts';
@@ -78,6 +80,23 @@ describe('KeyPool', () => {
       [keyFingerprint('sk-b'), 'error', 'rate_limit'],
       [undefined, 'ok', null],
     ]);
+  });
+
+  test('when every key is resting for its Retry-After, no key is called: the call fails as a rate limit saying how long', async () => {
+    const server = await upstream({
+      'sk-a': 'status:429;retry-after=30',
+      'sk-b': 'status:429;retry-after=20',
+    });
+    const model = new FallbackModel(pool(server, ['sk-a', 'sk-b']));
+    await expect(model.request(hello)).rejects.toBeInstanceOf(FallbackExceptionGroup);
+    const error = await model.request(hello).catch((failure: unknown) => failure);
+    const [resting] = (error as FallbackExceptionGroup).errors as KeysResting[];
+    expect(resting).toBeInstanceOf(KeysResting);
+    expect(resting!.kind).toBe('rate_limit');
+    expect(resting!.retryAfterMs).toBeGreaterThan(15_000);
+    expect(resting!.retryAfterMs).toBeLessThanOrEqual(20_000);
+    expect(resting!.message).toMatch(/^Every key of openai:gpt-4o is resting .* try again in 2\d s/);
+    expect(server.stats.requests).toBe(2);
   });
 
   test('a key refused with 401 is taken out and reported by its fingerprint, never the key', async () => {

@@ -212,6 +212,9 @@ describe('a key pool', () => {
     const first = await client.chat.completions.create({ model: 'smart', messages }).withResponse();
     expect(first.data.model).toBe('east:gpt-4o');
     expect(first.response.headers.get('x-understudy-key')).toBe(keyFingerprint('sk-east-two'));
+    // Another key of the same deployment is not another model.
+    expect(first.response.headers.get('x-understudy-fallbacks')).toBe('0');
+    expect(first.response.headers.get('x-understudy-attempts')).toBe('2');
     expect(first.response.headers.get('x-understudy-trace')).toBe(
       `east:gpt-4o#${keyFingerprint('sk-east-one')}=rate_limit/429, east:gpt-4o#${keyFingerprint('sk-east-two')}=ok`,
     );
@@ -232,6 +235,26 @@ describe('a key pool', () => {
     );
     expect(JSON.stringify(finished)).not.toContain('sk-east');
     metrics.close();
+  });
+
+  test('when every key rests for its Retry-After, the client gets a 429 with the rest left, and no key is called', async () => {
+    const east = await upstream({
+      keys: {
+        'sk-east-one': { fault: 'status:429;retry-after=30' },
+        'sk-east-two': { fault: 'status:429;retry-after=40' },
+      },
+    });
+    const { client } = await gatewayWith(eastPoolOnly(east), env);
+    await expect(client.chat.completions.create({ model: 'smart', messages })).rejects.toMatchObject({
+      status: 429,
+    });
+    const error = await client.chat.completions.create({ model: 'smart', messages }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 429 });
+    const retryAfter = Number((error as { headers: Headers }).headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(25);
+    expect(retryAfter).toBeLessThanOrEqual(30);
+    expect((error as Error).message).toContain('Every key of east:gpt-4o is resting');
+    expect(east.stats.requests).toBe(2);
   });
 
   test('a key refused with 401 is taken out, logged and reported by fingerprint only', async () => {
