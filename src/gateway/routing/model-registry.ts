@@ -100,6 +100,11 @@ export class ModelRegistry {
     return this.config.providers?.[providerName]?.type ?? providerName;
   }
 
+  /** Balanced group names in the config, in order: requestable by name. */
+  get groupNames(): string[] {
+    return Object.keys(this.config.groups ?? {});
+  }
+
   /** Route names in the config, in order. */
   get routeNames(): string[] {
     return Object.keys(this.config.routes ?? {});

@@ -109,6 +109,14 @@ describe('a weighted group', () => {
     ]);
     const direct = await client.chat.completions.create({ model: 'pair', messages }).withResponse();
     expect(direct.data.model).toBe('healthy:gpt-4o');
+    const listed = await client.models.list();
+    expect(listed.data.map((model) => model.id)).toEqual([
+      'smart',
+      'pair',
+      'broken:gpt-4o',
+      'healthy:gpt-4o',
+      'backup:gpt-4o',
+    ]);
   });
 
   test('a deployment whose breaker is open is skipped, and the header names its breaker', async () => {
