@@ -4,8 +4,10 @@
  * order when a deployment fails, so every strategy also says who comes second.
  *
  * - `weighted`: random by weight (Efraimidis–Spirakis sampling without replacement), so each deployment
- *   is first in proportion to its weight, and second among the rest in the same proportion.
+ *   is first in proportion to its weight, and second among the rest in the same proportion. A deployment
+ *   of weight 0 is a standby: it comes after every weighted one.
  * - `least-busy`: fewest calls in flight first; ties in a random order, so idle deployments share.
+ *   In flight and latency are what this process sees: gateway workers each balance by their own counts.
  * - `latency`: power of two choices — two deployments drawn at random, the one with the lower decaying
  *   average time to first token goes first; the rest follow fastest first. Two random draws rather than
  *   the single fastest keep a whole fleet of gateways from stampeding onto one deployment.

@@ -94,7 +94,10 @@ export class ModelGroup extends BalancedStepModel {
         `Unknown balance strategy '${String(strategy)}'; use one of ${BALANCE_STRATEGIES.join(', ')}.`,
       );
     }
-    const entries = deployments.map((entry) => ('model' in entry ? entry : { model: entry }));
+    // A Model has its two calls; anything else is a GroupDeployment holding one.
+    const entries = deployments.map((entry) =>
+      typeof (entry as Model).request === 'function' ? { model: entry as Model } : (entry as GroupDeployment),
+    );
     const names = entries.map((entry) => entry.name ?? deploymentName(entry.model));
     this.name = options.name ?? names.join('|');
     this.strategy = strategy;
