@@ -137,14 +137,18 @@ export class ModelGroup extends BalancedStepModel {
       roles,
       order: () => {
         const now = clock();
-        // The candidates are refreshed in place: no allocation per call but the order itself.
+        // The candidates are refreshed in place: nothing allocated per call but the order itself.
         for (let index = 0; index < members.length; index++) {
           const member = members[index]!;
-          const load = member.stats
-            ? { inFlight: member.stats.inFlight, latency: member.stats.latency(now) }
-            : member.plan!.load(now);
-          candidates[index]!.inFlight = load.inFlight;
-          candidates[index]!.latency = load.latency;
+          const candidate = candidates[index]!;
+          if (member.stats) {
+            candidate.inFlight = member.stats.inFlight;
+            candidate.latency = member.stats.latency(now);
+          } else {
+            const load = member.plan!.load(now);
+            candidate.inFlight = load.inFlight;
+            candidate.latency = load.latency;
+          }
         }
         const memberOrder = balancedOrder(strategy, candidates, random);
         const order: number[] = [];
