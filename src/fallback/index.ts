@@ -23,6 +23,7 @@ export type { FallbackModelOptions } from './fallback-model.ts';
 export { type FallbackCondition, type FallbackOn, onResponse } from './fallback-on.ts';
 export { BALANCE_STRATEGIES, type BalanceStrategy } from './group/balance-strategy.ts';
 export { KeyPool, type KeyPoolOptions, type KeyRemoved } from './group/key-pool.ts';
+export { KeysResting } from './group/keys-resting.ts';
 export { type GroupDeployment, ModelGroup, type ModelGroupOptions } from './group/model-group.ts';
 export { seededRandom } from './group/seeded-random.ts';
 export { priceOf } from './pricing/price.ts';
