@@ -151,9 +151,9 @@ describe('a weighted group', () => {
 
 describe('a latency group', () => {
   test('moves traffic off a deployment that slows down within seconds', async () => {
-    // From second 1 on, `slowing` takes 400 ms to its first token; `steady` keeps answering at once.
+    // From second 2 on, `slowing` takes 400 ms to its first token; `steady` keeps answering at once.
     const startedAt = Date.now();
-    const slowing = await upstream({ schedule: [{ from: 1, to: 600, fault: 'slow-first-token:400' }] });
+    const slowing = await upstream({ schedule: [{ from: 2, to: 600, fault: 'slow-first-token:400' }] });
     const steady = await upstream();
     const { client, finished } = await gatewayWith({
       providers: {
@@ -166,10 +166,10 @@ describe('a latency group', () => {
       routes: { smart: { models: ['fast'] } },
     });
     const servedAt: Array<{ at: number; by: string }> = [];
-    // Four clients stream one request after another for 3.5 s.
+    // Four clients stream one request after another for 4.5 s.
     await Promise.all(
       Array.from({ length: 4 }, async () => {
-        while (Date.now() - startedAt < 3500) {
+        while (Date.now() - startedAt < 4500) {
           const stream = await client.chat.completions.create({ model: 'smart', messages, stream: true });
           for await (const _ of stream) {
             // drain
@@ -178,8 +178,8 @@ describe('a latency group', () => {
         }
       }),
     );
-    const before = servedAt.filter((entry) => entry.at < 900);
-    const last = servedAt.filter((entry) => entry.at >= 2500);
+    const before = servedAt.filter((entry) => entry.at < 1900);
+    const last = servedAt.filter((entry) => entry.at >= 3500);
     // Before the slowdown both serve; in the last second the slowed one serves at most one request in ten.
     expect(before.some((entry) => entry.by === 'slowing:gpt-4o')).toBe(true);
     expect(before.some((entry) => entry.by === 'steady:gpt-4o')).toBe(true);
