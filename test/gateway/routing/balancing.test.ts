@@ -300,6 +300,32 @@ describe('a key pool', () => {
   });
 });
 
+describe('count_tokens', () => {
+  test('a route whose first step is a group or a key pool counts exactly with the deployment a call would use', async () => {
+    const anthropic = await startChaosServer({ protocol: 'anthropic' });
+    closers.push(() => anthropic.close());
+    const { gateway } = await gatewayWith(
+      {
+        providers: {
+          claude: { type: 'anthropic', baseUrl: anthropic.url, apiKeys: [{ env: 'K1' }, { env: 'K2' }] },
+        },
+        groups: { sonnet: { deployments: ['claude:claude-sonnet-4-5'] } },
+        routes: { pooled: { models: ['claude:claude-sonnet-4-5'] }, grouped: { models: ['sonnet'] } },
+      },
+      { K1: 'sk-ant-one', K2: 'sk-ant-two' },
+    );
+    for (const model of ['pooled', 'grouped']) {
+      const answer = await fetch(`${gateway.url}/v1/messages/count_tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello there' }] }),
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('x-understudy-token-count')).toBe('exact');
+    }
+  });
+});
+
 describe('config', () => {
   test('refuses a group named like a route, a group of groups, apiKey with apiKeys, and an unset pooled key', async () => {
     const start = (config: GatewayConfigInput, env: Record<string, string> = {}) =>
