@@ -265,6 +265,41 @@ describe('a key pool', () => {
     expect(east.stats.requests).toBe(2);
   });
 
+  test('a pooled provider as a group deployment: its keys rotate inside the group, named by the group', async () => {
+    const east = await upstream({ keys: { 'sk-east-one': { fault: 'status:429;retry-after=30' } } });
+    const west = await upstream();
+    const { client, finished } = await gatewayWith(
+      {
+        providers: {
+          east: {
+            type: 'openai',
+            baseUrl: east.url,
+            apiKeys: [{ env: 'EAST_KEY_1' }, { env: 'EAST_KEY_2' }],
+          },
+          west: { type: 'openai', baseUrl: west.url },
+        },
+        groups: {
+          'gpt-4o': {
+            deployments: [
+              { model: 'east:gpt-4o', weight: 1 },
+              { model: 'west:gpt-4o', weight: 0 },
+            ],
+          },
+        },
+      },
+      env,
+    );
+    const { data } = await client.chat.completions.create({ model: 'gpt-4o', messages }).withResponse();
+    expect(data.model).toBe('east:gpt-4o');
+    expect(
+      finished.at(-1)!.attempts.map((a) => [a.group, a.deployment, a.keyFingerprint, a.outcome]),
+    ).toEqual([
+      ['gpt-4o', 'east:gpt-4o', keyFingerprint('sk-east-one'), 'error'],
+      ['gpt-4o', 'east:gpt-4o', keyFingerprint('sk-east-two'), 'ok'],
+    ]);
+    expect(west.stats.requests).toBe(0);
+  });
+
   test('a key refused with 401 is taken out, logged and reported by fingerprint only', async () => {
     const east = await upstream({ keys: { 'sk-east-one': { fault: 'status:401' } } });
     const { gateway, client, logs } = await gatewayWith(eastPoolOnly(east), env);
