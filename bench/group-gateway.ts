@@ -7,11 +7,10 @@
  *
  * Run: node_modules/.bin/node bench/group-gateway.ts [--rate 1000] [--rounds 5] [--seconds 2]   (Node 24)
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type LoadResult, percentile, runInterleaved } from './load/open-loop.ts';
+import { serveChild } from './load/serve-child.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -53,13 +52,7 @@ if (process.argv[2] === '--serve') {
   const rounds = Number(values.rounds);
   const seconds = Number(values.seconds);
 
-  const start = async (role: string, upstreamUrl = '') => {
-    const child: ChildProcess = fork(SELF, ['--serve', role, upstreamUrl], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const [message] = (await once(child, 'message')) as [{ url: string }];
-    return { child, url: message.url };
-  };
+  const start = (role: string, upstreamUrl = '') => serveChild(SELF, role, upstreamUrl);
   const bodyOf = (model: string) =>
     JSON.stringify({
       model,

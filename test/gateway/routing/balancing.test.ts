@@ -190,11 +190,15 @@ describe('a latency group', () => {
 
 describe('a key pool', () => {
   const env = { EAST_KEY_1: 'sk-east-one', EAST_KEY_2: 'sk-east-two', BACKUP_KEY: 'sk-backup' };
-  /** One route to one deployment reached with two pooled keys. */
+  /** The provider `east`: one deployment reached with two pooled keys. */
+  const eastPool = (east: ChaosServer) => ({
+    type: 'openai',
+    baseUrl: east.url,
+    apiKeys: [{ env: 'EAST_KEY_1' }, { env: 'EAST_KEY_2' }],
+  });
+  /** One route to that deployment. */
   const eastPoolOnly = (east: ChaosServer): GatewayConfigInput => ({
-    providers: {
-      east: { type: 'openai', baseUrl: east.url, apiKeys: [{ env: 'EAST_KEY_1' }, { env: 'EAST_KEY_2' }] },
-    },
+    providers: { east: eastPool(east) },
     routes: { smart: { models: ['east:gpt-4o'] } },
   });
 
@@ -206,11 +210,7 @@ describe('a key pool', () => {
     const { client, finished } = await gatewayWith(
       {
         providers: {
-          east: {
-            type: 'openai',
-            baseUrl: east.url,
-            apiKeys: [{ env: 'EAST_KEY_1' }, { env: 'EAST_KEY_2' }],
-          },
+          east: eastPool(east),
           backup: { type: 'openai', baseUrl: backup.url, apiKey: { env: 'BACKUP_KEY' } },
         },
         routes: { smart: { models: ['east:gpt-4o', 'backup:gpt-4o'] } },
@@ -271,11 +271,7 @@ describe('a key pool', () => {
     const { client, finished } = await gatewayWith(
       {
         providers: {
-          east: {
-            type: 'openai',
-            baseUrl: east.url,
-            apiKeys: [{ env: 'EAST_KEY_1' }, { env: 'EAST_KEY_2' }],
-          },
+          east: eastPool(east),
           west: { type: 'openai', baseUrl: west.url },
         },
         groups: {
