@@ -67,6 +67,7 @@ export class AttemptEngine {
   ): Promise<ChainOutcome<T>> {
     const lifecycle = this.lifecycle;
     const chain = new ChainState(new CallDeadline(settings.timeout ?? this.timeoutMs, this.clock));
+    chain.order = order;
     const skipped: number[] = [];
     const call = { lifecycle, settings, runner, chain, startIndex, order, skipped };
     const served = await this.scheduler.run(call);

@@ -150,6 +150,19 @@ export class AttemptLifecycle {
     return new KeysResting(deployment, Math.max(0, until - this.clock()));
   }
 
+  /** Whether the call's order holds, after model `index`, another deployment of its group. */
+  private othersLeft(index: number, chain: ChainState): boolean {
+    const role = this.roles[index];
+    if (role?.group === undefined) return false;
+    const order = chain.order;
+    const length = order ? order.length : this.models.length;
+    for (let position = (order ? order.indexOf(index) : index) + 1; position < length; position++) {
+      const other = this.roles[order ? order[position]! : position];
+      if (other?.group === role.group && other.deployment !== role.deployment) return true;
+    }
+    return false;
+  }
+
   /** Of the models skipped for an open breaker, the one whose last failure is oldest. */
   async longestFailed(skipped: readonly number[]): Promise<number> {
     let chosen = skipped[0]!;
@@ -214,7 +227,7 @@ export class AttemptLifecycle {
     }
     chain.errors.push(error);
     const role = this.roles[index];
-    const own = role?.onFailure?.(kind, error);
+    const own = role?.onFailure?.(kind, error, this.othersLeft(index, chain));
     const decision = own
       ? { action: own.action, waitMs: 0, openForMs: own.openForMs }
       : this.decide(kind, error, retries, chain);

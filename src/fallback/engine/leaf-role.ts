@@ -2,7 +2,7 @@
  * What a model's place in a balanced group adds to the attempt engine: the names its attempts carry
  * (group, deployment; the key fingerprint comes from the model's provider), and a say over its own
  * failures. A group's deployment that fails moves the call to the group's next deployment rather than
- * being retried, and a pooled key that is rate-limited moves to the next key at once, cooling for its
+ * being retried (the last one left gets the route's retries), and a pooled key that is rate-limited moves to the next key at once, cooling for its
  * Retry-After: decisions the route's policy, which knows kinds but not places, cannot make.
  *
  * @example
@@ -31,6 +31,9 @@ export interface LeafRole {
   pool?: object;
   /** A pooled key resting after a rate limit or quota error: until when (epoch ms); else undefined. */
   restingUntil?(): number | undefined;
-  /** The leaf's own verdict on a failure the conditions accepted, before the route's policy. */
-  onFailure?(kind: ErrorClass, error: unknown): LeafVerdict | undefined;
+  /**
+   * The leaf's own verdict on a failure the conditions accepted, before the route's policy.
+   * `othersLeft`: whether this call's order still holds another deployment of the leaf's group.
+   */
+  onFailure?(kind: ErrorClass, error: unknown, othersLeft: boolean): LeafVerdict | undefined;
 }

@@ -7,7 +7,8 @@
  * How a group's failure relates to fallback (LiteLLM's way: a retry goes to another deployment): a
  * deployment that fails with a transient error (rate limit, overload, 5xx, network, timeout, broken
  * stream) is not retried — the call moves at once to the group's next deployment in the strategy's order,
- * which is the better retry; other failures follow the route's policy. A deployment whose breaker is open
+ * which is the better retry; the last deployment left gets the route's retries. Other failures follow
+ * the route's policy. A deployment whose breaker is open
  * is skipped by every strategy. Only when every deployment of the group has failed does the route move
  * to its next step. Groups nest: a deployment may itself be a group or a key pool.
  *
@@ -183,8 +184,8 @@ export class ModelGroup extends BalancedStepModel {
   }
 }
 
-function moveOnVerdict(kind: ErrorClass): LeafVerdict | undefined {
-  return MOVE_ON.has(kind) ? { action: 'fallback' } : undefined;
+function moveOnVerdict(kind: ErrorClass, _error: unknown, othersLeft: boolean): LeafVerdict | undefined {
+  return othersLeft && MOVE_ON.has(kind) ? { action: 'fallback' } : undefined;
 }
 
 /** A nested step's leaf, as this group sees it: named by the innermost group, moved on by this one too. */
@@ -192,13 +193,15 @@ function nestedRole(
   role: LeafRole,
   group: string,
   deployment: string,
-  moveOn: ((kind: ErrorClass) => LeafVerdict | undefined) | undefined,
+  moveOn: NonNullable<LeafRole['onFailure']> | undefined,
 ): LeafRole {
   // A key pool's keys are this group's deployment; a nested group's leaves keep their own names.
   const nested: LeafRole = role.group === undefined ? { ...role, group, deployment } : { ...role };
   const own = role.onFailure;
-  if (own && moveOn) nested.onFailure = (kind, error) => own(kind, error) ?? moveOn(kind);
-  else if (moveOn) nested.onFailure = moveOn;
+  if (own && moveOn) {
+    nested.onFailure = (kind, error, othersLeft) =>
+      own(kind, error, othersLeft) ?? moveOn(kind, error, othersLeft);
+  } else if (moveOn) nested.onFailure = moveOn;
   return nested;
 }
 

@@ -165,8 +165,9 @@ const groupDeployment = z.union([
 
 /**
  * A balanced group: deployments judged equivalent, one chosen per call by `strategy`; a route names it
- * among its `models` like a model. A deployment that fails hands the call to the group's next one; the
- * route moves on when all have failed. Breakers stay per deployment.
+ * among its `models` like a model. A deployment that fails hands the call to the group's next one (the
+ * last one left gets the route's retries); the route moves on when all have failed. Breakers stay per
+ * deployment.
  */
 export const groupSchema = z.strictObject({
   strategy: z.enum(BALANCE_STRATEGIES).optional(),

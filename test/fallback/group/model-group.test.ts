@@ -178,6 +178,26 @@ describe('ModelGroup failures and fallback', () => {
     expect(model.modelName).toBe('fallback:group:pair,backup');
   });
 
+  test("the group's last deployment left gets the route's retries before the route moves on", async () => {
+    const a = deployment('a', fails(503));
+    const b = deployment('b', fails(503));
+    const backup = deployment('backup');
+    const group = new ModelGroup([
+      { model: a.model, weight: 1 },
+      { model: b.model, weight: 0 },
+    ]);
+    const model = new FallbackModel(group, backup.model, { retry: { maxRetries: 2, baseDelayMs: 1 } });
+    const response = await model.request(hello);
+    expect(responseText(response)).toBe('backup');
+    expect(response.attempts?.map((x) => [x.modelName, x.outcome])).toEqual([
+      ['a', 'error'],
+      ['b', 'error'],
+      ['b', 'error'],
+      ['b', 'error'],
+      ['backup', 'ok'],
+    ]);
+  });
+
   test('a failure the conditions do not accept is thrown, and a whole-group failure is a FallbackExceptionGroup', async () => {
     const a = deployment('a', fails(500));
     const b = deployment('b', fails(500));
