@@ -11,11 +11,12 @@
  * Run: node bench/gateway-ab.ts [--rate 1000] [--rounds 7] [--seconds 2] --variant 'name=--flag --flag2' ...
  *      (a variant with no flags: --variant base=; another checkout: --variant 'before=@/tmp/before')
  */
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type LoadResult, percentile, runInterleaved } from './load/open-loop.ts';
-import { serveChild } from './load/serve-child.ts';
 
 const GATEWAY_BENCH = fileURLToPath(new URL('./gateway.ts', import.meta.url));
 const { values } = parseArgs({
@@ -38,8 +39,13 @@ const variants = values.variant.map((spec) => {
 });
 if (variants.length === 0) variants.push({ name: 'understudy', flags: [], script: GATEWAY_BENCH });
 
-function start(role: string, upstreamUrl = '', execArgv: string[] = [], script = GATEWAY_BENCH) {
-  return serveChild(script, role, upstreamUrl, execArgv);
+async function start(role: string, upstreamUrl = '', execArgv: string[] = [], script = GATEWAY_BENCH) {
+  const child: ChildProcess = fork(script, ['--serve', role, upstreamUrl], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv,
+  });
+  const [message] = (await once(child, 'message')) as [{ url: string }];
+  return { child, url: message.url };
 }
 
 const bodyOf = (model: string) =>
