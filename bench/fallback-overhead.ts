@@ -6,31 +6,13 @@
  * Run: node bench/fallback-overhead.ts   (Node 24; about 5 seconds)
  */
 
-import type { ModelMessage, ModelResponse } from '../src/core/messages.ts';
+import type { ModelMessage } from '../src/core/messages.ts';
 import { userPrompt } from '../src/core/messages.ts';
-import type { Model, StreamedResponse } from '../src/core/model.ts';
+import type { Model } from '../src/core/model.ts';
 import { FallbackModel } from '../src/fallback/fallback-model.ts';
+import { InstantModel } from './instant-model.ts';
 
 const messages: ModelMessage[] = [{ kind: 'request', parts: [userPrompt('hello')] }];
-
-/** Answers at once with a fixed response, as priced a model as a real one (openai gpt-4o). */
-class InstantModel implements Model {
-  readonly modelName = 'gpt-4o';
-  readonly system = 'openai';
-  async request(): Promise<ModelResponse> {
-    return {
-      kind: 'response',
-      parts: [{ partKind: 'text', content: 'hi' }],
-      usage: { inputTokens: 10, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, details: {} },
-      modelName: 'gpt-4o',
-      providerName: 'openai',
-      timestamp: new Date(),
-    };
-  }
-  requestStream(): Promise<StreamedResponse> {
-    throw new Error('not used');
-  }
-}
 
 const bare = new InstantModel();
 const wrapped = new FallbackModel(bare, new InstantModel());

@@ -54,9 +54,14 @@ export {
 } from './core/index.ts';
 // Fallback: what a FallbackModel takes and throws.
 export {
+  type BalanceStrategy,
   FallbackExceptionGroup,
   type FallbackModelOptions,
   type FallbackOn,
+  type GroupDeployment,
+  KeyPool,
+  ModelGroup,
+  type ModelGroupOptions,
   onResponse,
 } from './fallback/index.ts';
 // The provider registry: 'provider:model' strings, and FallbackModel, which accepts them too.

@@ -40,6 +40,12 @@ describe('README', () => {
     expect(stdout.split('\n').map((line) => line.trimEnd())).toEqual(`${shown}`.split('\n'));
   });
 
+  test('the balancing example rotates a rate-limited key, then rests it, as the README shows', async () => {
+    const stdout = await runExample('balancing.ts');
+    const shown = /```\n(echo: Hello! ← east[\s\S]*?)```/.exec(readme)![1]!;
+    expect(stdout).toBe(shown);
+  });
+
   test('the stream example streams the second model after the first fails before its first token', async () => {
     const stdout = await runExample('stream.ts');
     expect(stdout).toContain('served by gpt-4o-mini, finish reason stop, 2 attempts');
@@ -86,4 +92,6 @@ test("the README's gateway config is examples/understudy.yaml, and it is valid",
   expect(config.routes?.smart?.models).toHaveLength(3);
   expect(config.routes?.claude?.match).toEqual(['claude-*']);
   expect(config.routing?.map((rule) => rule.route)).toEqual(['background']);
+  expect(config.groups?.['gpt-4o']?.deployments).toEqual(['openai:gpt-4o', 'team:gpt-4o']);
+  expect(config.providers?.team?.apiKeys).toEqual(['TEAM_OPENAI_KEY_1', 'TEAM_OPENAI_KEY_2']);
 });

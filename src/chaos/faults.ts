@@ -3,25 +3,9 @@
  * scheduled outage that is on now, the model's own rule, the server's rule. Rules are a fixed spec or a
  * probabilistic mix drawn from a seeded PRNG, so a run with the same seed fails the same requests.
  */
+import { seededRandom } from '../fallback/group/seeded-random.ts';
 import { type FaultPlan, parseFaultSpec } from './fault-spec.ts';
 import type { AnswerMode, FaultRule, Scenario } from './scenario.ts';
-
-/**
- * A small, fast, seedable PRNG (mulberry32). Returns a function giving numbers in [0, 1).
- *
- * @example
- * const next = seededRandom(42); next(); // always the same first value for seed 42
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Turns a rule into a function that yields the next request's plan (undefined = behave). */
 export function compileFaultRule(rule: FaultRule): () => FaultPlan | undefined {
@@ -74,6 +58,7 @@ export class FaultSelector {
   readonly #startedAt: number;
   readonly #serverRule: (() => FaultPlan | undefined) | undefined;
   readonly #modelRules = new Map<string, () => FaultPlan | undefined>();
+  readonly #keyRules = new Map<string, () => FaultPlan | undefined>();
   readonly #behaviours = new Map<string, ModelBehaviour>();
   readonly #outages: { fromMs: number; toMs: number; plan: FaultPlan; model: string | undefined }[];
   /** True when nothing but the header can fault a request: the hot path skips all lookups. */
@@ -87,25 +72,35 @@ export class FaultSelector {
     for (const [model, override] of Object.entries(scenario.models)) {
       if (override.fault !== undefined) this.#modelRules.set(model, compileFaultRule(override.fault));
     }
+    for (const [key, override] of Object.entries(scenario.keys)) {
+      this.#keyRules.set(key, compileFaultRule(override.fault));
+    }
     this.#outages = scenario.schedule.map((entry) => ({
       fromMs: entry.from * 1000,
       toMs: entry.to * 1000,
       plan: parseFaultSpec(entry.fault),
       model: entry.model,
     }));
-    this.#quiet = this.#serverRule === undefined && this.#modelRules.size === 0 && this.#outages.length === 0;
+    this.#quiet =
+      this.#serverRule === undefined &&
+      this.#modelRules.size === 0 &&
+      this.#keyRules.size === 0 &&
+      this.#outages.length === 0;
   }
 
   /**
    * The plan for one request, or undefined to answer normally. A bad header spec throws `FaultSpecError`,
-   * which the server turns into a 400 naming the valid faults.
+   * which the server turns into a 400 naming the valid faults. `apiKey`: the key the request carried, for
+   * the scenario's `keys:` faults.
    */
-  choose(model: string, header: string | undefined): FaultPlan | undefined {
+  choose(model: string, header: string | undefined, apiKey?: string): FaultPlan | undefined {
     if (header !== undefined) {
       const plan = parseFaultSpec(header);
       return isNoop(plan) ? undefined : plan;
     }
     if (this.#quiet) return undefined;
+    const keyRule = apiKey === undefined ? undefined : this.#keyRules.get(apiKey);
+    if (keyRule) return keyRule();
     const outage = this.#activeOutage(model);
     if (outage) return outage;
     const modelRule = this.#modelRules.get(model);

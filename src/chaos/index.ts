@@ -6,6 +6,8 @@
  * import { startChaosServer } from 'understudy/chaos';
  * const chaos = await startChaosServer({ protocol: 'anthropic', scenario: { fault: 'status:529' } });
  */
+
+export { seededRandom } from '../fallback/group/seeded-random.ts';
 export {
   type Answer,
   type AnswerFinish,
@@ -16,7 +18,7 @@ export {
   tokenize,
 } from './answers.ts';
 export { FAULT_SYNTAX, type Fault, type FaultPlan, FaultSpecError, parseFaultSpec } from './fault-spec.ts';
-export { compileFaultRule, FaultSelector, seededRandom } from './faults.ts';
+export { compileFaultRule, FaultSelector } from './faults.ts';
 export type { ChaosProtocol } from './protocols/protocol.ts';
 export {
   type AnswerMode,

@@ -89,6 +89,11 @@ export const scenarioSchema = z.strictObject({
   latency: latency.default({}),
   fault: faultRule.optional(),
   models: z.record(z.string(), modelOverride).default({}),
+  /**
+   * Faults by the API key a request carries (its bearer token, `x-api-key`, `x-goog-api-key` or
+   * `api-key`), before any model's: one key of a pool rate-limited or refused while the others answer.
+   */
+  keys: z.record(z.string().min(1), z.strictObject({ fault: faultRule })).default({}),
   schedule: z.array(outage).default([]),
 });
 

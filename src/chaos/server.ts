@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { keyFingerprint } from '../transport/key-fingerprint.ts';
 import { buildAnswer, restrictAnswer } from './answers.ts';
 import { deliver, Pending, sendReply } from './delivery.ts';
 import { type FaultPlan, FaultSpecError } from './fault-spec.ts';
@@ -15,6 +16,7 @@ import { geminiProtocol } from './protocols/gemini.ts';
 import { openaiProtocol } from './protocols/openai.ts';
 import { openaiResponsesProtocol } from './protocols/openai-responses.ts';
 import type { ChaosProtocol, ChaosRequest, ProtocolEmulator } from './protocols/protocol.ts';
+import { requestApiKey } from './request-key.ts';
 import { parseScenario, type Scenario, type ScenarioInput } from './scenario.ts';
 
 const PROTOCOLS: Record<ChaosProtocol, ProtocolEmulator> = {
@@ -39,6 +41,8 @@ export interface ChaosStats {
   faults: Record<string, number>;
   /** Requests per model name. */
   models: Record<string, number>;
+  /** Requests per API key, by the key's fingerprint (see keyFingerprint): which key of a pool was used. */
+  keys: Record<string, number>;
 }
 
 /** Passed to `onRequest` once the request is parsed and its fault chosen. */
@@ -103,7 +107,7 @@ export async function startChaosServer(options: ChaosServerOptions): Promise<Cha
   const scenario = parseScenario(options.scenario);
   const selector = new FaultSelector(scenario, options.now ? { now: options.now } : {});
   const pending = new Pending(options.hangCapMs ?? DEFAULT_HANG_CAP_MS);
-  const stats: ChaosStats = { requests: 0, answered: 0, faults: {}, models: {} };
+  const stats: ChaosStats = { requests: 0, answered: 0, faults: {}, models: {}, keys: {} };
   const context: RequestContext = {
     protocol,
     scenario,
@@ -187,10 +191,15 @@ async function respond(
 ): Promise<void> {
   const { stats, selector, protocol } = ctx;
   stats.models[request.model] = (stats.models[request.model] ?? 0) + 1;
+  const apiKey = requestApiKey(req.headers);
+  if (apiKey !== undefined) {
+    const fingerprint = keyFingerprint(apiKey);
+    stats.keys[fingerprint] = (stats.keys[fingerprint] ?? 0) + 1;
+  }
   const header = req.headers['x-chaos'];
   let plan: FaultPlan | undefined;
   try {
-    plan = selector.choose(request.model, typeof header === 'string' ? header : undefined);
+    plan = selector.choose(request.model, typeof header === 'string' ? header : undefined, apiKey);
   } catch (error) {
     if (error instanceof FaultSpecError) return sendReply(res, protocol.badFaultReply(error.message));
     throw error;

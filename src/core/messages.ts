@@ -129,6 +129,12 @@ export interface Attempt {
    * not made by a FallbackModel.
    */
   breakerKey?: string;
+  /** The balanced group this attempt's model was chosen from, when it was. */
+  group?: string;
+  /** The deployment within that group (its configured name, else its `provider:model`). */
+  deployment?: string;
+  /** Which of the provider's keys the attempt used, as a fingerprint (never the key): pooled keys only. */
+  keyFingerprint?: string;
   outcome: AttemptOutcome;
   errorKind?: string;
   statusCode?: number;

@@ -71,6 +71,11 @@ export interface ModelUpstream {
   readonly name: string;
   /** The API root its endpoint paths are appended to, e.g. `https://api.openai.com/v1`. */
   readonly baseUrl: string;
+  /**
+   * The fingerprint of the one key this upstream calls with, when it is one of a pool's keys: each key
+   * has its own breaker and shows in the attempt trace by this, never by the key.
+   */
+  readonly keyFingerprint?: string;
 }
 
 export interface Model {

@@ -44,6 +44,7 @@ import { untilAborted } from './engine/deadline.ts';
 import type { AttemptEngineOptions } from './engine/engine-options.ts';
 import { FallbackConditions, type FallbackOn } from './fallback-on.ts';
 import { continuationMessages, FallbackStream, type PrimedStream, streamRunner } from './fallback-stream.ts';
+import { expandSteps } from './group/balanced-step.ts';
 
 export interface FallbackModelOptions extends AttemptEngineOptions {
   /** When to move to the next model. Default `[ModelAPIError]`. */
@@ -85,6 +86,8 @@ export class FallbackModel implements Model {
   private readonly bufferForResponseCheck: boolean;
   private readonly continueOnStreamFailure: boolean;
   private readonly engine: AttemptEngine;
+  /** Each call's order of the engine's models when a step is a balanced group; undefined otherwise. */
+  private readonly order: (() => number[]) | undefined;
 
   constructor(defaultModel: Model, ...rest: Array<Model | FallbackModelOptions>) {
     const last = rest.at(-1);
@@ -103,7 +106,10 @@ export class FallbackModel implements Model {
       options.breaker === false || options.breaker instanceof CircuitBreaker
         ? options.breaker
         : { ...options.breaker, onChange: options.breaker?.onChange ?? options.onBreakerChange };
-    this.engine = new AttemptEngine(this.models, conditions, { ...options, breaker });
+    // Balanced steps (groups, key pools) are laid out flat: the engine sees every deployment and key.
+    const steps = expandSteps(this.models);
+    this.order = steps.order;
+    this.engine = new AttemptEngine(steps.leaves, conditions, { ...options, breaker }, steps.roles);
   }
 
   get modelName(): string {
@@ -132,7 +138,7 @@ export class FallbackModel implements Model {
       response: (response) => response,
       release: () => {},
     };
-    const outcome = await this.engine.run(mergeSettings(this.settings, settings), runner);
+    const outcome = await this.engine.run(mergeSettings(this.settings, settings), runner, 0, this.order?.());
     // The engine settled the served attempt: its usage is the response's, priced.
     const usage = { ...(outcome.attempt.usage ?? outcome.result.usage) };
     if (outcome.rejectedCost !== undefined) usage.cost = (usage.cost ?? 0) + outcome.rejectedCost;
@@ -146,9 +152,12 @@ export class FallbackModel implements Model {
   ): Promise<StreamedResponse> {
     const callSettings = mergeSettings(this.settings, settings);
     const engine = this.engine;
+    const order = this.order?.();
     const outcome = await engine.run(
       callSettings,
       streamRunner(messages, params, this.bufferForResponseCheck),
+      0,
+      order,
     );
     const continueStream = this.continueOnStreamFailure
       ? (partialText: string, failedIndex: number): Promise<ChainOutcome<PrimedStream>> =>
@@ -160,7 +169,8 @@ export class FallbackModel implements Model {
               params && { ...params, passThrough: undefined },
               false,
             ),
-            failedIndex + 1,
+            (order ? order.indexOf(failedIndex) : failedIndex) + 1,
+            order,
           )
       : undefined;
     return new FallbackStream({ outcome, continueStream, engine, callerSignal: callSettings.signal });

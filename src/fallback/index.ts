@@ -1,7 +1,8 @@
 /**
  * `understudy/fallback`: what FallbackModel is made of, for those who tune or share it — circuit breakers
  * and their health stores (in memory, or your own shared one), the retry policy, the attempt events and
- * pricing. `FallbackModel` itself comes from the package root, where it also takes 'provider:model' strings.
+ * pricing; balanced groups of deployments (`ModelGroup`) and pools of API keys (`KeyPool`), which a
+ * FallbackModel holds as steps. `FallbackModel` itself comes from the package root, where it also takes 'provider:model' strings.
  */
 export {
   type BreakerChange,
@@ -20,4 +21,9 @@ export type { RetryOptions } from './engine/retry.ts';
 export { FallbackExceptionGroup, ResponseRejected } from './fallback-errors.ts';
 export type { FallbackModelOptions } from './fallback-model.ts';
 export { type FallbackCondition, type FallbackOn, onResponse } from './fallback-on.ts';
+export { BALANCE_STRATEGIES, type BalanceStrategy } from './group/balance-strategy.ts';
+export { KeyPool, type KeyPoolOptions, type KeyRemoved } from './group/key-pool.ts';
+export { KeysResting } from './group/keys-resting.ts';
+export { type GroupDeployment, ModelGroup, type ModelGroupOptions } from './group/model-group.ts';
+export { seededRandom } from './group/seeded-random.ts';
 export { priceOf } from './pricing/price.ts';

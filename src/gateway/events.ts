@@ -4,6 +4,7 @@
  */
 import type { Attempt } from '../core/messages.ts';
 import type { RequestUsage } from '../core/usage.ts';
+import type { KeyRemoved } from '../fallback/group/key-pool.ts';
 
 export interface RequestFinished {
   /** The route name from the config, or the first model id when the request named models directly. */
@@ -15,6 +16,7 @@ export interface RequestFinished {
   stream: boolean;
   /** The `provider:model` that served, or undefined when every attempt failed. */
   servedModel: string | undefined;
+  /** Every attempt, each with its group, deployment and key fingerprint when it had them. */
   attempts: Attempt[];
   /** HTTP status sent to the client (200 for a stream that later ended with an error frame). */
   status: number;
@@ -54,4 +56,6 @@ export interface BreakerChanged {
 export interface GatewayEventMap {
   'request-finished': [RequestFinished];
   'breaker-changed': [BreakerChanged];
+  /** A pooled upstream key was refused (401/403) and taken out of its pool: named by fingerprint. */
+  'key-removed': [KeyRemoved];
 }

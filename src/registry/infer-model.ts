@@ -18,7 +18,9 @@ import { OpenAIResponsesModel } from '../adapters/openai-responses/model.ts';
 import { UserError } from '../core/errors/index.ts';
 import type { Model } from '../core/model.ts';
 import type { ModelSettings } from '../core/settings.ts';
+import { KeyPool, type KeyPoolOptions } from '../fallback/group/key-pool.ts';
 import { TestModel } from '../testing/test-model.ts';
+import { keyFingerprint } from '../transport/key-fingerprint.ts';
 import type { Provider } from '../transport/provider.ts';
 import { createProvider, knownPrefixes } from './create-provider.ts';
 import { gatewayTarget } from './gateway-provider.ts';
@@ -29,6 +31,13 @@ export interface InferModelOptions extends ProviderOptions {
   settings?: ModelSettings;
   /** bedrock: AWS credentials (else the standard AWS_* variables of `env`). */
   awsCredentials?: AwsCredentialSource;
+  /**
+   * Several keys of one account or of several: the model is then a `KeyPool`, which moves a call to the
+   * next key on a rate limit or quota error and takes out a key that fails auth (see KeyPool).
+   */
+  apiKeys?: readonly string[];
+  /** With `apiKeys`: how the pool rests and reports its keys. */
+  keyPool?: KeyPoolOptions;
 }
 
 /** Model names that identify their provider without a prefix (`gpt-4o`, `claude-...`, `gemini-...`). */
@@ -40,6 +49,7 @@ const BARE_NAME_PREFIXES: Array<[RegExp, string]> = [
 
 export function inferModel(id: string, options: InferModelOptions = {}): Model {
   if (id === 'test') return new TestModel();
+  if (options.apiKeys !== undefined) return keyPoolModel(id, options.apiKeys, options);
   const colon = id.indexOf(':');
   let prefix: string;
   let modelName: string;
@@ -72,6 +82,29 @@ export function inferModel(id: string, options: InferModelOptions = {}): Model {
     });
   }
   return modelForProvider(modelName, provider, options.settings);
+}
+
+/** One model per key, each with a provider holding that key alone and naming it by its fingerprint. */
+function keyPoolModel(id: string, keys: readonly string[], options: InferModelOptions): KeyPool {
+  if (keys.length === 0 || keys.some((key) => typeof key !== 'string' || key === '')) {
+    throw new UserError(`apiKeys for '${id}' must be a list of one or more non-empty keys.`);
+  }
+  const { apiKeys: _keys, keyPool, ...single } = options;
+  const models = keys.map((apiKey) => {
+    const model = inferModel(id, { ...single, apiKey });
+    const provider = (model as { provider?: Provider }).provider;
+    if (!provider) throw new UserError(`'${id}' calls no upstream: it takes no apiKeys.`);
+    return withKey(model, provider, keyFingerprint(apiKey), single.settings);
+  });
+  return new KeyPool(models, keyPool);
+}
+
+/** The same adapter over the provider with its key's fingerprint. */
+function withKey(model: Model, provider: Provider, fingerprint: string, settings?: ModelSettings): Model {
+  const keyed: Provider = { ...provider, keyFingerprint: fingerprint };
+  return keyed.protocol === 'bedrock'
+    ? new BedrockConverseModel(model.modelName, { provider: keyed, settings })
+    : modelForProvider(model.modelName, keyed, settings);
 }
 
 /** The adapter for a provider's protocol. */

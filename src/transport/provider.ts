@@ -32,4 +32,6 @@ export interface Provider {
    */
   headers(): Record<string, string> | Promise<Record<string, string>>;
   readonly timeouts?: HttpTimeouts;
+  /** When this provider holds one key of a pool: the key's fingerprint (key-fingerprint.ts), never the key. */
+  readonly keyFingerprint?: string;
 }

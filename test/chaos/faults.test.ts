@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FaultSpecError, parseFaultSpec } from '../../src/chaos/fault-spec.ts';
-import { FaultSelector, seededRandom } from '../../src/chaos/faults.ts';
+import { FaultSelector } from '../../src/chaos/faults.ts';
 import { parseScenario } from '../../src/chaos/scenario.ts';
+import { seededRandom } from '../../src/fallback/group/seeded-random.ts';
 
 describe('parseFaultSpec', () => {
   it('parses a status with retry options', () => {

@@ -15,6 +15,7 @@ describe('scenarios', () => {
       toolCalls: 'first',
       latency: {},
       models: {},
+      keys: {},
       schedule: [],
     });
   });

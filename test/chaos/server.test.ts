@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ChaosRequestEvent, startChaosServer } from '../../src/chaos/index.ts';
+import { keyFingerprint } from '../../src/transport/key-fingerprint.ts';
 
 const body = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
 const post = (url: string, headers: Record<string, string> = {}) =>
@@ -25,6 +26,27 @@ describe('startChaosServer', () => {
         answered: 1,
         faults: { 'status:503': 1, 'slow-first-token': 1 },
         models: { 'gpt-4o': 2 },
+        keys: {},
+      });
+    } finally {
+      await chaos.close();
+    }
+  });
+
+  it('faults one API key of a pool, whichever header carries it, and counts requests by key fingerprint', async () => {
+    const chaos = await startChaosServer({
+      protocol: 'openai',
+      scenario: { keys: { 'sk-limited': { fault: 'status:429;retry-after=7' } } },
+    });
+    try {
+      const limited = await post(chaos.url, { authorization: 'Bearer sk-limited' });
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toBe('7');
+      expect((await post(chaos.url, { authorization: 'Bearer sk-other' })).status).toBe(200);
+      expect((await post(chaos.url, { 'x-api-key': 'sk-limited' })).status).toBe(429);
+      expect(chaos.stats.keys).toEqual({
+        [keyFingerprint('sk-limited')]: 2,
+        [keyFingerprint('sk-other')]: 1,
       });
     } finally {
       await chaos.close();

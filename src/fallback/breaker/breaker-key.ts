@@ -24,14 +24,16 @@ export function upstreamBreakerKey(providerName: string, modelName: string, base
 
 /**
  * The breaker key of any model, from what the model already tells: an HTTP model (or a wrapper, which
- * gives its wrapped model's provider) is keyed by its provider, name and base URL; a model that calls no
+ * gives its wrapped model's provider) is keyed by its provider, name and base URL (and, for one of a
+ * key pool's keys, `#` and the key's fingerprint); a model that calls no
  * upstream (FunctionModel, TestModel, an AI SDK model) by `system:modelName`.
  */
 export function breakerKeyOf(model: Model): string {
   const provider = model.provider;
-  return provider
-    ? upstreamBreakerKey(provider.name, model.modelName, provider.baseUrl)
-    : `${model.system}:${model.modelName}`;
+  if (!provider) return `${model.system}:${model.modelName}`;
+  const key = upstreamBreakerKey(provider.name, model.modelName, provider.baseUrl);
+  // One of a pool's keys: a key rate-limited or refused is not its deployment's other keys.
+  return provider.keyFingerprint === undefined ? key : `${key}#${provider.keyFingerprint}`;
 }
 
 function withoutCredentials(baseUrl: string): string {

@@ -23,6 +23,7 @@ import { ChainState } from './chain-state.ts';
 import { CallDeadline } from './deadline.ts';
 import type { AttemptEngineOptions } from './engine-options.ts';
 import { hedgedChain } from './hedged-chain.ts';
+import type { LeafRole } from './leaf-role.ts';
 import { sequentialChain, tryModel } from './sequential-chain.ts';
 
 export class AttemptEngine {
@@ -31,8 +32,14 @@ export class AttemptEngine {
   private readonly timeoutMs: number | undefined;
   private readonly clock: () => number;
 
-  constructor(models: readonly Model[], conditions: ChainConditions, options: AttemptEngineOptions = {}) {
-    this.lifecycle = new AttemptLifecycle(models, conditions, options);
+  /** `roles`: each model's place in a balanced group, by index (see leaf-role.ts); none for plain chains. */
+  constructor(
+    models: readonly Model[],
+    conditions: ChainConditions,
+    options: AttemptEngineOptions = {},
+    roles: readonly (LeafRole | undefined)[] = [],
+  ) {
+    this.lifecycle = new AttemptLifecycle(models, conditions, options, roles);
     this.clock = options.clock ?? Date.now;
     this.timeoutMs = options.timeoutMs;
     this.scheduler =
@@ -47,22 +54,34 @@ export class AttemptEngine {
   }
 
   /**
-   * Tries the models from `startIndex` in order. Resolves with the served attempt; rejects with the
+   * Tries the models from position `startIndex` of `order` (this call's order of model indices, chosen by
+   * balanced groups; default the engine's own order). Resolves with the served attempt; rejects with the
    * caller's abort reason, an error no condition accepts (unchanged), or a `FallbackExceptionGroup` when
    * every model failed.
    */
-  async run<T>(settings: ModelSettings, runner: AttemptRunner<T>, startIndex = 0): Promise<ChainOutcome<T>> {
+  async run<T>(
+    settings: ModelSettings,
+    runner: AttemptRunner<T>,
+    startIndex = 0,
+    order?: readonly number[],
+  ): Promise<ChainOutcome<T>> {
     const lifecycle = this.lifecycle;
     const chain = new ChainState(new CallDeadline(settings.timeout ?? this.timeoutMs, this.clock));
+    chain.order = order;
     const skipped: number[] = [];
-    const call = { lifecycle, settings, runner, chain, startIndex, skipped };
+    const call = { lifecycle, settings, runner, chain, startIndex, order, skipped };
     const served = await this.scheduler.run(call);
     if (served) return served;
-    // Every model's breaker was open: rather than fail without a try, try the one that failed longest ago.
+    // Every model's breaker was open: rather than fail without a try, try the one that failed longest ago —
+    // unless they are all keys resting for the Retry-After their provider gave, which a try would ignore.
     if (chain.tried === 0 && skipped.length > 0 && !chain.deadline.expired && lifecycle.breaker) {
-      const chosen = await lifecycle.longestFailed(skipped);
-      const step = await tryModel(call, chosen);
-      if (step.kind === 'served') return step.outcome;
+      const resting = lifecycle.restingKeys(skipped);
+      if (resting) chain.errors.push(resting);
+      else {
+        const chosen = await lifecycle.longestFailed(skipped);
+        const step = await tryModel(call, chosen);
+        if (step.kind === 'served') return step.outcome;
+      }
     }
     if (chain.errors.length === 0 && chain.rejected === 0) {
       chain.errors.push(

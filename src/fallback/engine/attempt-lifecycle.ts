@@ -16,12 +16,14 @@ import { type ModelSettings, mergeSettings } from '../../core/settings.ts';
 import type { RequestUsage } from '../../core/usage.ts';
 import { breakerKeyOf } from '../breaker/breaker-key.ts';
 import { CircuitBreaker } from '../breaker/circuit-breaker.ts';
+import { KeysResting } from '../group/keys-resting.ts';
 import { withCost } from '../pricing/price.ts';
 import type { AttemptRunner, ChainConditions } from './attempt-runner.ts';
 import type { ChainState } from './chain-state.ts';
 import { classifyError, type ErrorClass, retryAfterOf, statusCodeOf } from './classify.ts';
 import type { AttemptDeadline } from './deadline.ts';
 import type { AttemptEngineOptions } from './engine-options.ts';
+import type { LeafRole } from './leaf-role.ts';
 import { type PolicyAction, resolvePolicy } from './policy.ts';
 import { type ResolvedRetryOptions, resolveRetryOptions, retryDelay } from './retry.ts';
 
@@ -76,15 +78,23 @@ export class AttemptLifecycle {
   readonly models: readonly Model[];
   readonly breaker: CircuitBreaker | undefined;
   private readonly keys: readonly string[];
+  /** Each model's place in a group (undefined for a plain step), in the engine's order. */
+  private readonly roles: readonly (LeafRole | undefined)[];
   private readonly conditions: ChainConditions;
   private readonly options: AttemptEngineOptions;
   private readonly retry: ResolvedRetryOptions;
   private readonly policy: Readonly<Record<string, PolicyAction>>;
   private readonly clock: () => number;
 
-  constructor(models: readonly Model[], conditions: ChainConditions, options: AttemptEngineOptions) {
+  constructor(
+    models: readonly Model[],
+    conditions: ChainConditions,
+    options: AttemptEngineOptions,
+    roles: readonly (LeafRole | undefined)[] = [],
+  ) {
     this.models = models;
     this.keys = models.map(breakerKeyOf);
+    this.roles = roles;
     this.conditions = conditions;
     this.options = options;
     this.retry = resolveRetryOptions(options.retry);
@@ -99,17 +109,58 @@ export class AttemptLifecycle {
           : new CircuitBreaker({ clock: this.clock, ...breaker });
   }
 
-  /** The first model from `from` on whose breaker lets a call through; open ones are recorded as skipped. */
-  async nextEligible(from: number, chain: ChainState, skipped: number[]): Promise<number | undefined> {
-    for (let index = from; index < this.models.length; index++) {
+  /**
+   * The first position from `from` (in `order`, else the engine's own order) whose model's breaker lets a
+   * call through; open ones are recorded as skipped, and the rest of a key pool the call left is passed over.
+   */
+  async nextEligible(
+    from: number,
+    chain: ChainState,
+    skipped: number[],
+    order?: readonly number[],
+  ): Promise<number | undefined> {
+    const length = order ? order.length : this.models.length;
+    for (let position = from; position < length; position++) {
+      const index = order ? order[position]! : position;
+      const pool = this.roles[index]?.pool;
+      if (pool !== undefined && chain.leftPools?.has(pool)) continue;
       if (this.breaker && (await this.breaker.admit(this.keys[index]!)) === 'skip') {
         skipped.push(index);
         this.record(chain, index, 'skipped', {});
         continue;
       }
-      return index;
+      return position;
     }
     return undefined;
+  }
+
+  /**
+   * When every model skipped is a pooled key resting for its provider's Retry-After (or a quota error),
+   * the error that says so, with the shortest rest left; else undefined (the engine tries one anyway).
+   */
+  restingKeys(skipped: readonly number[]): KeysResting | undefined {
+    let until = Number.POSITIVE_INFINITY;
+    for (const index of skipped) {
+      const resting = this.roles[index]?.restingUntil?.();
+      if (resting === undefined) return undefined;
+      until = Math.min(until, resting);
+    }
+    const first = skipped[0]!;
+    const deployment = this.roles[first]?.deployment ?? this.models[first]!.modelName;
+    return new KeysResting(deployment, Math.max(0, until - this.clock()));
+  }
+
+  /** Whether the call's order holds, after model `index`, another deployment of its group. */
+  private othersLeft(index: number, chain: ChainState): boolean {
+    const role = this.roles[index];
+    if (role?.group === undefined) return false;
+    const order = chain.order;
+    const length = order ? order.length : this.models.length;
+    for (let position = (order ? order.indexOf(index) : index) + 1; position < length; position++) {
+      const other = this.roles[order ? order[position]! : position];
+      if (other?.group === role.group && other.deployment !== role.deployment) return true;
+    }
+    return false;
   }
 
   /** Of the models skipped for an open breaker, the one whose last failure is oldest. */
@@ -175,7 +226,15 @@ export class AttemptLifecycle {
       throw error;
     }
     chain.errors.push(error);
-    const decision = this.decide(kind, error, retries, chain);
+    const role = this.roles[index];
+    const own = role?.onFailure?.(kind, error, this.othersLeft(index, chain));
+    const decision = own
+      ? { action: own.action, waitMs: 0, openForMs: own.openForMs }
+      : this.decide(kind, error, retries, chain);
+    if (role?.pool && decision.action === 'fallback' && !own?.nextKey) {
+      chain.leftPools ??= new Set();
+      chain.leftPools.add(role.pool);
+    }
     await this.breaker?.onFailure(key, healthKind(kind), decision.openForMs);
     if (decision.action === 'fail') throw error;
     if (decision.action === 'retry') return { action: 'retry', waitMs: decision.waitMs };
@@ -290,6 +349,11 @@ export class AttemptLifecycle {
       startedAt,
       durationMs: this.clock() - startedAt,
     };
+    const role = this.roles[index];
+    if (role?.group !== undefined) attempt.group = role.group;
+    if (role?.deployment !== undefined) attempt.deployment = role.deployment;
+    const fingerprint = model.provider?.keyFingerprint;
+    if (fingerprint !== undefined) attempt.keyFingerprint = fingerprint;
     for (const [name, value] of Object.entries(extra)) {
       if (value !== undefined) (attempt as unknown as Record<string, unknown>)[name] = value;
     }

@@ -18,8 +18,10 @@ export interface ChainCall<T> {
   settings: ModelSettings;
   runner: AttemptRunner<T>;
   chain: ChainState;
-  /** The index of the first model to try. */
+  /** The position (in `order`, else the engine's order) of the first model to try. */
   startIndex: number;
+  /** This call's order of the engine's models by index, when a balanced group chose it; may leave some out. */
+  order: readonly number[] | undefined;
   /** Indices found with an open breaker, for the engine's all-open last resort. */
   skipped: number[];
 }

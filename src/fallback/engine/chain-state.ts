@@ -19,6 +19,10 @@ export class ChainState {
   rejectedCost: number | undefined;
   tried = 0;
   pendingFallback: { from: string; error: unknown } | undefined;
+  /** This call's order of the engine's models, when balanced groups chose one. */
+  order: readonly number[] | undefined;
+  /** Key pools the call left for a failure that was the deployment's, not a key's: their other keys are passed over. */
+  leftPools: Set<object> | undefined;
 
   constructor(deadline: CallDeadline) {
     this.deadline = deadline;

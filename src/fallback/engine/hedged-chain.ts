@@ -47,9 +47,10 @@ async function runHedgedChain<T>(
   call: ChainCall<T>,
   options: HedgedChainOptions,
 ): Promise<ChainOutcome<T> | undefined> {
-  const { lifecycle, settings, runner, chain, skipped } = call;
+  const { lifecycle, settings, runner, chain, skipped, order } = call;
   const { hedgeAfterMs, clock } = options;
   const models = lifecycle.models;
+  const length = order ? order.length : models.length;
   const caller = settings.signal;
   const flights: Flight<T>[] = [];
   let next = call.startIndex;
@@ -75,10 +76,10 @@ async function runHedgedChain<T>(
   /** Starts the next eligible model after those already tried; false when there is none or no time. */
   const launchNext = async (): Promise<boolean> => {
     if (chain.deadline.expired) return false;
-    const index = await lifecycle.nextEligible(next, chain, skipped);
-    if (index === undefined) return false;
-    next = index + 1;
-    return launch(index, 0) !== undefined;
+    const position = await lifecycle.nextEligible(next, chain, skipped, order);
+    if (position === undefined) return false;
+    next = position + 1;
+    return launch(order ? order[position]! : position, 0) !== undefined;
   };
 
   const cancelAll = (reason: unknown) => {
@@ -101,7 +102,7 @@ async function runHedgedChain<T>(
         if (!(await launchNext())) return undefined;
         continue;
       }
-      const event = await nextSettledOrHedge(flights, next < models.length, clock);
+      const event = await nextSettledOrHedge(flights, next < length, clock);
       if (event === 'hedge') {
         flights[0]!.hedged = true;
         await launchNext();

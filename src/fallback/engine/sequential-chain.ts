@@ -3,7 +3,7 @@
  * the deadline allow before the next is tried. Models whose breaker is open are skipped.
  *
  * @example
- * const served = await sequentialChain.run({ lifecycle, settings, runner, chain, startIndex: 0, skipped: [] });
+ * const served = await sequentialChain.run({ lifecycle, settings, runner, chain, startIndex: 0, order: undefined, skipped: [] });
  */
 import type { Step } from './attempt-lifecycle.ts';
 import type { ChainCall, ChainScheduler } from './chain-scheduler.ts';
@@ -11,14 +11,15 @@ import { sleep } from './retry.ts';
 
 export const sequentialChain: ChainScheduler = {
   async run(call) {
-    const { lifecycle, settings, chain, skipped } = call;
-    for (let index = call.startIndex; index < lifecycle.models.length; index++) {
+    const { lifecycle, settings, chain, skipped, order } = call;
+    const length = order ? order.length : lifecycle.models.length;
+    for (let position = call.startIndex; position < length; position++) {
       settings.signal?.throwIfAborted();
       if (chain.deadline.expired) break;
-      const eligible = await lifecycle.nextEligible(index, chain, skipped);
+      const eligible = await lifecycle.nextEligible(position, chain, skipped, order);
       if (eligible === undefined) break;
-      index = eligible;
-      const step = await tryModel(call, index);
+      position = eligible;
+      const step = await tryModel(call, order ? order[position]! : position);
       if (step.kind === 'served') return step.outcome;
       if (step.kind === 'stop') break;
     }

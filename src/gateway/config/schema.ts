@@ -7,9 +7,12 @@
  * providers:
  *   openai: { apiKey: '${OPENAI_API_KEY}' }
  *   backup: { type: anthropic, apiKey: { env: ANTHROPIC_BACKUP_KEY }, baseUrl: 'https://...' }
+ *   azure-east: { type: azure, apiKeys: ['${AZURE_KEY_1}', '${AZURE_KEY_2}'], baseUrl: 'https://...' }
+ * groups:
+ *   gpt-4o: { strategy: latency, deployments: [openai:gpt-4o, azure-east:gpt-4o] }
  * routes:
  *   smart:
- *     models: [openai:gpt-4o, { model: backup:claude-sonnet-4-5, settings: { temperature: 0.3 } }]
+ *     models: [gpt-4o, { model: backup:claude-sonnet-4-5, settings: { temperature: 0.3 } }]
  *     fallbackOn: [rate_limit, overloaded, server, timeout]
  *     retries: 1
  *     timeoutMs: 60000
@@ -24,6 +27,7 @@
  */
 import { z } from 'zod';
 import { ERROR_KINDS } from '../../core/errors/index.ts';
+import { BALANCE_STRATEGIES } from '../../fallback/group/balance-strategy.ts';
 import { modelPattern } from './model-pattern.ts';
 import { platformSections } from './platform-schema.ts';
 import { safeName } from './safe-name.ts';
@@ -130,11 +134,49 @@ const routingRule = z.strictObject({
   route: safeName,
 });
 
-export const providerSchema = z.strictObject({
-  /** A prefix of the provider table (protocol, auth scheme, default base URL); default: the entry's name. */
-  type: z.string().min(1).optional(),
-  apiKey: envReference.optional(),
-  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+export const providerSchema = z
+  .strictObject({
+    /** A prefix of the provider table (protocol, auth scheme, default base URL); default: the entry's name. */
+    type: z.string().min(1).optional(),
+    apiKey: envReference.optional(),
+    /**
+     * Several keys (a key pool): a 429 or quota error on one moves the call to the next key before the
+     * route falls back; a key refused with 401/403 is taken out and reported by its fingerprint.
+     */
+    apiKeys: z.array(envReference).min(1).optional(),
+    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .refine((provider) => provider.apiKey === undefined || provider.apiKeys === undefined, {
+    message: "give 'apiKey' (one key) or 'apiKeys' (a pool), not both",
+  });
+
+const groupDeployment = z.union([
+  modelId,
+  z.strictObject({
+    model: modelId,
+    /** How the trace, headers and metrics name it; default the model id. */
+    name: safeName.optional(),
+    /** `weighted`: its share of the calls relative to the others. Default 1. */
+    weight: z.number().min(0).optional(),
+    /** `cost`: USD per million input plus million output tokens; default from the price table. */
+    price: z.number().min(0).optional(),
+    settings: settingsOverride.optional(),
+  }),
+]);
+
+/**
+ * A balanced group: deployments judged equivalent, one chosen per call by `strategy`; a route names it
+ * among its `models` like a model. A deployment that fails hands the call to the group's next one (the
+ * last one left gets the route's retries); the route moves on when all have failed. Breakers stay per
+ * deployment.
+ */
+export const groupSchema = z.strictObject({
+  strategy: z.enum(BALANCE_STRATEGIES).optional(),
+  deployments: z.array(groupDeployment).min(1),
+  /** `latency`: half-life of the time-to-first-token average while a deployment is not measured. */
+  latencyHalfLifeMs: z.number().int().positive().optional(),
+  /** Draw the group's random choices from this seed: the same spread on every run (tests, demos). */
+  seed: z.number().int().optional(),
 });
 
 const limits = z.strictObject({
@@ -207,6 +249,8 @@ export const gatewayConfigSchema = z
       )
       .optional(),
     routes: z.record(safeName, routeSchema).optional(),
+    /** Balanced groups of deployments, named in a route's `models` (or by a request) like a model. */
+    groups: z.record(safeName, groupSchema).optional(),
     /** Rules that pick a route by what a request is (long, thinking, a small model) before its name counts. */
     routing: z.array(routingRule).optional(),
     clients: z.array(clientSchema).optional(),
@@ -221,6 +265,25 @@ export const gatewayConfigSchema = z
   })
   .superRefine((config, context) => {
     const routes = config.routes ?? {};
+    for (const [name, group] of Object.entries(config.groups ?? {})) {
+      if (Object.hasOwn(routes, name)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['groups', name],
+          message: `is also a route's name: a request naming '${name}' must mean one thing, so rename one`,
+        });
+      }
+      group.deployments.forEach((entry, index) => {
+        const id = typeof entry === 'string' ? entry : entry.model;
+        if (!id.includes(':')) {
+          context.addIssue({
+            code: 'custom',
+            path: ['groups', name, 'deployments', index],
+            message: `'${id}' is not a 'provider:model' id: a group's deployments are models (groups do not nest in the config)`,
+          });
+        }
+      });
+    }
     config.routing?.forEach((rule, index) => {
       if (Object.hasOwn(routes, rule.route)) return;
       const known = Object.keys(routes);
@@ -237,6 +300,7 @@ export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
 export type ProviderConfig = z.output<typeof providerSchema>;
+export type GroupConfig = z.output<typeof groupSchema>;
 export type ClientConfig = z.output<typeof clientSchema>;
 export type LimitsConfig = z.output<typeof limits>;
 export type RoutingRule = z.output<typeof routingRule>;

@@ -69,8 +69,9 @@ function generationOf(request: StoredRequest): Record<string, unknown> {
       status: attempt.statusCode ?? null,
       started_at: new Date(attempt.startedAt).toISOString(),
       duration_ms: Math.round(attempt.durationMs),
-      deployment: (attempt as { deployment?: string }).deployment ?? null,
-      key_fingerprint: (attempt as { keyFingerprint?: string }).keyFingerprint ?? null,
+      group: attempt.group ?? null,
+      deployment: attempt.deployment ?? null,
+      key_fingerprint: attempt.keyFingerprint ?? null,
     })),
   };
 }

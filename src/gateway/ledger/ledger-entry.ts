@@ -77,16 +77,11 @@ export function ledgerEntryOf(event: RequestFinished, now: number): LedgerEntry 
   };
 }
 
-/**
- * Balancing adds `deployment` and `keyFingerprint` to attempts (another part of issue 16); read here by
- * name so the ledger fills its columns the day they appear, and leaves them empty until then.
- */
-function servingAttempt(
-  attempts: readonly Attempt[],
-): { deployment?: string; keyFingerprint?: string } | undefined {
+/** The attempt that served (the last that succeeded): its deployment and key fill the row's columns. */
+function servingAttempt(attempts: readonly Attempt[]): Attempt | undefined {
   for (let index = attempts.length - 1; index >= 0; index--) {
     const attempt = attempts[index]!;
-    if (attempt.outcome === 'ok') return attempt as { deployment?: string; keyFingerprint?: string };
+    if (attempt.outcome === 'ok') return attempt;
   }
   return undefined;
 }

@@ -21,13 +21,19 @@ export function attemptModelId(attempt: Attempt): string {
  * Which upstream an attempt went to: its breaker key. Not its `provider:model` id, which for a served
  * attempt is the name the answer gave (`gpt-4o-2024-08-06` for a call to `gpt-4o`), so a retry that
  * succeeded would look like a move to another model. Attempts made outside a FallbackModel carry no
- * key; their id stands in.
+ * key; their id stands in. A pooled key's attempt is its deployment's: moving to the next key is not a
+ * move to another upstream.
  *
  * @example
  * attemptUpstream({ breakerKey: 'openai:gpt-4o@https://api.openai.com/v1', ... }); // the key
  */
 export function attemptUpstream(attempt: Attempt): string {
-  return attempt.breakerKey ?? attemptModelId(attempt);
+  const key = attempt.breakerKey ?? attemptModelId(attempt);
+  const fingerprint = attempt.keyFingerprint;
+  // The keys of one pool are one upstream (their breaker keys differ by `#fingerprint`): the next key is no fallback.
+  return fingerprint !== undefined && key.endsWith(`#${fingerprint}`)
+    ? key.slice(0, -fingerprint.length - 1)
+    : key;
 }
 
 /**

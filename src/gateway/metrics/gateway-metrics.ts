@@ -1,11 +1,12 @@
 /**
- * Prometheus metrics for the gateway, fed only from its events ('request-finished', 'breaker-changed'),
- * so the request path pays nothing for them beyond emitting the event. Label values that come from
- * requests (routes, models, error kinds) are capped: see BoundedLabel.
+ * Prometheus metrics for the gateway, fed only from its events ('request-finished', 'breaker-changed',
+ * 'key-removed'), so the request path pays nothing for them beyond emitting the event. Label values that
+ * come from requests (routes, models, error kinds) are capped: see BoundedLabel.
  */
 import cluster from 'node:cluster';
 import type { EventEmitter } from 'node:events';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { KeyRemoved } from '../../fallback/group/key-pool.ts';
 import type { BreakerChanged, GatewayEventMap, RequestFinished } from '../events.ts';
 import type { ExtraRoute } from '../server/http-types.ts';
 import { attemptModelId, countFallbacks } from './attempt-facts.ts';
@@ -62,6 +63,9 @@ export function createGatewayMetrics(
   // A breaker key holds the base URL, often past the 120 characters a model id gets; cut, it would no
   // longer match the key /health and the status page show.
   const breakers = new BoundedLabel(options.maxModels ?? 200, 1024);
+  // Groups, deployments and key fingerprints come from the config, not from requests; capped all the same.
+  const deployments = new BoundedLabel(options.maxModels ?? 200);
+  const keys = new BoundedLabel(options.maxModels ?? 200, 20);
   const registers = [registry];
 
   const requests = new Counter({
@@ -74,6 +78,18 @@ export function createGatewayMetrics(
     name: 'understudy_attempts_total',
     help: 'Upstream attempts, by model, outcome (ok, error, rejected, skipped, cancelled) and error kind.',
     labelNames: ['model', 'outcome', 'error_kind'] as const,
+    registers,
+  });
+  const deploymentAttempts = new Counter({
+    name: 'understudy_deployment_attempts_total',
+    help: 'Attempts on balanced groups and key pools, by group, deployment, key fingerprint and outcome.',
+    labelNames: ['group', 'deployment', 'key', 'outcome'] as const,
+    registers,
+  });
+  const keysRemoved = new Counter({
+    name: 'understudy_keys_removed_total',
+    help: 'Pooled upstream keys taken out for failing auth, by deployment and key fingerprint.',
+    labelNames: ['deployment', 'key'] as const,
     registers,
   });
   const fallbacks = new Counter({
@@ -136,6 +152,14 @@ export function createGatewayMetrics(
         outcome: attempt.outcome,
         error_kind: attempt.errorKind === undefined ? 'none' : errorKinds.of(attempt.errorKind),
       });
+      if (attempt.deployment !== undefined || attempt.keyFingerprint !== undefined) {
+        deploymentAttempts.inc({
+          group: deployments.of(attempt.group ?? 'none'),
+          deployment: deployments.of(attempt.deployment ?? attemptModelId(attempt)),
+          key: attempt.keyFingerprint === undefined ? 'none' : keys.of(attempt.keyFingerprint),
+          outcome: attempt.outcome,
+        });
+      }
     }
     const moved = countFallbacks(event.attempts);
     if (moved > 0) fallbacks.inc({ route }, moved);
@@ -153,8 +177,12 @@ export function createGatewayMetrics(
     const value = BREAKER_STATE_VALUE[change.to as keyof typeof BREAKER_STATE_VALUE];
     if (value !== undefined) breakerState.set({ key: breakers.of(change.key) }, value);
   };
+  const onKeyRemoved = (removed: KeyRemoved): void => {
+    keysRemoved.inc({ deployment: deployments.of(removed.deployment), key: keys.of(removed.keyFingerprint) });
+  };
   events.on('request-finished', onRequest);
   events.on('breaker-changed', onBreaker);
+  events.on('key-removed', onKeyRemoved);
   const channel = options.cluster ?? (cluster.isWorker ? (process as MetricsChannel) : false);
   const source = channel ? new ClusterMetricsClient(registry, channel) : registry;
 
@@ -172,6 +200,7 @@ export function createGatewayMetrics(
     close() {
       events.off('request-finished', onRequest);
       events.off('breaker-changed', onBreaker);
+      events.off('key-removed', onKeyRemoved);
     },
   };
 }

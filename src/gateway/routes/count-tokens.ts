@@ -16,6 +16,7 @@
 import { ModelHTTPError } from '../../core/errors/index.ts';
 import type { PassThroughRequest } from '../../core/model.ts';
 import { FallbackModel } from '../../fallback/fallback-model.ts';
+import { isBalanced } from '../../fallback/group/balanced-step.ts';
 import { postJsonForText } from '../../transport/client.ts';
 import { upstreamHeaders } from '../../transport/http-call.ts';
 import type { Provider } from '../../transport/provider.ts';
@@ -49,7 +50,9 @@ export async function handleCountTokens(scope: RequestScope): Promise<void> {
   enforceAllowedRoutes(client, chain.targets);
   await enforceRequestRate(context.rateLimitStore, client);
   const modelId = chain.modelIds[0]!;
-  const first = chain.model instanceof FallbackModel ? chain.model.models[0] : chain.model;
+  const step = chain.model instanceof FallbackModel ? chain.model.models[0] : chain.model;
+  // A group or key pool counts with the deployment (and key) a call would go to first.
+  const first = step && isBalanced(step) ? step.plan.leaves[step.plan.order()[0] ?? 0] : step;
   const provider = first?.provider;
   if (first && provider && isAnthropicProvider(provider)) {
     const forwarded = passThroughRequest(anthropicPassThrough, text, request.body, scope.req.headers);

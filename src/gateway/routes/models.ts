@@ -90,6 +90,8 @@ function catalogOf(scope: RequestScope): CatalogModel[] {
     if (!allowed || allowed.has(route)) catalog.push({ id: route, ownedBy: 'understudy' });
   }
   if (!allowed) {
+    // A balanced group is requested by its name, as a route is.
+    for (const group of registry.groupNames) catalog.push({ id: group, ownedBy: 'understudy' });
     for (const id of registry.routeModelIds()) catalog.push({ id, ownedBy: ownerOf(id) });
   }
   return catalog;

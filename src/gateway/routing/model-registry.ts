@@ -17,12 +17,16 @@ import type { ModelSettings } from '../../core/settings.ts';
 import { breakerKeyOf } from '../../fallback/breaker/breaker-key.ts';
 import type { CircuitBreaker } from '../../fallback/breaker/circuit-breaker.ts';
 import { FallbackModel, type FallbackModelOptions } from '../../fallback/fallback-model.ts';
+import { isBalanced } from '../../fallback/group/balanced-step.ts';
+import { KeyPool, type KeyRemoved } from '../../fallback/group/key-pool.ts';
+import type { ModelGroup } from '../../fallback/group/model-group.ts';
 import { createProvider, knownPrefixes } from '../../registry/create-provider.ts';
 import { inferModel, modelForProvider } from '../../registry/infer-model.ts';
 import type { Provider } from '../../transport/provider.ts';
-import type { GatewayConfig, RouteConfig } from '../config/schema.ts';
+import type { GatewayConfig, GroupConfig, RouteConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { maskSecretValues } from '../errors/scrub.ts';
+import { buildGroup, keyPoolProviders } from './balanced-config.ts';
 import { RoutePatterns } from './route-patterns.ts';
 import { type RequestTraits, RoutingRules } from './routing-rules.ts';
 
@@ -55,6 +59,8 @@ export interface ModelRegistryOptions {
   env: Record<string, string | undefined>;
   /** The gateway-wide breaker (its store is the HealthStore); routes with their own options get their own. */
   breaker: CircuitBreaker;
+  /** A pooled key was refused (401/403) and taken out: reported by fingerprint, never the key. */
+  onKeyRemoved?: (removed: KeyRemoved) => void;
 }
 
 // Without configured providers any model name is valid, so both caches are bounded.
@@ -65,6 +71,9 @@ export class ModelRegistry {
   private readonly config: GatewayConfig;
   private readonly options: ModelRegistryOptions;
   private readonly providers = new Map<string, Provider>();
+  /** Providers with a key pool: one provider per key, each naming its key by fingerprint. */
+  private readonly keyedProviders = new Map<string, Provider[]>();
+  private readonly groups = new Map<string, ModelGroup>();
   private readonly models = new Map<string, Model>();
   private readonly chains = new Map<string, Chain>();
   private readonly routeBreakers = new Map<string, CircuitBreaker>();
@@ -90,12 +99,18 @@ export class ModelRegistry {
       const inner = createProvider(provider.type ?? name, providerOptions);
       // Named as configured, so `backup:claude-…` in a route and in a response mean the same upstream.
       this.providers.set(name, { ...inner, name, url: inner.url, headers: inner.headers });
+      if (provider.apiKeys) this.keyedProviders.set(name, keyPoolProviders(name, provider, options.env));
     }
   }
 
   /** The price-table provider of a configured provider name (its `type`), else the name itself. */
   priceProviderOf(providerName: string): string {
     return this.config.providers?.[providerName]?.type ?? providerName;
+  }
+
+  /** Balanced group names in the config, in order: requestable by name. */
+  get groupNames(): string[] {
+    return Object.keys(this.config.groups ?? {});
   }
 
   /** Route names in the config, in order. */
@@ -110,13 +125,24 @@ export class ModelRegistry {
     return [...ids];
   }
 
-  /** Every `provider:model` id the config's routes name. */
+  /** Every `provider:model` id the config's routes name (a group's: its deployments'). */
   routeModelIds(): string[] {
     const ids = new Set<string>();
     for (const route of Object.values(this.config.routes ?? {})) {
-      for (const entry of route.models) ids.add(typeof entry === 'string' ? entry : entry.model);
+      for (const entry of route.models) for (const id of this.idsOf(entryId(entry))) ids.add(id);
     }
     return [...ids];
+  }
+
+  /** The model ids behind a route's entry: a group's deployments, else the id itself. */
+  private idsOf(id: string): string[] {
+    const group = this.groupConfig(id);
+    return group ? group.deployments.map(entryId) : [id];
+  }
+
+  private groupConfig(id: string): GroupConfig | undefined {
+    const groups = this.config.groups;
+    return groups && Object.hasOwn(groups, id) ? groups[id] : undefined;
   }
 
   /**
@@ -129,22 +155,27 @@ export class ModelRegistry {
     const routesOf = new Map<string, string[]>();
     for (const [route, { models }] of Object.entries(this.config.routes ?? {})) {
       for (const entry of models) {
-        const id = typeof entry === 'string' ? entry : entry.model;
-        const routes = routesOf.get(id) ?? [];
-        if (!routes.includes(route)) routes.push(route);
-        routesOf.set(id, routes);
+        for (const id of this.idsOf(entryId(entry))) {
+          const routes = routesOf.get(id) ?? [];
+          if (!routes.includes(route)) routes.push(route);
+          routesOf.set(id, routes);
+        }
       }
     }
     const found: Array<{ modelId: string; breakerKey: string; routes: string[] }> = [];
     for (const modelId of this.knownModelIds()) {
-      let breakerKey: string;
+      let model: Model;
       try {
-        breakerKey = breakerKeyOf(this.model(modelId, undefined));
+        model = this.model(modelId, undefined);
       } catch (error) {
         if (error instanceof GatewayError) continue;
         throw error;
       }
-      found.push({ modelId, breakerKey, routes: routesOf.get(modelId) ?? [] });
+      // A key pool has a breaker per key: each is listed under the model id.
+      const leaves = isBalanced(model) ? model.plan.leaves : [model];
+      for (const leaf of leaves) {
+        found.push({ modelId, breakerKey: breakerKeyOf(leaf), routes: routesOf.get(modelId) ?? [] });
+      }
     }
     return found;
   }
@@ -199,14 +230,14 @@ export class ModelRegistry {
         routeNames.push(id);
         routeOptions ??= route;
         for (const entry of route.models) {
-          const modelId = typeof entry === 'string' ? entry : entry.model;
+          const modelId = entryId(entry);
           const settings = typeof entry === 'string' ? undefined : entry.settings;
-          models.push(this.model(modelId, settings as ModelSettings | undefined));
-          modelIds.push(modelId);
+          models.push(this.step(modelId, settings as ModelSettings | undefined));
+          modelIds.push(...this.idsOf(modelId));
         }
       } else {
-        models.push(this.model(id, undefined));
-        modelIds.push(id);
+        models.push(this.step(id, undefined));
+        modelIds.push(...this.idsOf(id));
       }
     }
     const label = routeNames[0] ?? requested[0]!;
@@ -256,6 +287,28 @@ export class ModelRegistry {
     return options;
   }
 
+  /** A step of a chain: a configured group (built once), else a model. */
+  private step(id: string, settings: ModelSettings | undefined): Model {
+    const config = this.groupConfig(id);
+    if (!config) return this.model(id, settings);
+    if (settings) {
+      throw new GatewayError(
+        400,
+        'invalid_request',
+        `Route settings cannot apply to the group '${id}'; give them to its deployments under groups.`,
+      );
+    }
+    let group = this.groups.get(id);
+    if (!group) {
+      group = buildGroup(id, config, {
+        model: (modelId, settings) => this.model(modelId, settings),
+        priceProviderOf: (name) => this.priceProviderOf(name),
+      });
+      this.groups.set(id, group);
+    }
+    return group;
+  }
+
   private model(id: string, settings: ModelSettings | undefined): Model {
     const key = settings ? `${id}\n${JSON.stringify(settings)}` : id;
     let model = this.models.get(key);
@@ -283,6 +336,12 @@ export class ModelRegistry {
       const provider = this.providers.get(prefix);
       if (!provider || name === '')
         throw unknownModel(id, this.routeNames, [...this.providers.keys()], this.patterns.describe());
+      const keyed = this.keyedProviders.get(prefix);
+      if (keyed) {
+        const keys = keyed.map((one) => modelForProvider(name, one, settings));
+        const onKeyRemoved = this.options.onKeyRemoved;
+        return new KeyPool(keys, onKeyRemoved ? { onKeyRemoved } : {});
+      }
       return modelForProvider(name, provider, settings);
     }
     try {
@@ -294,6 +353,11 @@ export class ModelRegistry {
       throw error;
     }
   }
+}
+
+/** The model id of a route's or group's entry, written as a string or as `{ model, ... }`. */
+function entryId(entry: string | { model: string }): string {
+  return typeof entry === 'string' ? entry : entry.model;
 }
 
 /** A 404 that says what is served, and how the config would serve this id (a route's `match:`). */

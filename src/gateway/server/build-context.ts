@@ -45,7 +45,16 @@ export function buildContext(config: GatewayConfig, shared: SharedParts): Gatewa
   platform?.configure(config);
   const adminKey = shared.env.UNDERSTUDY_ADMIN_KEY;
   return {
-    registry: new ModelRegistry(config, { env: shared.env, breaker: shared.breaker }),
+    registry: new ModelRegistry(config, {
+      env: shared.env,
+      breaker: shared.breaker,
+      onKeyRemoved: (removed) => {
+        shared.log(
+          `a key of ${removed.deployment} (${removed.keyFingerprint}) was refused with ${removed.statusCode ?? 'an auth error'} and taken out of its pool until the next reload; replace it in the environment`,
+        );
+        shared.events.emit('key-removed', removed);
+      },
+    }),
     clients: ClientKeys.fromConfig(config, shared.env, platform?.managedKeys, platform?.keyBudgets),
     bodyLimits: {
       maxBytes: config.server?.bodyLimit ?? DEFAULT_BODY_LIMIT,
