@@ -3,9 +3,11 @@
  * (the floor as bench/gateway.ts's `proxy` role, Understudy as `understudy serve --workers 1` in env-only
  * mode) while the closed-loop generator keeps 50 connections busy for `--seconds`, then stops cleanly so
  * the profile is written. Prints requests served and CPU µs per request of each, and the profile paths
- * for bench/profile/summarize-cpu-profile.ts. `--stream` loads the streaming path instead.
+ * for bench/profile/summarize-cpu-profile.ts. `--stream` loads the streaming path instead; `--rate N`
+ * sends N requests per second (open loop) instead, so that both do the same work per second: what a
+ * request costs each when neither is the bottleneck.
  *
- * Run: node bench/profile/profile-throughput.ts [--seconds 5] [--out /tmp/profiles] [--stream]
+ * Run: node bench/profile/profile-throughput.ts [--seconds 5] [--out /tmp/profiles] [--stream] [--rate N]
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,6 +15,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runClosedLoop } from '../load/closed-loop.ts';
+import { runOpenLoop } from '../load/open-loop.ts';
 import { type Started, startUnderstudy, stop, treeCpuUs } from '../load/processes.ts';
 
 const GATEWAY_BENCH = fileURLToPath(new URL('../gateway.ts', import.meta.url));
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     out: { type: 'string', default: '/tmp/profiles' },
     stream: { type: 'boolean', default: false },
+    rate: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
@@ -64,7 +68,13 @@ for (const [name, started, url, model] of [
   await runClosedLoop({ url, body: body(model), durationMs: 1000 });
   const cpu0 = treeCpuUs(started.child.pid!);
   const from = nowUs();
-  const result = await runClosedLoop({ url, body: body(model), durationMs: seconds * 1000 });
+  const load = { url, body: body(model), durationMs: seconds * 1000 };
+  const result = values.rate
+    ? await runOpenLoop({ ...load, rate: Number(values.rate) }).then((r) => ({
+        ...r,
+        perSecond: r.achievedRate,
+      }))
+    : await runClosedLoop(load);
   const cpu = (treeCpuUs(started.child.pid!) - cpu0) / result.ok;
   served.set(name, { requests: result.ok, window: `${from}-${nowUs()}` });
   console.log(
