@@ -1,35 +1,40 @@
 /**
- * The gateway against direct-to-upstream and against Portkey's open-source gateway, in one run, with the
- * same load tool (bench/load/) and the same chaos upstream (no added latency): added latency p50/p99 at
- * 500, 1,000 and 2,000 req/s (open loop, constant rate), the highest sustainable throughput of each,
- * streaming time-to-first-token overhead, CPU time per request and RSS with 5,000 open streams. A
- * minimal Node proxy (no parsing, routing or metrics) is measured beside them for latency and CPU: the
- * floor any Node gateway stands on, on this machine. The
- * upstream and each gateway run in their own process; the load runs in this one. CPU and RSS are read
- * from /proc for every process alike (Linux). Bounded: about five minutes.
+ * The gateway against the floor (issue 17), in one run: direct-to-upstream; the floor, a do-nothing
+ * `node:http` reverse proxy (bench/load/minimal-proxy.ts); Understudy as a user starts it
+ * (`understudy serve --workers 1`, env-only mode, one OpenAI-compatible upstream); and Portkey's
+ * open-source gateway. All in front of the same chaos OpenAI upstream (no added latency), each in its own
+ * process, the load in this one. Every figure is also given as a ratio to the floor's in the same run,
+ * because on a shared 2-core VM absolute figures move with the hour:
  *
- * Run: node_modules/.bin/node bench/gateway.ts [--no-portkey] [--out bench/results]      (Node 24)
+ * - latency added over direct, p50 and p99, at a fixed 1,000 req/s (open loop), direct, the floor and
+ *   Understudy interleaved in 500 ms turns; Portkey, which would spill its backlog into the others'
+ *   turns, alone after them;
+ * - maximum throughput: 50 connections, one request in flight on each, non-streaming, targets in turn,
+ *   order rotating every round;
+ * - streaming time to first token, added over direct, targets in turn;
+ * - `--workers 2` against `--workers 1`, maximum throughput, with the CPU each process used per request
+ *   (pinned with `taskset` when there are cores to keep the load apart: `--pin`);
+ * - CPU µs per request at 1,000 req/s for each process, read from /proc alike for all.
+ *
+ * Run: node_modules/.bin/node bench/gateway.ts [--no-portkey] [--rounds 5] [--out bench/results]
+ *      [--pin] [--open-streams 5000]      (Node 24, Linux; about four minutes)
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { loadavg } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runClosedLoop } from './load/closed-loop.ts';
 import { holdStreams, measureFirstToken } from './load/first-token.ts';
-import { findSustainableRate, type LoadResult, runInterleaved, runOpenLoop } from './load/open-loop.ts';
+import { type LoadResult, runInterleaved, runOpenLoop } from './load/open-loop.ts';
+import { rssMiB, type Started, startPortkey, startUnderstudy, stop, treeCpuUs } from './load/processes.ts';
 import { groupedBarChart } from './report/bar-chart.ts';
 
 const SELF = fileURLToPath(import.meta.url);
-const PORTKEY = fileURLToPath(
-  new URL('../node_modules/@portkey-ai/gateway/build/start-server.js', import.meta.url),
-);
-const OPEN_STREAMS = Number(process.env.BENCH_OPEN_STREAMS ?? 5000);
-const RATES = [500, 1000, 2000];
-const ROUNDS = 5;
-const ROUND_MS = 3000;
+const RATE = 1000;
 const SLICE_MS = 500;
-const STEP_RATES = [250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10000, 12000];
+const CONNECTIONS = 50;
 
 type Role = 'upstream' | 'gateway' | 'proxy';
 
@@ -114,7 +119,8 @@ async function serve(role: Role, upstreamUrl: string | undefined): Promise<void>
   });
 }
 
-async function start(role: Role, upstreamUrl?: string): Promise<{ child: ChildProcess; url: string }> {
+/** A role of bench/gateway.ts in a child process (also used by gateway-ab.ts and the profiler). */
+async function start(role: Role, upstreamUrl?: string): Promise<Started> {
   const child = fork(SELF, ['--serve', role, upstreamUrl ?? ''], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -122,53 +128,17 @@ async function start(role: Role, upstreamUrl?: string): Promise<{ child: ChildPr
   return { child, url: message.url };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Portkey's gateway as its README starts it (`--port`, `--headless`; production mode: no log UI). */
-async function startPortkey(): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [PORTKEY, `--port=${port}`, '--headless'], {
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 150; i++) {
-    const up = await fetch(`${url}/`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return { child, url };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error('Portkey did not start within 15 s');
-}
-
-const TICKS_PER_S = 100; // Linux USER_HZ; /proc/<pid>/stat counts CPU in these
-
-/** CPU µs (user + system) a process has used so far. */
-function cpuUs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_S;
-}
-
-function rssMiB(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) / 1024;
+/** Pins a running process, all its threads, to `cpus` (a taskset list such as `0` or `2,3`). */
+function pin(pid: number, cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
 }
 
 interface Target {
   name: string;
   url: string;
   model: string;
-  heldModel: string;
   headers: Record<string, string>;
+  /** Whose CPU is this target's own (with its children); none for direct. */
   pid: number | undefined;
 }
 
@@ -180,56 +150,60 @@ const bodyOf = (model: string, stream = false) =>
     max_tokens: 50,
   });
 
-const load = (target: Target, rate: number, durationMs: number): Promise<LoadResult> =>
-  runOpenLoop({ url: target.url, body: bodyOf(target.model), headers: target.headers, rate, durationMs });
-
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : 'n/a');
 const load1 = () => loadavg()[0]!.toFixed(1);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
+/** Round r starts at target r mod n: each target follows every other equally often. */
+const rotate = <T>(items: T[], round: number) => items.map((_, i) => items[(i + round) % items.length]!);
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const withPortkey = !args.includes('--no-portkey');
-  const outDir =
-    args[args.indexOf('--out') + 1] && args.includes('--out')
-      ? args[args.indexOf('--out') + 1]!
-      : 'bench/results';
-  const upstream = await start('upstream');
-  const gateway = await start('gateway', upstream.url);
-  const proxy = await start('proxy', upstream.url);
-  const portkey = withPortkey ? await startPortkey() : undefined;
-  const targets: Target[] = [
-    {
-      name: 'direct',
-      url: `${upstream.url}/chat/completions`,
-      model: 'gpt-4o',
-      heldModel: 'held',
-      headers: {},
-      pid: undefined,
+  const { values } = parseArgs({
+    options: {
+      'no-portkey': { type: 'boolean', default: false },
+      rounds: { type: 'string', default: '5' },
+      out: { type: 'string', default: 'bench/results' },
+      pin: { type: 'boolean', default: false },
+      'open-streams': { type: 'string', default: '0' },
+      'skip-scaling': { type: 'boolean', default: false },
     },
-    {
-      name: 'understudy',
-      url: `${gateway.url}/v1/chat/completions`,
-      model: 'up:gpt-4o',
-      heldModel: 'up:held',
-      headers: {},
-      pid: gateway.child.pid,
-    },
-  ];
-  // Latency and CPU only: what any Node proxy costs on this machine, the floor under a gateway's figures.
-  const floor: Target = {
-    name: 'minimal proxy',
-    url: `${proxy.url}/`,
-    model: 'gpt-4o',
-    heldModel: 'held',
-    headers: {},
-    pid: proxy.child.pid,
+  });
+  const rounds = Number(values.rounds);
+  const lines: string[] = [];
+  const say = (line = '') => {
+    lines.push(line);
+    console.log(line);
   };
+  const code = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  say(
+    `Run ${new Date().toISOString()}, code ${code}, Node ${process.version}, ${availableParallelism()} CPUs, load average at start ${load1()}.`,
+  );
+
+  const upstream = await start('upstream');
+  const proxy = await start('proxy', upstream.url);
+  const understudy = await startUnderstudy({ upstreamUrl: upstream.url, workers: 1 });
+  const portkey = values['no-portkey'] ? undefined : await startPortkey();
+  const direct: Target = {
+    name: 'direct',
+    url: `${upstream.url}/chat/completions`,
+    model: 'gpt-4o',
+    headers: {},
+    pid: undefined,
+  };
+  const floor: Target = { ...direct, name: 'floor', url: `${proxy.url}/`, pid: proxy.child.pid };
+  const ours: Target = {
+    name: 'understudy',
+    url: `${understudy.url}/v1/chat/completions`,
+    model: 'openai:gpt-4o',
+    headers: {},
+    pid: understudy.child.pid,
+  };
+  const targets = [direct, floor, ours];
   if (portkey) {
     targets.push({
       name: 'portkey',
       url: `${portkey.url}/v1/chat/completions`,
       model: 'gpt-4o',
-      heldModel: 'held',
       // Portkey's way to reach an OpenAI-compatible host of the caller's choosing.
       headers: {
         'x-portkey-provider': 'openai',
@@ -239,206 +213,307 @@ async function main(): Promise<void> {
       pid: portkey.child.pid,
     });
   }
-  const gateways = targets.filter((t) => t.name !== 'direct');
-  const lines: string[] = [];
-  const say = (line: string) => {
-    lines.push(line);
-    console.log(line);
-  };
-  const startedAt = new Date();
-  say(`Run ${startedAt.toISOString()}, Node ${process.version}, load average at start ${load1()}.`);
-  say('');
-
+  const gateways = targets.filter((t) => t !== direct);
   const startRss = new Map(gateways.map((t) => [t.name, rssMiB(t.pid!)]));
-  // Warm every path (JIT, connection pools) before measuring.
-  for (const target of [...targets, floor]) await load(target, 1000, 2000);
+  const loadOf = (t: Target, stream = false) => ({
+    url: t.url,
+    body: bodyOf(t.model, stream),
+    headers: t.headers,
+  });
 
-  // CPU time per request: what other processes' load does not change (much). The upstream's own CPU per
-  // request is measured in the direct run: the floor any server answering this request pays.
-  say('| target | CPU µs per request at 1,000 req/s | upstream CPU µs per request | load average |');
-  say('| --- | --- | --- | --- |');
+  // Warm every path (JIT, connection pools) before measuring.
+  for (const target of targets) await runOpenLoop({ ...loadOf(target), rate: RATE, durationMs: 2000 });
+  for (const target of targets) await runClosedLoop({ ...loadOf(target), durationMs: 1000 });
+
+  say();
+  say('### CPU per request at 1,000 req/s (each target alone for 3 s; /proc, user + system)');
+  say();
+  say('| target | its CPU µs / request | ÷ floor | upstream CPU µs / request | load average |');
+  say('| --- | --- | --- | --- | --- |');
   const cpu = new Map<string, number>();
-  for (const target of [...targets, floor]) {
-    const [own0, up0] = [target.pid ? cpuUs(target.pid) : 0, cpuUs(upstream.child.pid!)];
-    const run = await load(target, 1000, 4000);
-    const [own1, up1] = [target.pid ? cpuUs(target.pid) : 0, cpuUs(upstream.child.pid!)];
-    const perRequest = target.pid ? (own1 - own0) / run.ok : Number.NaN;
-    cpu.set(target.name, perRequest);
+  for (const target of targets) {
+    const [own0, up0] = [target.pid ? treeCpuUs(target.pid) : 0, treeCpuUs(upstream.child.pid!)];
+    const run = await runOpenLoop({ ...loadOf(target), rate: RATE, durationMs: 3000 });
+    const [own1, up1] = [target.pid ? treeCpuUs(target.pid) : 0, treeCpuUs(upstream.child.pid!)];
+    cpu.set(target.name, target.pid ? (own1 - own0) / run.ok : Number.NaN);
+    const own = cpu.get(target.name)!;
     say(
-      `| ${target.name} | ${target.pid ? perRequest.toFixed(0) : '—'} | ${((up1 - up0) / run.ok).toFixed(0)} | ${load1()} |`,
+      `| ${target.name} | ${target.pid ? own.toFixed(0) : '—'} | ${target.pid ? ratio(own, cpu.get('floor')!) : '—'} | ${((up1 - up0) / run.ok).toFixed(0)} | ${load1()} |`,
     );
   }
 
-  say('');
+  say();
   say(
-    `Latency, open loop: direct, minimal proxy and understudy interleaved (${SLICE_MS} ms turns, order rotating), ${ROUNDS} rounds of ${ROUND_MS / 1000} s per target at each rate; "added" is against direct in the same round; steal is the CPU time the hypervisor gave to other machines during the target's turns. Portkey, which falls behind at these rates and whose backlog would spill into the others' turns, is loaded alone for ${ROUND_MS / 1000} s right after each rate's rounds.`,
+    `### Latency added at ${RATE} req/s (open loop; direct, floor and understudy interleaved in ${SLICE_MS} ms turns, ${rounds} rounds of 2 s per target; added = p − direct's p in the same round)`,
   );
-  say('');
-  say('| rate (req/s) | round | target | p50 / p99 ms | added p50 / p99 ms | failed | steal |');
+  say();
+  say('| round | target | p50 / p99 ms | added p50 / p99 ms | failed | steal | load average |');
   say('| --- | --- | --- | --- | --- | --- | --- |');
-  const interleaved = [targets[0]!, floor, ...gateways.filter((t) => t.name !== 'portkey')];
-  const added = new Map<string, Array<{ p50: number; p99: number }>>(
-    [floor, ...gateways].map((t) => [t.name, []]),
-  );
-  const row = (rate: number, round: string, name: string, via: LoadResult, direct: LoadResult) => {
-    const extra = { p50: via.p50Ms - direct.p50Ms, p99: via.p99Ms - direct.p99Ms };
+  const interleaved = [direct, floor, ours];
+  const added = new Map<string, Array<{ p50: number; p99: number }>>(gateways.map((t) => [t.name, []]));
+  const row = (round: string, name: string, via: LoadResult, base: LoadResult) => {
+    const extra = { p50: via.p50Ms - base.p50Ms, p99: via.p99Ms - base.p99Ms };
     say(
-      `| ${rate} | ${round} | ${name} | ${ms(via.p50Ms)} / ${ms(via.p99Ms)} | ${via === direct ? '—' : `${ms(extra.p50)} / ${ms(extra.p99)}`} | ${via.failed + via.unfinished} | ${(via.stolen * 100).toFixed(1)}% |`,
+      `| ${round} | ${name} | ${ms(via.p50Ms)} / ${ms(via.p99Ms)} | ${via === base ? '—' : `${ms(extra.p50)} / ${ms(extra.p99)}`} | ${via.failed + via.unfinished} | ${(via.stolen * 100).toFixed(1)}% | ${load1()} |`,
     );
     return extra;
   };
-  const steal: number[] = [];
-  for (const rate of RATES) {
-    const rounds: Map<string, { p50: number; p99: number }>[] = [];
-    let lastDirect: LoadResult | undefined;
-    for (let round = 1; round <= ROUNDS; round++) {
-      const results = await runInterleaved({
-        targets: interleaved.map((t) => ({ url: t.url, body: bodyOf(t.model), headers: t.headers })),
-        rate,
-        durationMsPerTarget: ROUND_MS,
-        sliceMs: SLICE_MS,
-      });
-      const direct = results[0]!;
-      lastDirect = direct;
-      for (const result of results) steal.push(result.stolen);
-      const extras = new Map<string, { p50: number; p99: number }>();
-      interleaved.forEach((target, i) => {
-        extras.set(target.name, row(rate, String(round), target.name, results[i]!, direct));
-      });
-      rounds.push(extras);
-    }
-    // The median round of each target: one noisy round (a neighbour's burst) moves it little.
-    for (const target of interleaved.slice(1)) {
-      const median = (pick: (a: { p50: number; p99: number }) => number) =>
-        rounds.map((r) => pick(r.get(target.name)!)).sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
-      const extra = { p50: median((a) => a.p50), p99: median((a) => a.p99) };
-      added.get(target.name)!.push(extra);
-      say(`| ${rate} | median | ${target.name} | | **${ms(extra.p50)} / ${ms(extra.p99)}** | | |`);
-    }
-    const portkeyTarget = gateways.find((t) => t.name === 'portkey');
-    if (portkeyTarget && lastDirect) {
-      const via = await load(portkeyTarget, rate, ROUND_MS);
-      added.get('portkey')!.push(row(rate, 'alone', 'portkey', via, lastDirect));
-    }
-  }
-
-  const meanSteal = steal.reduce((sum, s) => sum + s, 0) / Math.max(1, steal.length);
-  say('');
-  say(
-    `Steal over the latency rounds: mean ${(meanSteal * 100).toFixed(1)}%, highest ${(Math.max(...steal) * 100).toFixed(1)}%.${meanSteal > 0.05 ? ' Above 5% the sub-millisecond figures measure the host more than the gateway: run again when the machine is quieter.' : ''}`,
-  );
-  say('');
-  const sustainable = new Map<string, number>();
-  for (const target of targets) {
-    const best = await findSustainableRate({
-      url: target.url,
-      body: bodyOf(target.model),
-      headers: target.headers,
-      rates: STEP_RATES,
-      durationMs: 2000,
+  let lastDirect: LoadResult | undefined;
+  for (let round = 1; round <= rounds; round++) {
+    const results = await runInterleaved({
+      targets: interleaved.map((t) => loadOf(t)),
+      rate: RATE,
+      durationMsPerTarget: 2000,
+      sliceMs: SLICE_MS,
     });
-    sustainable.set(target.name, best.rate);
-  }
-  const direct = sustainable.get('direct')!;
-  say(
-    `Highest sustainable rate (steps ${STEP_RATES.join(', ')} req/s, 2 s each; held = ≥98% answered, p99 ≤ 50 ms, rate achieved): ${targets
-      .map(
-        (t) =>
-          `${t.name} ${sustainable.get(t.name)} req/s${t.name === 'direct' ? '' : ` (${((100 * sustainable.get(t.name)!) / Math.max(1, direct)).toFixed(0)}% of direct)`}`,
-      )
-      .join(', ')}; load average ${load1()}.`,
-  );
-
-  say('');
-  const first = new Map<string, { p50Ms: number; p99Ms: number; failed: number }>();
-  for (const target of targets) {
-    first.set(
-      target.name,
-      await measureFirstToken({
-        url: target.url,
-        body: bodyOf(target.model, true),
-        headers: target.headers,
-        count: 500,
-        rate: 200,
-      }),
-    );
-  }
-  const d = first.get('direct')!;
-  say(
-    `Streaming time to first token at 200 req/s (500 streams): ${targets
-      .map((t) => {
-        const f = first.get(t.name)!;
-        const extra = t.name === 'direct' ? '' : `, added p50 ${ms(f.p50Ms - d.p50Ms)} ms`;
-        return `${t.name} p50 ${ms(f.p50Ms)} / p99 ${ms(f.p99Ms)} ms${extra} (failed ${f.failed})`;
-      })
-      .join('; ')}.`,
-  );
-
-  say('');
-  say(
-    `| gateway | RSS at start MiB | after the load MiB | with open streams MiB | streams open | KiB per open stream |`,
-  );
-  say('| --- | --- | --- | --- | --- | --- |');
-  const perStream = new Map<string, number>();
-  for (const target of gateways) {
-    const idle = rssMiB(target.pid!);
-    const held = await holdStreams({
-      url: target.url,
-      body: bodyOf(target.heldModel, true),
-      headers: target.headers,
-      count: OPEN_STREAMS,
-      timeoutMs: 30_000,
+    lastDirect = results[0]!;
+    interleaved.forEach((target, i) => {
+      const extra = row(String(round), target.name, results[i]!, lastDirect!);
+      if (target !== direct) added.get(target.name)!.push(extra);
     });
-    const holding = rssMiB(target.pid!);
-    const kib = held.open > 0 ? ((holding - idle) * 1024) / held.open : Number.NaN;
-    perStream.set(target.name, kib);
+  }
+  const portkeyTarget = targets.find((t) => t.name === 'portkey');
+  if (portkeyTarget && lastDirect) {
+    const via = await runOpenLoop({ ...loadOf(portkeyTarget), rate: RATE, durationMs: 3000 });
+    added.get('portkey')!.push(row('alone', 'portkey', via, lastDirect));
+  }
+  const latency = new Map(
+    [...added].map(([name, list]) => [
+      name,
+      { p50: median(list.map((a) => a.p50)), p99: median(list.map((a) => a.p99)) },
+    ]),
+  );
+  for (const [name, value] of latency)
+    say(`| median | ${name} | | **${ms(value.p50)} / ${ms(value.p99)}** | | | |`);
+
+  say();
+  say(
+    `### Maximum throughput (closed loop, ${CONNECTIONS} connections, one request in flight on each, non-streaming; 2 s per target per round, order rotating)`,
+  );
+  say();
+  say(`| round | ${targets.map((t) => t.name).join(' | ')} | understudy ÷ floor | load average |`);
+  say(`| --- | ${targets.map(() => '---').join(' | ')} | --- | --- |`);
+  const throughput = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+  const share: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const got = new Map<string, number>();
+    for (const target of rotate(targets, round)) {
+      const result = await runClosedLoop({ ...loadOf(target), connections: CONNECTIONS, durationMs: 2000 });
+      got.set(target.name, result.failed > 0 ? Number.NaN : result.perSecond);
+    }
+    for (const [name, value] of got) throughput.get(name)!.push(value);
+    share.push(got.get('understudy')! / got.get('floor')!);
     say(
-      `| ${target.name} | ${startRss.get(target.name)!.toFixed(0)} | ${idle.toFixed(0)} | ${holding.toFixed(0)} | ${held.open} of ${OPEN_STREAMS} | ${Number.isFinite(kib) ? kib.toFixed(1) : 'n/a'} |`,
+      `| ${round + 1} | ${targets.map((t) => Math.round(got.get(t.name)!)).join(' | ')} | ${share.at(-1)!.toFixed(2)} | ${load1()} |`,
     );
-    await held.close();
   }
-  say('');
+  const best = new Map([...throughput].map(([name, list]) => [name, median(list)]));
+  say(
+    `| median | ${targets.map((t) => `**${Math.round(best.get(t.name)!)}**`).join(' | ')} | **${median(share).toFixed(2)}** | |`,
+  );
+
+  say();
+  say(
+    '### Streaming time to first token (200 streams at 200/s per target per round, 3 rounds, order rotating)',
+  );
+  say();
+  say('| round | target | p50 / p99 ms | added p50 ms | failed |');
+  say('| --- | --- | --- | --- | --- |');
+  const ttft = new Map<string, number[]>(gateways.map((t) => [t.name, []]));
+  for (let round = 0; round < 3; round++) {
+    const got = new Map<string, { p50Ms: number; p99Ms: number; failed: number }>();
+    for (const target of rotate(targets, round))
+      got.set(target.name, await measureFirstToken({ ...loadOf(target, true), count: 200, rate: 200 }));
+    const base = got.get('direct')!;
+    for (const target of targets) {
+      const f = got.get(target.name)!;
+      const extra = f.p50Ms - base.p50Ms;
+      if (target !== direct) ttft.get(target.name)!.push(f.failed > 0 ? Number.NaN : extra);
+      say(
+        `| ${round + 1} | ${target.name} | ${ms(f.p50Ms)} / ${ms(f.p99Ms)} | ${target === direct ? '—' : ms(extra)} | ${f.failed} |`,
+      );
+    }
+  }
+  const ttftAdded = new Map([...ttft].map(([name, list]) => [name, median(list)]));
+
+  let scaling: number | undefined;
+  if (!values['skip-scaling']) scaling = await measureScaling(upstream, say, values.pin);
+
+  const openStreams = Number(values['open-streams']);
+  if (openStreams > 0) {
+    say();
+    say(
+      '| gateway | RSS at start MiB | before the streams MiB | with open streams MiB | streams open | KiB per stream |',
+    );
+    say('| --- | --- | --- | --- | --- | --- |');
+    for (const target of gateways.filter((t) => t !== floor)) {
+      const idle = rssMiB(target.pid!);
+      const held = await holdStreams({
+        url: target.url,
+        body: bodyOf(target.model === 'gpt-4o' ? 'held' : 'openai:held', true),
+        headers: target.headers,
+        count: openStreams,
+        timeoutMs: 30_000,
+      });
+      const holding = rssMiB(target.pid!);
+      const kib = held.open > 0 ? ((holding - idle) * 1024) / held.open : Number.NaN;
+      say(
+        `| ${target.name} | ${startRss.get(target.name)!.toFixed(0)} | ${idle.toFixed(0)} | ${holding.toFixed(0)} | ${held.open} of ${openStreams} | ${ms(kib)} |`,
+      );
+      await held.close();
+    }
+  }
+
+  say();
+  say('### Against the targets of issue 17 (this run)');
+  say();
+  const u = latency.get('understudy')!;
+  const f = latency.get('floor')!;
+  const check = (met: boolean) => (met ? 'met' : '**not met**');
+  const portkeyRate = best.get('portkey');
+  say('| target | this run | |');
+  say('| --- | --- | --- |');
+  say(
+    `| throughput ≥ 80% of the floor's | ${Math.round(best.get('understudy')!)} vs ${Math.round(best.get('floor')!)} req/s: ${(100 * median(share)).toFixed(0)}% (median of the rounds' ratios) | ${check(median(share) >= 0.8)} |`,
+  );
+  if (portkeyRate !== undefined)
+    say(
+      `| throughput ≥ 5× Portkey's | ${ratio(best.get('understudy')!, portkeyRate)}× | ${check(best.get('understudy')! >= 5 * portkeyRate)} |`,
+    );
+  say(
+    `| added p50 ≤ floor's + 0.10 ms | ${ms(u.p50)} vs ${ms(f.p50)} + 0.10 | ${check(u.p50 <= f.p50 + 0.1)} |`,
+  );
+  say(
+    `| added p99 ≤ max(1.0, 1.5 × floor's) ms | ${ms(u.p99)} vs ${ms(Math.max(1, 1.5 * f.p99))} | ${check(u.p99 <= Math.max(1, 1.5 * f.p99))} |`,
+  );
+  say(
+    `| TTFT added ≤ floor's + 0.2 ms | ${ms(ttftAdded.get('understudy')!)} vs ${ms(ttftAdded.get('floor')!)} + 0.2 | ${check(ttftAdded.get('understudy')! <= ttftAdded.get('floor')! + 0.2)} |`,
+  );
+  if (scaling !== undefined)
+    say(`| --workers 2 ≥ 1.6× --workers 1 | ${scaling.toFixed(2)}× | ${check(scaling >= 1.6)} |`);
+  say();
   say(`Load average at the end ${load1()}.`);
 
-  mkdirSync(outDir, { recursive: true });
+  mkdirSync(values.out, { recursive: true });
   const colors: Record<string, string> = {
     direct: '#718096',
-    'minimal proxy': '#a0aec0',
+    floor: '#a0aec0',
     understudy: '#2b6cb0',
     portkey: '#c05621',
   };
-  const latencySvg = groupedBarChart({
-    title: 'Latency added over direct-to-upstream (ms, lower is better)',
-    unit: 'ms',
-    log: true,
-    groups: RATES.flatMap((rate) => [`p50 @ ${rate}/s`, `p99 @ ${rate}/s`]),
-    series: [floor, ...gateways].map((t) => ({
-      name: t.name,
-      color: colors[t.name]!,
-      values: added.get(t.name)!.flatMap((a) => [Math.max(a.p50, 0.001), Math.max(a.p99, 0.001)]),
-    })),
-    width: 860,
+  writeFileSync(
+    `${values.out}/gateway-latency.svg`,
+    groupedBarChart({
+      title: `Latency added over direct at ${RATE} req/s (ms, lower is better)`,
+      unit: 'ms',
+      log: true,
+      groups: ['p50', 'p99'],
+      series: gateways.map((t) => ({
+        name: t.name,
+        color: colors[t.name]!,
+        values: [Math.max(latency.get(t.name)!.p50, 0.001), Math.max(latency.get(t.name)!.p99, 0.001)],
+      })),
+      width: 560,
+    }),
+  );
+  writeFileSync(
+    `${values.out}/gateway-throughput.svg`,
+    groupedBarChart({
+      title: `Maximum throughput, ${CONNECTIONS} connections, one process (req/s, higher is better)`,
+      unit: 'req/s',
+      groups: ['req/s'],
+      series: targets.map((t) => ({ name: t.name, color: colors[t.name]!, values: [best.get(t.name)!] })),
+      width: 480,
+    }),
+  );
+  writeFileSync(`${values.out}/gateway.md`, `${lines.join('\n')}\n`);
+  console.log(`\nwrote ${values.out}/gateway.md, gateway-latency.svg, gateway-throughput.svg`);
+  for (const started of [understudy, proxy, upstream, ...(portkey ? [portkey] : [])]) await stop(started);
+}
+
+/**
+ * `--workers 2` against `--workers 1`: maximum throughput of each, rounds alternating, with the CPU
+ * every process used per request, which says where the cores went when 2 workers do not double one.
+ * With `--pin` and at least 4 CPUs, the load generator and the upstream run on CPUs 0–1 and the gateway
+ * on 2–3; with fewer CPUs there are no cores to keep apart, and the run says so.
+ */
+async function measureScaling(
+  upstream: Started,
+  say: (line?: string) => void,
+  wantPin: boolean,
+): Promise<number> {
+  const cpus = availableParallelism();
+  const pinned = wantPin && cpus >= 4;
+  say();
+  say(
+    `### --workers 2 against --workers 1 (maximum throughput, ${CONNECTIONS} connections, 2 s per run, alternating, 3 rounds)`,
+  );
+  say();
+  say(
+    pinned
+      ? 'Pinned with taskset: this process (the load) and the upstream on CPUs 0,1, the gateway on CPUs 2,3.'
+      : `Not pinned: ${cpus} CPUs${wantPin ? ' are too few to keep the load and upstream off the gateway’s cores (--pin needs 4)' : ''}; the load generator, the upstream and the gateway share them. The CPU columns say where each request's CPU went.`,
+  );
+  say();
+  if (pinned) {
+    pin(process.pid, '0,1');
+    pin(upstream.child.pid!, '0,1');
+  }
+  const one = await startUnderstudy({
+    upstreamUrl: upstream.url,
+    workers: 1,
+    cpus: pinned ? '2,3' : undefined,
   });
-  const throughputSvg = groupedBarChart({
-    title: 'Highest sustainable rate, one process (req/s, higher is better)',
-    unit: 'req/s',
-    groups: ['sustainable rate'],
-    series: targets.map((t) => ({
-      name: t.name,
-      color: colors[t.name]!,
-      values: [sustainable.get(t.name)!],
-    })),
-    width: 480,
+  const two = await startUnderstudy({
+    upstreamUrl: upstream.url,
+    workers: 2,
+    cpus: pinned ? '2,3' : undefined,
   });
-  writeFileSync(`${outDir}/gateway-latency.svg`, latencySvg);
-  writeFileSync(`${outDir}/gateway-throughput.svg`, throughputSvg);
-  writeFileSync(`${outDir}/gateway.md`, `${lines.join('\n')}\n`);
-  console.log(`\nwrote ${outDir}/gateway.md, gateway-latency.svg, gateway-throughput.svg`);
-  console.log(JSON.stringify({ cpu: Object.fromEntries(cpu), perStream: Object.fromEntries(perStream) }));
-  gateway.child.kill();
-  proxy.child.kill();
-  portkey?.child.kill();
-  upstream.child.kill();
+  say(
+    '| round | workers | req/s | gateway CPU µs / req | upstream µs / req | load generator µs / req | load average |',
+  );
+  say('| --- | --- | --- | --- | --- | --- | --- |');
+  const body = bodyOf('openai:gpt-4o');
+  const perSecond = { 1: [] as number[], 2: [] as number[] };
+  // Warm both (JIT, the cluster's workers, upstream connections) before measuring.
+  for (const gateway of [one, two])
+    await runClosedLoop({ url: `${gateway.url}/v1/chat/completions`, body, durationMs: 1000 });
+  for (let round = 1; round <= 3; round++) {
+    for (const [workers, gateway] of round % 2
+      ? ([
+          [1, one],
+          [2, two],
+        ] as const)
+      : ([
+          [2, two],
+          [1, one],
+        ] as const)) {
+      const g0 = treeCpuUs(gateway.child.pid!);
+      const u0 = treeCpuUs(upstream.child.pid!);
+      const l0 = process.cpuUsage();
+      const result = await runClosedLoop({
+        url: `${gateway.url}/v1/chat/completions`,
+        body,
+        connections: CONNECTIONS,
+        durationMs: 2000,
+      });
+      const l1 = process.cpuUsage(l0);
+      const n = result.ok;
+      perSecond[workers].push(result.perSecond);
+      say(
+        `| ${round} | ${workers} | ${Math.round(result.perSecond)}${result.failed ? ` (${result.failed} failed)` : ''} | ${((treeCpuUs(gateway.child.pid!) - g0) / n).toFixed(0)} | ${((treeCpuUs(upstream.child.pid!) - u0) / n).toFixed(0)} | ${((l1.user + l1.system) / n).toFixed(0)} | ${load1()} |`,
+      );
+    }
+  }
+  const scaling = median(perSecond[2]) / median(perSecond[1]);
+  say(`| median | 2 ÷ 1 | **${scaling.toFixed(2)}×** | | | | |`);
+  await stop(one);
+  await stop(two);
+  if (pinned) {
+    pin(process.pid, `0-${cpus - 1}`);
+    pin(upstream.child.pid!, `0-${cpus - 1}`);
+  }
+  return scaling;
 }
 
 if (process.argv[2] === '--serve') await serve(process.argv[3] as Role, process.argv[4] || undefined);

@@ -5,7 +5,8 @@
  * stream and the cost of each further token, which is what a long answer pays for: one event per token
  * through the SSE reader, the adapter, the fallback layer and the gateway's writer.
  *
- * Run: node bench/stream-cost.ts [--streams 400] [--rounds 3]      (Node 24)
+ * Run: node bench/stream-cost.ts [--streams 400] [--rounds 3] [--prof <dir>]      (Node 24)
+ * `--prof <dir>` runs the gateway under `node --cpu-prof` and writes its profile there at the end.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -48,18 +49,26 @@ if (role === '--upstream') {
   });
 } else {
   const { values } = parseArgs({
-    options: { streams: { type: 'string', default: '400' }, rounds: { type: 'string', default: '3' } },
+    options: {
+      streams: { type: 'string', default: '400' },
+      rounds: { type: 'string', default: '3' },
+      prof: { type: 'string' },
+    },
   });
   const streams = Number(values.streams);
   const rounds = Number(values.rounds);
 
-  const start = async (...roleArgs: string[]) => {
-    const child: ChildProcess = fork(SELF, roleArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const start = async (roleArgs: string[], execArgv: string[] = []) => {
+    const child: ChildProcess = fork(SELF, roleArgs, {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv,
+    });
     const [message] = (await once(child, 'message')) as [{ url: string }];
     return { child, url: message.url };
   };
-  const upstream = await start('--upstream');
-  const gateway = await start('--gateway', upstream.url);
+  const upstream = await start(['--upstream']);
+  const profile = values.prof ? ['--cpu-prof', '--cpu-prof-dir', values.prof] : [];
+  const gateway = await start(['--gateway', upstream.url], profile);
   const cpuUs = async () => {
     gateway.child.send('cpu');
     const [message] = (await once(gateway.child, 'message')) as [{ cpuUs: number }];
@@ -101,6 +110,8 @@ if (role === '--upstream') {
     `gateway CPU per stream (median of ${rounds} rounds of ${streams}): ${SHORT} tokens ${median(short).toFixed(0)} µs, ${LONG} tokens ${median(long).toFixed(0)} µs; each further token ${perToken.toFixed(2)} µs`,
   );
   upstream.child.kill();
-  gateway.child.kill();
+  // Disconnected, the gateway exits on its own, which is when --cpu-prof writes the profile.
+  gateway.child.disconnect();
+  await once(gateway.child, 'exit');
   await agent.close();
 }

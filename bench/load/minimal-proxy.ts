@@ -1,8 +1,9 @@
 /**
- * The least a Node proxy can do: read the body, post it to one upstream URL through an undici Pool, and
- * answer with the upstream's body. No parsing, validation, routing or metrics. Benchmarks measure it
- * beside a gateway as the floor: what the extra process and its two loopback hops cost on this machine,
- * whatever the gateway does.
+ * The floor (issue 17): the least a Node proxy can do. A `node:http` server reads the body, posts it to
+ * one upstream URL with undici's `request()` over a keep-alive Pool, and writes status, content-type and
+ * body back, parsing nothing. A streamed answer (`text/event-stream`) is relayed chunk by chunk as it
+ * comes, so time to first token can be measured through it too. Benchmarks measure it beside a gateway:
+ * what the extra process and its two loopback hops cost on this machine, whatever the gateway does.
  *
  * @example
  * const url = await startMinimalProxy('http://127.0.0.1:8080/v1/chat/completions');
@@ -27,9 +28,16 @@ export async function startMinimalProxy(upstreamUrl: string): Promise<string> {
           headers: { 'content-type': 'application/json' },
           body: Buffer.concat(chunks),
         });
+        const type = String(answer.headers['content-type'] ?? 'application/json');
+        if (type.startsWith('text/event-stream')) {
+          res.writeHead(answer.statusCode, { 'content-type': type });
+          for await (const chunk of answer.body) res.write(chunk);
+          res.end();
+          return;
+        }
         const text = await answer.body.text();
         res.writeHead(answer.statusCode, {
-          'content-type': 'application/json',
+          'content-type': type,
           'content-length': Buffer.byteLength(text),
         });
         res.end(text);

@@ -3,7 +3,12 @@
  * function and by file, and inclusive time of the functions whose name matches `--focus`. Self time
  * says what to fix; inclusive time says which caller it belongs to.
  *
- * Run: node bench/profile/summarize-cpu-profile.ts <file.cpuprofile> [--top 40] [--focus regex]
+ * `--requests N` adds a table by layer (the socket writes, GC, node's HTTP and runtime, undici, each of
+ * our src/ layers) in µs per request, idle left out: how two processes profiled under the same load
+ * (the floor and the gateway, bench/profile/profile-throughput.ts) compare, layer by layer.
+ *
+ * Run: node bench/profile/summarize-cpu-profile.ts <file.cpuprofile> [--top 40] [--focus regex] [--requests N]
+ *      [--window fromUs-toUs]
  */
 import { readFileSync } from 'node:fs';
 
@@ -14,6 +19,8 @@ interface ProfileNode {
 }
 
 interface CpuProfile {
+  /** Monotonic clock, µs (CLOCK_MONOTONIC on Linux, as `process.hrtime`). */
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -25,6 +32,13 @@ if (!file) throw new Error('usage: summarize-cpu-profile.ts <file.cpuprofile> [-
 const top = Number(args[args.indexOf('--top') + 1] ?? 40) || 40;
 const focusAt = args.indexOf('--focus');
 const focus = focusAt === -1 ? undefined : new RegExp(args[focusAt + 1]!);
+const requestsAt = args.indexOf('--requests');
+const requests = requestsAt === -1 ? undefined : Number(args[requestsAt + 1]);
+// `--window from-to` (monotonic µs, as profile-throughput.ts prints): only the samples taken under load,
+// without start-up (module loading and compiling) or the idle time around it.
+const windowAt = args.indexOf('--window');
+const [fromUs, toUs] =
+  windowAt === -1 ? [0, Number.POSITIVE_INFINITY] : args[windowAt + 1]!.split('-').map(Number);
 
 const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -34,14 +48,17 @@ for (const node of profile.nodes) for (const child of node.children ?? []) paren
 // Each sample's time is the delta to the next sample; attribute it to the sampled (leaf) node.
 const selfUs = new Map<number, number>();
 let totalUs = 0;
+let at = profile.startTime;
 for (let i = 0; i < profile.samples.length; i++) {
+  at += profile.timeDeltas[i]!;
+  if (at < fromUs! || at > toUs!) continue;
   const us = profile.timeDeltas[i + 1] ?? 0;
   selfUs.set(profile.samples[i]!, (selfUs.get(profile.samples[i]!) ?? 0) + us);
   totalUs += us;
 }
 
 const shortUrl = (url: string) =>
-  url.replace(/^file:\/\/.*?\/work\/main\//, '').replace(/^node:/, 'node:') || '(native)';
+  url.replace(/^file:\/\/.*?\/(src|bench)\//, '$1/').replace(/^node:/, 'node:') || '(native)';
 const label = (node: ProfileNode) =>
   `${node.callFrame.functionName || '(anonymous)'} ${shortUrl(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
 
@@ -82,4 +99,37 @@ if (focus) {
     }
   }
   table(`inclusive time of frames matching ${focus}`, inclusive);
+}
+
+/** Where a frame's self time belongs, coarsely: what differs between a bare proxy and the gateway. */
+function layerOf(node: ProfileNode): string {
+  const { functionName, url } = node.callFrame;
+  if (url === '') {
+    if (/^(writeUtf8String|writev|writeBuffer|writeLatin1String|writeAsciiString)$/.test(functionName))
+      return 'socket writes (syscalls)';
+    if (functionName === '(garbage collector)') return 'garbage collection';
+    if (functionName === '(idle)') return '(idle)';
+    return 'other native (parsers, microtasks, program)';
+  }
+  const ours = /\/src\/([^/]+)\//.exec(url);
+  if (ours) return `understudy src/${ours[1]}`;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+  if (pkg) return `package ${pkg[1]}`;
+  if (url.startsWith('node:')) return "node's JavaScript (http, net, streams, events, timers)";
+  return url.includes('/bench/') ? 'bench code' : 'other';
+}
+
+if (requests) {
+  const byLayer = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const layer = layerOf(byId.get(id)!);
+    byLayer.set(layer, (byLayer.get(layer) ?? 0) + us);
+  }
+  const busy = totalUs - (byLayer.get('(idle)') ?? 0);
+  byLayer.delete('(idle)');
+  console.log(`\nby layer, µs per request over ${requests} requests (busy ${(busy / 1000).toFixed(0)} ms)`);
+  for (const [layer, us] of [...byLayer].sort((a, b) => b[1] - a[1]))
+    console.log(
+      `${(us / requests).toFixed(1).padStart(7)} µs  ${((100 * us) / busy).toFixed(1).padStart(5)}%  ${layer}`,
+    );
 }

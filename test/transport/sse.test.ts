@@ -63,4 +63,50 @@ describe('readSSE', () => {
       ),
     );
   });
+
+  test('return() mid-stream closes the body, as leaving a for await does; after the end it does not', async () => {
+    const closed: string[] = [];
+    const body = (name: string, chunks: string[]): AsyncIterable<string> => ({
+      [Symbol.asyncIterator]() {
+        let at = 0;
+        return {
+          next: async () =>
+            at < chunks.length ? { value: chunks[at++]!, done: false } : { value: undefined, done: true },
+          return: async () => {
+            closed.push(name);
+            return { value: undefined, done: true };
+          },
+        };
+      },
+    });
+    const early = readSSE(body('early', ['data: 1\n\ndata: 2\n\n', 'data: 3\n\n']));
+    expect((await early.next()).value?.data).toBe('1');
+    expect(await early.return(undefined)).toEqual({ done: true, value: undefined });
+    // The frame already read but not handed out is dropped with the rest: the reader is closed.
+    expect(await early.next()).toEqual({ done: true, value: undefined });
+    const whole = readSSE(body('whole', ['data: 1\n\n']));
+    for await (const _ of whole) {
+      // read to the end
+    }
+    await whole.return(undefined);
+    expect(closed).toEqual(['early']);
+  });
+
+  test('next() calls made at once are answered in order, and a body that fails rejects once, then ends', async () => {
+    let fail!: (error: Error) => void;
+    const failed = new Promise<never>((_, reject) => {
+      fail = reject;
+    });
+    async function* body() {
+      yield 'data: a\n\ndata: b\n\n';
+      await failed;
+    }
+    const frames = readSSE(body());
+    const [a, b, c] = [frames.next(), frames.next(), frames.next()];
+    expect((await a).value?.data).toBe('a');
+    expect((await b).value?.data).toBe('b');
+    fail(new Error('socket reset'));
+    await expect(c).rejects.toThrow('socket reset');
+    expect(await frames.next()).toEqual({ done: true, value: undefined });
+  });
 });

@@ -159,20 +159,34 @@ function tooLarge(maxBytes: number): GatewayError {
   );
 }
 
-/** True when `[`/`{` nest deeper than `maxDepth` outside of strings. One pass over the characters. */
+/**
+ * True when `[`/`{` nest deeper than `maxDepth` outside of strings. One pass; a string is crossed with
+ * `indexOf` to its closing quote rather than character by character: nearly all of an LLM request is
+ * string content (prompts, tool results, files an agent sends), so on a 100 KiB body this is native
+ * speed instead of a JavaScript loop over every character.
+ */
 export function exceedsDepth(text: string, maxDepth: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 92)
-        i++; // backslash: skip the escaped character
-      else if (code === 34) inString = false;
-    } else if (code === 34) inString = true;
-    else if (code === 123 || code === 91) {
+    if (code === 34) {
+      i = stringEnd(text, i);
+      if (i === -1) return false; // an unterminated string: JSON.parse refuses the body
+    } else if (code === 123 || code === 91) {
       if (++depth > maxDepth) return true;
     } else if (code === 125 || code === 93) depth--;
   }
   return false;
+}
+
+/** Index of the quote that closes the string opened at `open`: one not escaped, i.e. after an even run of backslashes. */
+function stringEnd(text: string, open: number): number {
+  let end = open;
+  for (;;) {
+    end = text.indexOf('"', end + 1);
+    if (end === -1) return -1;
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === 92) backslashes++;
+    if (backslashes % 2 === 0) return end;
+  }
 }
