@@ -122,8 +122,10 @@ describe.concurrent('the packed library on each runtime', () => {
     try {
       const tab = await browser.newPage();
       await tab.goto(host.url);
-      await tab.waitForFunction(() => (window as { smokeResults?: unknown }).smokeResults !== undefined);
-      expect(await tab.evaluate(() => (window as { smokeResults?: unknown }).smokeResults)).toEqual(ALL_OK);
+      await tab.waitForFunction(() => (globalThis as { smokeResults?: unknown }).smokeResults !== undefined);
+      expect(await tab.evaluate(() => (globalThis as { smokeResults?: unknown }).smokeResults)).toEqual(
+        ALL_OK,
+      );
     } finally {
       await browser.close();
       await host.close();
