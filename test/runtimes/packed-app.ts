@@ -53,6 +53,7 @@ function packageKey(): string {
   walk(join(ROOT, 'src'));
   walk(join(ROOT, 'bin'));
   walk(join(import.meta.dirname, 'app'));
+  hash.update(readFileSync(join(ROOT, 'examples', 'worker.ts')));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -88,6 +89,8 @@ async function build(dir: string): Promise<PackedApp> {
   const tarball = join(dir, packed[0].filename);
   const app = join(dir, 'app');
   cpSync(join(import.meta.dirname, 'app'), app, { recursive: true });
+  // The README's Worker example, as a user copies it into their app.
+  cpSync(join(ROOT, 'examples', 'worker.ts'), join(app, 'readme-worker.ts'));
   writeFileSync(
     join(app, 'package.json'),
     JSON.stringify({

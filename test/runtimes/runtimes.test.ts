@@ -109,6 +109,34 @@ describe.concurrent('the packed library on each runtime', () => {
     }
   });
 
+  test("the README's Worker example falls back from a failing OpenAI to Anthropic", {
+    timeout: 120_000,
+  }, async () => {
+    const [openai, anthropic] = await Promise.all([
+      startChaosServer({ protocol: 'openai', scenario: { fault: 'status:503' } }),
+      startChaosServer({ protocol: 'anthropic' }),
+    ]);
+    const worker = await bundle(join(app.dir, 'readme-worker.ts'), 'workerd');
+    const mf = new Miniflare({
+      modules: true,
+      script: worker.code,
+      compatibilityDate: '2025-09-01',
+      bindings: {
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: openai.url,
+        ANTHROPIC_API_KEY: 'sk-ant-test',
+        ANTHROPIC_BASE_URL: anthropic.url,
+      },
+    });
+    try {
+      const response = await mf.dispatchFetch('http://worker.test/?q=Hello%20from%20the%20edge');
+      expect(await response.text()).toBe('claude-haiku-4-5: echo: Hello from the edge');
+      expect([openai.stats.requests, anthropic.stats.requests]).toEqual([1, 1]);
+    } finally {
+      await Promise.all([mf.dispose(), openai.close(), anthropic.close()]);
+    }
+  });
+
   test('headless Chromium', { timeout: 120_000 }, async () => {
     const page = await bundle(join(app.dir, 'browser.js'), 'browser');
     const host = await startPageHost(
