@@ -54,6 +54,7 @@ function packageKey(): string {
   walk(join(ROOT, 'bin'));
   walk(join(import.meta.dirname, 'app'));
   hash.update(readFileSync(join(ROOT, 'examples', 'worker.ts')));
+  hash.update(readFileSync(join(ROOT, 'scripts', 'write-dist-package.ts')));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -72,14 +73,11 @@ async function build(dir: string): Promise<PackedApp> {
   const stage = join(dir, 'stage');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
-  // A staged copy of what `files` ships, built there, so the repository's own dist/ is left alone.
-  await run(NODE, [
-    join(BIN, 'tsc'),
-    '-p',
-    join(ROOT, 'tsconfig.build.json'),
-    '--outDir',
-    join(stage, 'dist'),
-  ]);
+  // A staged copy of what `files` ships, built there as `npm run build` builds dist/, so the repository's
+  // own dist/ is left alone.
+  const out = join(stage, 'dist');
+  await run(NODE, [join(BIN, 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out]);
+  await run(NODE, [join(ROOT, 'scripts', 'write-dist-package.ts'), out]);
   for (const entry of ['package.json', 'README.md', 'bin']) {
     cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
   }
