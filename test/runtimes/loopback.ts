@@ -39,20 +39,26 @@ export async function startRefusingProxy(): Promise<Listening & { refused: strin
 }
 
 /**
- * Serves `files` (path → [content type, body]) and forwards every other path to `upstream`, so a page
- * and the API it calls share one origin.
+ * Serves `files` (path → [content type, body]) and forwards every other path to the upstream its first
+ * segment names in `upstreams` (`/v1/...` → `upstreams.v1`), so a page and the APIs it calls share one
+ * origin.
  */
 export async function startPageHost(
   files: Record<string, [string, string]>,
-  upstream: string,
+  upstreams: Record<string, string>,
 ): Promise<Listening> {
-  const target = new URL(upstream);
   const server = createServer((req, res) => {
     const file = files[req.url ?? ''];
     if (file) {
       res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
       return;
     }
+    const upstream = upstreams[(req.url ?? '').split('/')[1] ?? ''];
+    if (upstream === undefined) {
+      res.writeHead(404).end(`no upstream for ${req.url}`);
+      return;
+    }
+    const target = new URL(upstream);
     const forward = request(
       { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
       (answer) => {

@@ -26,30 +26,34 @@ const CHECKS = [
   'abort',
   'first-token deadline',
   'typed error',
+  'refused connection',
+  'bedrock, signed',
 ];
 const ALL_OK = Object.fromEntries(CHECKS.map((check) => [check, 'ok']));
 
 let app: PackedApp;
 let chaos: ChaosServer;
+let bedrock: ChaosServer;
 let proxy: Listening & { refused: string[] };
 
 beforeAll(async () => {
-  [app, chaos, proxy] = await Promise.all([
+  [app, chaos, bedrock, proxy] = await Promise.all([
     packedApp(),
     startChaosServer({ protocol: 'openai' }),
+    startChaosServer({ protocol: 'bedrock' }),
     startRefusingProxy(),
   ]);
 }, 300_000);
 
 afterAll(async () => {
-  await Promise.all([chaos?.close(), proxy?.close()]);
+  await Promise.all([chaos?.close(), bedrock?.close(), proxy?.close()]);
   // Nothing any runtime did went past loopback.
   expect(proxy?.refused ?? []).toEqual([]);
 });
 
 /** Runs app/cli.js with `command` and returns the results it printed. */
 async function smokeCli(command: string, args: string[]): Promise<unknown> {
-  const { stdout } = await run(command, [...args, chaos.url], {
+  const { stdout } = await run(command, [...args, chaos.url, bedrock.url], {
     cwd: app.dir,
     timeout: 90_000,
     env: {
@@ -99,7 +103,7 @@ describe.concurrent('the packed library on each runtime', () => {
       script: worker.code,
       compatibilityDate: '2025-09-01',
       compatibilityFlags: [],
-      bindings: { CHAOS_URL: chaos.url },
+      bindings: { OPENAI_URL: chaos.url, BEDROCK_URL: bedrock.url },
     });
     try {
       const response = await mf.dispatchFetch('http://worker.test/');
@@ -144,7 +148,7 @@ describe.concurrent('the packed library on each runtime', () => {
         '/': ['text/html', '<!doctype html><script type="module" src="/smoke.js"></script>'],
         '/smoke.js': ['text/javascript', page.code],
       },
-      chaos.url,
+      { v1: chaos.url, model: bedrock.url },
     );
     const browser = await launchChromium();
     try {

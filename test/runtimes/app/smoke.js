@@ -7,9 +7,20 @@
 const PROMPT = 'hello from the runtime';
 const ECHO = `echo: ${PROMPT}`;
 
-/** Runs every check with the library's module namespace against the chaos server at `baseUrl`. */
-export async function runSmoke(lib, baseUrl) {
-  const { inferModel, FallbackModel, ModelHTTPError, FallbackExceptionGroup, userPrompt, responseText } = lib;
+/**
+ * Runs every check with the library's module namespace against the chaos servers: `openai` and `bedrock`
+ * are their base URLs (Bedrock's requests are signed with SigV4, so signing runs on the runtime too).
+ */
+export async function runSmoke(lib, { openai: baseUrl, bedrock }) {
+  const {
+    inferModel,
+    FallbackModel,
+    ModelAPIError,
+    ModelHTTPError,
+    FallbackExceptionGroup,
+    userPrompt,
+    responseText,
+  } = lib;
   const hello = [{ kind: 'request', parts: [userPrompt(PROMPT)] }];
   const model = (fault) =>
     inferModel('openai:gpt-4o-mini', {
@@ -20,6 +31,16 @@ export async function runSmoke(lib, baseUrl) {
   const expectEcho = (text) => {
     if (text !== ECHO) throw new Error(`expected ${JSON.stringify(ECHO)}, got ${JSON.stringify(text)}`);
   };
+
+  const signed = () =>
+    inferModel('bedrock:anthropic.claude-3-5-sonnet-20240620-v1:0', {
+      baseUrl: bedrock,
+      env: {
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'smoke-secret',
+        AWS_REGION: 'us-east-1',
+      },
+    });
 
   const checks = {
     imports: async () => {
@@ -63,8 +84,9 @@ export async function runSmoke(lib, baseUrl) {
     },
     'first-token deadline': async () => {
       const kinds = [];
-      const fallback = new FallbackModel(model('slow-first-token:10000'), model(), {
-        firstTokenTimeoutMs: 300,
+      // A wide margin both ways: the healthy model must beat the deadline on a loaded machine too.
+      const fallback = new FallbackModel(model('slow-first-token:60000'), model(), {
+        firstTokenTimeoutMs: 2000,
         onFallback: (event) => kinds.push(event.error?.kind),
       });
       const stream = await fallback.requestStream(hello);
@@ -90,6 +112,26 @@ export async function runSmoke(lib, baseUrl) {
       if (!(group instanceof FallbackExceptionGroup) || group.errors.length !== 2) {
         throw new Error(`expected a FallbackExceptionGroup of 2, got ${String(group)}`);
       }
+    },
+    'refused connection': async () => {
+      // Port 9 (discard) has no listener on loopback, and browsers refuse it outright: either way the
+      // runtime's own failure must come out as the same kind.
+      const refused = inferModel('openai:gpt-4o-mini', { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'smoke' });
+      const error = await refused.request(hello).then(
+        () => undefined,
+        (e) => e,
+      );
+      if (!(error instanceof ModelAPIError) || error.kind !== 'network') {
+        throw new Error(`expected a ModelAPIError of kind network, got ${String(error)} (${error?.kind})`);
+      }
+    },
+    'bedrock, signed': async () => {
+      expectEcho(responseText(await signed().request(hello)));
+      const stream = await signed().requestStream(hello);
+      for await (const _event of stream) {
+        // read to the end
+      }
+      expectEcho(responseText(stream.get()));
     },
   };
 

@@ -1,9 +1,9 @@
-// Cloudflare workerd: the chaos server's URL arrives as a binding, the results go back as the response.
+// Cloudflare workerd: the chaos servers' URLs arrive as bindings, the results go back as the response.
 import * as understudy from 'understudy';
 import { runSmoke } from './smoke.js';
 
 export default {
   async fetch(_request, env) {
-    return Response.json(await runSmoke(understudy, env.CHAOS_URL));
+    return Response.json(await runSmoke(understudy, { openai: env.OPENAI_URL, bedrock: env.BEDROCK_URL }));
   },
 };
