@@ -142,6 +142,26 @@ describe.each(TRANSPORTS)('postJsonForText over %s', (name, transport) => {
     expect(stalled.message).toContain(name === 'undici' ? 'UND_ERR_BODY_TIMEOUT' : 'no body data for 50 ms');
   });
 
+  test('a body that keeps coming is never cut by idleMs, however long it takes in all', async () => {
+    // 30 chunks 50 ms apart: 1.5 s in all against a 1 s idle limit, no gap near it.
+    const url = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[0');
+      let sent = 1;
+      const timer = setInterval(() => {
+        if (sent === 30) {
+          clearInterval(timer);
+          res.end(']');
+          return;
+        }
+        res.write(`,${sent++}`);
+      }, 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    const answer = await call(url, { timeouts: { idleMs: 1_000 } });
+    expect(JSON.parse(answer.text)).toHaveLength(30);
+  });
+
   test('a body cut short → network', async () => {
     const url = await serve((res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
