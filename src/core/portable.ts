@@ -112,16 +112,18 @@ export function sha256Hex(text: string): string {
  * const env = options.env ?? processEnv();
  */
 export function processEnv(): Record<string, string | undefined> {
-  runtimeEnv ??= readableEnv();
-  return runtimeEnv;
-}
-
-let runtimeEnv: Record<string, string | undefined> | undefined;
-
-function readableEnv(): Record<string, string | undefined> {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   if (env === undefined) return {};
   if (!('Deno' in globalThis)) return env;
+  denoEnv ??= readableWithoutPermission(env);
+  return denoEnv;
+}
+
+let denoEnv: Record<string, string | undefined> | undefined;
+
+function readableWithoutPermission(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
   // Over an empty target: Deno's env is itself a proxy whose every trap checks the permission, and a
   // proxy over it would call those traps again to check its own invariants.
   return new Proxy({} as Record<string, string | undefined>, {
