@@ -150,7 +150,8 @@ describe.concurrent('the packed library on each runtime', () => {
       },
       { v1: chaos.url, model: bedrock.url },
     );
-    const browser = await launchChromium();
+    // Chromium always reaches loopback directly; anything else would go to the refusing proxy.
+    const browser = await launchChromium([`--proxy-server=${proxy.url}`]);
     try {
       const tab = await browser.newPage();
       await tab.goto(host.url);
