@@ -124,7 +124,11 @@ export function transportError(error: unknown, modelName: string, signal?: Abort
       cause: error,
     });
   }
-  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+  if (error instanceof Error && error.name === 'TimeoutError') {
+    // One of the fetch transport's deadlines (its message says which).
+    return new ModelAPIError(modelName, `upstream timed out: ${message}`, { kind: 'timeout', cause: error });
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
     // Aborted by something other than the caller's signal (a deadline of ours): a timeout.
     return new ModelAPIError(modelName, `upstream call aborted: ${message}`, {
       kind: 'timeout',
