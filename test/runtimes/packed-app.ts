@@ -140,17 +140,19 @@ async function withLock(dir: string): Promise<PackedApp> {
 }
 
 /**
- * The `node` binary of an older major (20, 22), installed from the npm registry's `node` package into a
- * cache under the home folder, once; the project's own Node (24) for `24`.
+ * The `node` binary of an older Node (`20`, `22`, `22.14.0`: any version range npm takes), installed from
+ * the npm registry's `node` package into a cache under the home folder, once; the project's own Node for
+ * `24`.
  */
-export async function nodeBinary(major: number): Promise<string> {
-  if (major === 24) return NODE;
-  const dir = join(homedir(), '.cache', 'understudy', `node-${major}`);
+export async function nodeBinary(version: string): Promise<string> {
+  if (version === '24') return NODE;
+  const dir = join(homedir(), '.cache', 'understudy', `node-${version}`);
   const binary = join(dir, 'node_modules', 'node', 'bin', 'node');
   if (existsSync(binary)) return binary;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{"private":true}');
-  await npm(['install', '--no-audit', `node@${major}`], dir);
-  if (!existsSync(binary)) throw new Error(`npm installed node@${major} into ${dir} but ${binary} is absent`);
+  await npm(['install', '--no-audit', `node@${version}`], dir);
+  if (!existsSync(binary))
+    throw new Error(`npm installed node@${version} into ${dir} but ${binary} is absent`);
   return binary;
 }

@@ -84,8 +84,9 @@ async function smokeCli(command: string, args: string[]): Promise<unknown> {
 }
 
 describe.concurrent('the packed library on each runtime', () => {
-  test.each([20, 22, 24])('Node %i', { timeout: 300_000 }, async (major) => {
-    expect(await smokeCli(await nodeBinary(major), ['cli.js'])).toEqual(ALL_OK);
+  // Node 22.14 stands for the Nodes before 22.19 that undici 8 cannot load (the fetch transport serves them).
+  test.each(['20', '22.14.0', '22', '24'])('Node %s', { timeout: 300_000 }, async (version) => {
+    expect(await smokeCli(await nodeBinary(version), ['cli.js'])).toEqual(ALL_OK);
   });
 
   test('Bun', { timeout: 120_000 }, async () => {
