@@ -131,11 +131,20 @@ async function withLock(dir: string): Promise<PackedApp> {
     }
   }
   try {
+    forgetOldBuilds(join(dir, '..'));
     const app = await build(dir);
     writeFileSync(ready, JSON.stringify(app));
     return app;
   } finally {
     rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Each content of the sources leaves a build of ~40 MB behind; those a day old are no one's now. */
+function forgetOldBuilds(parent: string): void {
+  for (const name of readdirSync(parent)) {
+    const path = join(parent, name);
+    if (Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
   }
 }
 
