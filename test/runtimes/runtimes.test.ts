@@ -1,9 +1,10 @@
 /**
  * The library on every runtime it claims (README, "Runtimes"): the same portable smoke (app/smoke.js:
- * imports, a request, a stream, fallback on a 503, an abort, the first-token deadline, typed errors)
- * runs from the packed tarball, installed into a fresh app, on Node 20, 22 and 24, Bun, Deno with
- * `--allow-net` alone, workerd through miniflare without `nodejs_compat`, and headless Chromium, each
- * against a chaos server on 127.0.0.1.
+ * imports, a request, a stream, fallback on a 503, an abort, the first-token deadline, typed errors, a
+ * refused connection, a SigV4-signed Bedrock call) runs from the packed tarball, installed into a fresh
+ * app, on Node 20, 22.14, 22 and 24, Bun, Deno with `--allow-net` alone, workerd through miniflare
+ * without `nodejs_compat`, and headless Chromium, each against chaos servers on 127.0.0.1. The README's
+ * Worker example runs here too.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
