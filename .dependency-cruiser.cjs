@@ -54,7 +54,7 @@ module.exports = {
       comment:
         'The library (everything below chaos, gateway and cli) runs on Node, Bun, Deno, Workers and browsers: ' +
         'no node: built-ins and no Node-only packages. transport/node-client.ts and undici-client.ts are the ' +
-        "transport seam's Node side, which only the `node` condition of package.json's #transport import loads.",
+        "transport seam's Node side, which only the `node` condition of src/package.json's #transport import loads.",
       severity: 'error',
       from: { path: LIBRARY, pathNot: '^src/transport/(node|undici)-client\\.ts$' },
       to: { dependencyTypes: ['core'] },
