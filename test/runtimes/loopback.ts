@@ -33,6 +33,7 @@ export async function startRefusingProxy(): Promise<Listening & { refused: strin
   });
   server.on('connect', (req, socket) => {
     refused.push(`CONNECT ${req.url}`);
+    socket.on('error', () => {}); // a client that resets the refused tunnel is done with it
     socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
   });
   return { ...(await listen(server)), refused };
