@@ -102,9 +102,39 @@ export function sha256Hex(text: string): string {
   return hex;
 }
 
-/** The runtime's process environment where it has one (Node, Bun, Deno with --allow-env); `{}` elsewhere. */
+/**
+ * The one way the library reads its environment: the runtime's process environment where it has one
+ * (Node, Bun, Deno), `{}` where it has none (Workers, browsers: pass their `env` as the `env` option
+ * instead). Under Deno without `--allow-env` a read throws; there each variable reads as unset, so the
+ * library runs with `--allow-net` alone and options supply what the environment would have.
+ *
+ * @example
+ * const env = options.env ?? processEnv();
+ */
 export function processEnv(): Record<string, string | undefined> {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (env === undefined) return {};
+  if (!('Deno' in globalThis)) return env;
+  denoEnv ??= readableWithoutPermission(env);
+  return denoEnv;
+}
+
+let denoEnv: Record<string, string | undefined> | undefined;
+
+function readableWithoutPermission(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  // Over an empty target: Deno's env is itself a proxy whose every trap checks the permission, and a
+  // proxy over it would call those traps again to check its own invariants.
+  return new Proxy({} as Record<string, string | undefined>, {
+    get(_target, name) {
+      try {
+        return typeof name === 'string' ? env[name] : undefined;
+      } catch {
+        return undefined; // NotCapable: no permission to read it, so it is not set for us
+      }
+    },
+  });
 }
 
 /** What a warning is: its type (`DeprecationWarning`, `UnderstudyWarning`) and an optional stable code. */

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { expect, test } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import {
   base64ToBytes,
   bytesToBase64,
+  processEnv,
   randomHex,
   randomId,
   sha256Hex,
@@ -42,4 +43,22 @@ test('invalid base64 is refused, not decoded into garbage', () => {
 test('random ids have the expected form', () => {
   expect(randomHex(12)).toMatch(/^[0-9a-f]{24}$/);
   expect(randomId()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+});
+
+test('under Deno without --allow-env a variable reads as unset, where reading it would throw', () => {
+  const real = process.env;
+  const denied = () => {
+    throw new Error(
+      'NotCapable: Requires env access to "OPENAI_API_KEY", run again with the --allow-env flag',
+    );
+  };
+  vi.stubGlobal('Deno', {});
+  process.env = new Proxy({}, { get: denied, getOwnPropertyDescriptor: denied, has: denied });
+  try {
+    expect(() => process.env.OPENAI_API_KEY).toThrow('NotCapable');
+    expect(processEnv().OPENAI_API_KEY).toBeUndefined();
+  } finally {
+    process.env = real;
+    vi.unstubAllGlobals();
+  }
 });

@@ -2,15 +2,20 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ModelAPIError, ModelHTTPError } from '../../src/core/errors/index.ts';
-import { postJson, readBodyText } from '../../src/transport/client.ts';
+import type { Transport } from '../../src/transport/upstream.ts';
+import { TRANSPORTS } from './transports.ts';
 
 let server: Server | undefined;
-const closed: string[] = [];
+// Sockets closed by the current test's server: a fresh list per server, since an earlier server's
+// sockets may close late, during the next test.
+let closed: string[] = [];
 
 async function serve(handler: (res: ServerResponse) => void): Promise<string> {
+  const closedHere: string[] = [];
+  closed = closedHere;
   server = createServer((req, res) => {
     req.resume();
-    req.socket.on('close', () => closed.push(req.url ?? ''));
+    req.socket.on('close', () => closedHere.push(req.url ?? ''));
     handler(res);
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
@@ -18,22 +23,25 @@ async function serve(handler: (res: ServerResponse) => void): Promise<string> {
 }
 
 afterEach(async () => {
-  closed.length = 0;
   server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
   server = undefined;
 });
 
-const call = (url: string, extra: Partial<Parameters<typeof postJson>[0]> = {}) =>
-  postJson({
-    url: `${url}/x`,
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-    modelName: 'm',
-    ...extra,
-  });
+const callOver =
+  (transport: Transport) =>
+  (url: string, extra: Partial<Parameters<Transport['postJson']>[0]> = {}) =>
+    transport.postJson({
+      url: `${url}/x`,
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+      modelName: 'm',
+      ...extra,
+    });
 
-describe('postJson', () => {
+describe.each(TRANSPORTS)('postJson over %s', (_name, transport) => {
+  const call = callOver(transport);
+  const { readBodyText } = transport;
   test('a 4xx/5xx becomes ModelHTTPError with the parsed body and lower-cased headers', async () => {
     const url = await serve((res) => {
       res.writeHead(429, { 'Retry-After': '1', 'content-type': 'application/json' });

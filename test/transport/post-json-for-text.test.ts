@@ -2,11 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ModelAPIError, ModelHTTPError } from '../../src/core/errors/index.ts';
-import {
-  closeUpstreamConnections,
-  postJsonForText,
-  setUpstreamConnectionLimit,
-} from '../../src/transport/client.ts';
+import type { Transport } from '../../src/transport/upstream.ts';
+import { TRANSPORTS } from './transports.ts';
+
+const undici = TRANSPORTS[0][1];
+const { closeUpstreamConnections, setUpstreamConnectionLimit } = undici;
 
 let server: Server | undefined;
 // Sockets closed by the current test's server (a fresh list per server: an earlier server's sockets may
@@ -38,18 +38,21 @@ afterEach(async () => {
   server = undefined;
 });
 
-const call = (url: string, extra: Partial<Parameters<typeof postJsonForText>[0]> = {}) =>
-  postJsonForText({
-    url: `${url}/v1/chat/completions?api-version=1`,
-    headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
-    body: '{"model":"m"}',
-    modelName: 'm',
-    ...extra,
-  });
+const callOver =
+  (transport: Transport) =>
+  (url: string, extra: Partial<Parameters<Transport['postJsonForText']>[0]> = {}) =>
+    transport.postJsonForText({
+      url: `${url}/v1/chat/completions?api-version=1`,
+      headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+      body: '{"model":"m"}',
+      modelName: 'm',
+      ...extra,
+    });
 
 const waitMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('postJsonForText', () => {
+describe.each(TRANSPORTS)('postJsonForText over %s', (name, transport) => {
+  const call = callOver(transport);
   test('sends path, query, headers and body; resolves with status, lower-cased headers and text', async () => {
     const url = await serve((res) => {
       res.setHeader('X-Request-Id', 'req_1');
@@ -123,7 +126,9 @@ describe('postJsonForText', () => {
       (e: unknown) => e,
     )) as ModelAPIError;
     expect(noHeaders.kind).toBe('timeout');
-    expect(noHeaders.message).toContain('UND_ERR_HEADERS_TIMEOUT');
+    expect(noHeaders.message).toContain(
+      name === 'undici' ? 'UND_ERR_HEADERS_TIMEOUT' : 'no response headers within 50 ms',
+    );
     server!.closeAllConnections();
     await new Promise((resolve) => server!.close(resolve));
     const stall = await serve((res) => {
@@ -134,7 +139,27 @@ describe('postJsonForText', () => {
       (e: unknown) => e,
     )) as ModelAPIError;
     expect(stalled.kind).toBe('timeout');
-    expect(stalled.message).toContain('UND_ERR_BODY_TIMEOUT');
+    expect(stalled.message).toContain(name === 'undici' ? 'UND_ERR_BODY_TIMEOUT' : 'no body data for 50 ms');
+  });
+
+  test('a body that keeps coming is never cut by idleMs, however long it takes in all', async () => {
+    // 30 chunks 50 ms apart: 1.5 s in all against a 1 s idle limit, no gap near it.
+    const url = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[0');
+      let sent = 1;
+      const timer = setInterval(() => {
+        if (sent === 30) {
+          clearInterval(timer);
+          res.end(']');
+          return;
+        }
+        res.write(`,${sent++}`);
+      }, 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    const answer = await call(url, { timeouts: { idleMs: 1_000 } });
+    expect(JSON.parse(answer.text)).toHaveLength(30);
   });
 
   test('a body cut short → network', async () => {
@@ -177,7 +202,9 @@ describe('postJsonForText', () => {
   });
 });
 
-describe('setUpstreamConnectionLimit', () => {
+// The pool is undici's: the fetch transport leaves pooling to the runtime that owns it.
+describe('setUpstreamConnectionLimit (undici)', () => {
+  const call = callOver(undici);
   test('by default 300 concurrent calls to one origin each get a connection', async () => {
     const pending: ServerResponse[] = [];
     const url = await serve((res) => pending.push(res));

@@ -1,0 +1,2 @@
+// The library entry as an app bundles it: everything `import ... from 'understudy'` can reach.
+export * from 'understudy';
