@@ -31,7 +31,7 @@ import {
 
 export function parseChatCompletionsRequest(body: unknown): ChatCall {
   const request = isPlainChatRequest(body) ? body : validated(body);
-  const untranslatable: UntranslatableField[] = [];
+  const untranslatable = onlyOpenAI(body as Record<string, unknown>);
   const { messages, characters } = toModelMessages(request.messages, untranslatable);
   const { params, outputToolName } = toRequestParameters(request);
   return {
@@ -45,6 +45,26 @@ export function parseChatCompletionsRequest(body: unknown): ChatCall {
     estimatedInputTokens: Math.ceil(characters / 4),
     untranslatable,
   };
+}
+
+/**
+ * Top-level fields whose effect another protocol cannot give: translated, the client would silently get
+ * an answer without what it asked for (log probabilities, audio, a web search). They go as they are to an
+ * OpenAI-protocol model and are refused, named, for any other. Hints with no effect on the answer
+ * (`user`, `metadata`, `store`, `service_tier`, `prediction`, `prompt_cache_key`, ...) are simply not sent
+ * on a translation; the README's table lists both.
+ */
+function onlyOpenAI(body: Record<string, unknown>): UntranslatableField[] {
+  const fields: UntranslatableField[] = [];
+  if (body.logprobs === true) fields.push({ param: 'logprobs', what: 'log probabilities' });
+  if (typeof body.top_logprobs === 'number' && body.top_logprobs > 0)
+    fields.push({ param: 'top_logprobs', what: 'log probabilities' });
+  if (body.audio != null) fields.push({ param: 'audio', what: 'an audio answer' });
+  if (Array.isArray(body.modalities) && body.modalities.includes('audio'))
+    fields.push({ param: 'modalities', what: 'an audio answer' });
+  if (body.web_search_options != null)
+    fields.push({ param: 'web_search_options', what: "OpenAI's hosted web search" });
+  return fields;
 }
 
 /** The schema's reading of any request the plain check passed on; a 400 naming the bad field. */
