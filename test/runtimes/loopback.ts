@@ -1,7 +1,6 @@
 /**
- * Loopback servers the runtime suites need besides the chaos upstreams: a proxy that refuses everything
- * (child runtimes are pointed at it, so any request they make beyond 127.0.0.1 fails loudly and is
- * recorded), and a same-origin host for the browser page in front of a chaos server.
+ * A loopback server the runtime suites need besides the chaos upstreams and the refusing egress proxy
+ * (test/support/egress-proxy.ts): a same-origin host for the browser page in front of a chaos server.
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,21 +21,6 @@ async function listen(server: Server): Promise<Listening> {
         server.close(() => resolve());
       }),
   };
-}
-
-/** A proxy that answers every request and CONNECT with a refusal, and lists what was asked of it. */
-export async function startRefusingProxy(): Promise<Listening & { refused: string[] }> {
-  const refused: string[] = [];
-  const server = createServer((req, res) => {
-    refused.push(`${req.method} ${req.url}`);
-    res.writeHead(403).end('tests may only reach loopback servers');
-  });
-  server.on('connect', (req, socket) => {
-    refused.push(`CONNECT ${req.url}`);
-    socket.on('error', () => {}); // a client that resets the refused tunnel is done with it
-    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-  });
-  return { ...(await listen(server)), refused };
 }
 
 /**

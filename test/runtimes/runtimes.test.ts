@@ -13,8 +13,9 @@ import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { type EgressProxy, startEgressProxy } from '../support/egress-proxy.ts';
 import { bundle } from './bundle.ts';
-import { type Listening, startPageHost, startRefusingProxy } from './loopback.ts';
+import { startPageHost } from './loopback.ts';
 import { nodeBinary, type PackedApp, packedApp, ROOT } from './packed-app.ts';
 
 const run = promisify(execFile);
@@ -35,14 +36,14 @@ const ALL_OK = Object.fromEntries(CHECKS.map((check) => [check, 'ok']));
 let app: PackedApp;
 let chaos: ChaosServer;
 let bedrock: ChaosServer;
-let proxy: Listening & { refused: string[] };
+let proxy: EgressProxy;
 
 beforeAll(async () => {
   [app, chaos, bedrock, proxy] = await Promise.all([
     packedApp(),
     startChaosServer({ protocol: 'openai' }),
     startChaosServer({ protocol: 'bedrock' }),
-    startRefusingProxy(),
+    startEgressProxy(),
   ]);
 }, 300_000);
 
@@ -155,7 +156,7 @@ describe.concurrent('the packed library on each runtime', () => {
     // Chromium reaches loopback directly and sends the rest to a refusing proxy of its own: the browser
     // asks accounts.google.com for itself, which is Chromium's traffic, not the page's. What the page
     // sends is checked below, request by request.
-    const browserProxy = await startRefusingProxy();
+    const browserProxy = await startEgressProxy();
     const browser = await launchChromium([`--proxy-server=${browserProxy.url}`]);
     try {
       const tab = await browser.newPage();
