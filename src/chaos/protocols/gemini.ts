@@ -1,5 +1,6 @@
 /**
- * The Gemini emulator: `POST /v1beta/models/{model}:generateContent` and `:streamGenerateContent`
+ * The Gemini emulator: `POST /v1beta/models/{model}:generateContent`, `:streamGenerateContent` and
+ * `:countTokens` (`/v1/` too, the version `@google/genai` calls by default)
  * (`?alt=sse` for SSE frames separated by CRLF as Google sends them; without it, a JSON array), Google's
  * `{error: {code, message, status}}` bodies (429 with a RetryInfo detail), candidates with finishReason
  * and usageMetadata — as recorded.
@@ -44,7 +45,7 @@ function error(code: number, message: string, details?: unknown[]) {
   return { error: details ? { code, message, status, details } : { code, message, status } };
 }
 
-const PATH = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const PATH = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
 const PARSE_ERROR = jsonReply(400, error(400, 'Invalid JSON payload received. Unexpected token.'));
 const NO_CONTENTS = jsonReply(
   400,
@@ -194,6 +195,7 @@ export const geminiProtocol: ProtocolEmulator = {
       model: decodeURIComponent(match[1]!),
       stream: match[2] === 'streamGenerateContent',
       sse,
+      count: match[2] === 'countTokens',
     } satisfies RouteMatch;
   },
 
@@ -204,6 +206,9 @@ export const geminiProtocol: ProtocolEmulator = {
     } catch {
       return PARSE_ERROR;
     }
+    if (!isObject(body)) return PARSE_ERROR;
+    // A count's body is `contents`, or the whole generate request inside `generateContentRequest`.
+    if (route.count && isObject(body.generateContentRequest)) body = body.generateContentRequest as object;
     if (!isObject(body)) return PARSE_ERROR;
     const { contents } = body;
     if (!Array.isArray(contents) || contents.length === 0) return NO_CONTENTS;
@@ -232,6 +237,7 @@ export const geminiProtocol: ProtocolEmulator = {
       inputTokens += countTokens(text);
       if (content.role !== 'model' && text !== '') lastUserText = text;
     }
+    if (route.count) return jsonReply(200, { totalTokens: inputTokens });
     const { offers, forced } = toolOffers(body.tools, body.toolConfig);
     const config = body.generationConfig;
     const maxTokens = isObject(config) ? config.maxOutputTokens : undefined;

@@ -38,6 +38,8 @@ export interface RouteMatch {
   model: string | undefined;
   stream: boolean | undefined;
   sse: boolean;
+  /** Gemini's `:countTokens`: answered from the parsed body, without faults, as a count costs nothing. */
+  count?: boolean;
 }
 
 /**
