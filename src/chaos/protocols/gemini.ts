@@ -1,7 +1,6 @@
 /**
  * The Gemini emulator: `POST /v1beta/models/{model}:generateContent`, `:streamGenerateContent` and
- * `:countTokens` (`/v1/` too, the version `@google/genai` calls by default)
- * (`?alt=sse` for SSE frames separated by CRLF as Google sends them; without it, a JSON array), Google's
+ * `:countTokens` (under `/v1` and `/v1alpha` too) (`?alt=sse` for SSE frames separated by CRLF as Google sends them; without it, a JSON array), Google's
  * `{error: {code, message, status}}` bodies (429 with a RetryInfo detail), candidates with finishReason
  * and usageMetadata — as recorded.
  *
