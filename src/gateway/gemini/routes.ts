@@ -30,19 +30,23 @@ export function geminiChatProtocol(path: string, query: string): GeminiProtocol 
   return new GeminiProtocol(parsed.model, method, query);
 }
 
+const SERVED = ':generateContent, :streamGenerateContent and :countTokens';
+
 export function routeGemini(scope: RequestScope): void | Promise<void> {
   const { method, path } = scope;
   const parsed = geminiPath(path);
   if (parsed === undefined) throw new GatewayError(404, 'not_found', `No route for ${method} ${path}.`);
-  if (parsed.model === undefined || parsed.method === undefined) {
-    if (method !== 'GET') throw new GatewayError(405, 'method_not_allowed', `${path} takes GET.`);
+  if (method === 'GET' && parsed.method === undefined)
     return parsed.model === undefined ? handleModels(scope) : handleModel(scope, parsed.model);
-  }
-  if (method !== 'POST') throw new GatewayError(405, 'method_not_allowed', `${path} takes POST.`);
-  if (parsed.method === 'countTokens') return handleGeminiCountTokens(scope, parsed.model);
+  if (method === 'POST' && parsed.model !== undefined && parsed.method === 'countTokens')
+    return handleGeminiCountTokens(scope, parsed.model);
+  if (method === 'POST' && parsed.method === undefined)
+    throw new GatewayError(404, 'not_found', `No method in ${path}; the gateway serves ${SERVED}.`);
+  if (parsed.method === undefined || parsed.method === 'countTokens' || method === 'GET')
+    throw new GatewayError(405, 'method_not_allowed', `${method} is not served on ${path}.`);
   throw new GatewayError(
     404,
     'not_found',
-    `The gateway does not serve :${parsed.method}; it serves :generateContent, :streamGenerateContent and :countTokens.`,
+    `The gateway does not serve :${parsed.method}; it serves ${SERVED}.`,
   );
 }

@@ -15,7 +15,10 @@ export interface GeminiFixture {
   close(): Promise<void>;
 }
 
-export async function startGeminiFixture(extra: Partial<GatewayConfigInput> = {}): Promise<GeminiFixture> {
+export async function startGeminiFixture(
+  extra: Partial<GatewayConfigInput> = {},
+  extraEnv: Record<string, string> = {},
+): Promise<GeminiFixture> {
   const gemini = await startChaosServer({
     protocol: 'gemini',
     scenario: {
@@ -51,7 +54,11 @@ export async function startGeminiFixture(extra: Partial<GatewayConfigInput> = {}
     },
     ...extra,
   };
-  const env = { GOOGLE_GLA_API_KEY: 'upstream-gemini-key', OPENAI_API_KEY: 'upstream-openai-key' };
+  const env = {
+    GOOGLE_GLA_API_KEY: 'upstream-gemini-key',
+    OPENAI_API_KEY: 'upstream-openai-key',
+    ...extraEnv,
+  };
   const gateway = await startGateway({ config, port: 0, env, log: () => {} });
   return {
     gateway,
