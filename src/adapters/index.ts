@@ -7,4 +7,8 @@ export { BedrockConverseModel, type BedrockConverseModelOptions } from './bedroc
 export type { AwsCredentialSource, AwsCredentials } from './bedrock/signing.ts';
 export { GoogleModel, type GoogleModelOptions } from './google/model.ts';
 export { OpenAIChatModel, type OpenAIChatModelOptions } from './openai-chat/model.ts';
+export {
+  OpenAIEmbeddingModel,
+  type OpenAIEmbeddingModelOptions,
+} from './openai-embeddings/model.ts';
 export { OpenAIResponsesModel, type OpenAIResponsesModelOptions } from './openai-responses/model.ts';

@@ -22,6 +22,8 @@ export interface ChaosRequest extends AnswerInput {
   includeUsage: boolean;
   sse: boolean;
   inputTokens: number;
+  /** An embeddings request: its inputs and the vectors' size and encoding. */
+  embedding?: { inputs: Array<string | number[]>; dimensions: number; base64: boolean };
 }
 
 /** A complete HTTP answer (an error, usually). Headers are a flat `[name, value, ...]` list. */
@@ -40,6 +42,8 @@ export interface RouteMatch {
   sse: boolean;
   /** Gemini's `:countTokens`: answered from the parsed body, without faults, as a count costs nothing. */
   count?: boolean;
+  /** OpenAI's `/v1/embeddings`: answered by the protocol's `embeddings`, after any fault that ends a call. */
+  embeddings?: boolean;
 }
 
 /**
@@ -79,6 +83,8 @@ export interface ProtocolEmulator {
   /** A 400 for a bad `x-chaos` header, in the protocol's error shape. */
   badFaultReply(message: string): HttpReply;
   json(request: ChaosRequest, answer: Answer): string;
+  /** The answer to an embeddings request, for a protocol that has the endpoint. */
+  embeddings?(request: ChaosRequest): string;
   stream(request: ChaosRequest, answer: Answer): StreamScript;
 }
 

@@ -11,6 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { ADMIN_PREFIX, handleAdmin } from '../admin/admin-routes.ts';
 import { anthropicMessagesProtocol } from '../anthropic/protocol.ts';
+import { EMBEDDINGS_PATHS, handleEmbeddings } from '../embeddings/route.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { renderAnthropicError, renderOpenAIError } from '../errors/render-error.ts';
 import { safeHeaderValue, scrubSecrets } from '../errors/scrub.ts';
@@ -116,6 +117,11 @@ function route(scope: RequestScope): void | Promise<void> {
   if (isGeminiPath(path)) {
     authenticate(scope);
     return routeGemini(scope);
+  }
+  if (EMBEDDINGS_PATHS.has(path)) {
+    if (method !== 'POST') throw new GatewayError(405, 'method_not_allowed', `${path} takes POST.`);
+    authenticate(scope);
+    return handleEmbeddings(scope);
   }
   if (path === COUNT_TOKENS_PATH) {
     if (method !== 'POST') throw new GatewayError(405, 'method_not_allowed', `${path} takes POST.`);

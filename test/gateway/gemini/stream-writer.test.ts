@@ -31,7 +31,14 @@ const response: ModelResponse = {
   timestamp: new Date(0),
 };
 
-function chunks(text: string): Array<Record<string, any>> {
+/** A GenerateContentResponse chunk, as far as these tests read it. */
+interface Chunk {
+  candidates: Array<{ content: { parts: unknown[] }; finishReason?: string }>;
+  usageMetadata?: unknown;
+  modelVersion?: string;
+}
+
+function chunks(text: string): Chunk[] {
   return [...text.matchAll(/^data: (.*)\r\n\r\n/gm)].map((m) => JSON.parse(m[1]!));
 }
 
@@ -39,7 +46,7 @@ describe('GeminiStreamWriter', () => {
   it('writes SSE chunks: thoughts, text deltas, a whole call carrying the signature, then finish and usage', () => {
     const writer = new GeminiStreamWriter(served, options, true);
     const text = writer.start() + events.map((e) => writer.event(e)).join('') + writer.finish(response);
-    const parts = chunks(text).map((c) => c.candidates?.[0]?.content?.parts?.[0]);
+    const parts = chunks(text).map((c) => c.candidates[0]?.content.parts[0]);
     expect(parts).toEqual([
       { text: 'Hm.', thought: true },
       { text: 'Hi', thoughtSignature: 'sig' },
@@ -48,7 +55,7 @@ describe('GeminiStreamWriter', () => {
       { text: '' },
     ]);
     const last = chunks(text).at(-1)!;
-    expect(last.candidates[0].finishReason).toBe('STOP');
+    expect(last.candidates[0]?.finishReason).toBe('STOP');
     expect(last.usageMetadata).toEqual({
       promptTokenCount: 5,
       candidatesTokenCount: 5,
@@ -62,8 +69,8 @@ describe('GeminiStreamWriter', () => {
   it('writes one JSON array without alt=sse, closed by the finish or by an error', () => {
     const writer = new GeminiStreamWriter(served, { ...options, includeThoughts: false }, false);
     const whole = writer.start() + events.map((e) => writer.event(e)).join('') + writer.finish(response);
-    const array = JSON.parse(whole) as Array<Record<string, any>>;
-    expect(array.map((c) => c.candidates[0].content.parts[0])).toEqual([
+    const array = JSON.parse(whole) as Chunk[];
+    expect(array.map((c) => c.candidates[0]?.content.parts[0])).toEqual([
       { text: 'Hi', thoughtSignature: 'sig' },
       { text: ' there' },
       { functionCall: { name: 'look', args: { at: 'x' }, id: 'c1' } },

@@ -1,0 +1,77 @@
+/**
+ * `POST /v1/embeddings`, OpenAI's embeddings endpoint with the gateway's fallback: the body is read,
+ * `model` resolves as a chat request's does (routes, patterns, `models: [...]`), the key's routes and
+ * limits are checked (the input is charged as estimated tokens), and the chain's embedding models are
+ * tried in order. The answer is OpenAI's list — vectors as numbers, or as base64 float32s when asked
+ * (the official SDK asks for that by default) — with `model` the one that served, `usage.cost` when
+ * priced, and the attempt headers of a chat answer.
+ *
+ * @example
+ * // POST /v1/embeddings {"model":"embed","input":"hello"}
+ * // 200 {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.01, ...]}],"model":"o:text-embedding-3-small",...}
+ */
+import type { EmbeddingResult } from '../../core/embedding.ts';
+import { enforceAllowedRoutes } from '../auth/client-keys.ts';
+import { enforceRequestLimits } from '../auth/rate-limits.ts';
+import { toGatewayError } from '../errors/to-gateway-error.ts';
+import { attemptHeaders } from '../routing/attempt-headers.ts';
+import { readJsonBody } from '../server/read-body.ts';
+import type { RequestScope } from '../server/request-scope.ts';
+import { embeddingChain } from './embedding-chain.ts';
+import { parseEmbeddingsRequest } from './request.ts';
+
+export const EMBEDDINGS_PATHS: ReadonlySet<string> = new Set(['/v1/embeddings', '/embeddings']);
+
+export async function handleEmbeddings(scope: RequestScope): Promise<void> {
+  const { context, client, res } = scope;
+  const call = parseEmbeddingsRequest(await readJsonBody(scope.req, context.bodyLimits));
+  const chain = context.registry.route(call.modelIds, {
+    thinking: false,
+    inputTokens: () => call.estimatedTokens,
+  });
+  enforceAllowedRoutes(client, chain.targets);
+  await enforceRequestLimits(context.rateLimitStore, client, call.estimatedTokens);
+  const model = embeddingChain(chain);
+  const clientGone = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) clientGone.abort();
+  });
+  const settings = call.dimensions === undefined ? {} : { dimensions: call.dimensions };
+  let result: EmbeddingResult;
+  try {
+    result = await model.embed(call.inputs, { ...settings, signal: clientGone.signal });
+  } catch (error) {
+    throw toGatewayError(error, chain.modelIds);
+  }
+  const servedId = `${result.providerName}:${result.modelName}`;
+  const text = renderEmbeddings(result, servedId, call.base64);
+  const headers = attemptHeaders(scope.baseHeaders, chain, servedId, result.attempts ?? []);
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = String(Buffer.byteLength(text));
+  res.writeHead(200, headers);
+  res.end(text);
+}
+
+/** OpenAI's list, written by hand around the vectors so each is encoded once, in its chosen form. */
+function renderEmbeddings(result: EmbeddingResult, modelId: string, base64: boolean): string {
+  let data = '';
+  result.embeddings.forEach((vector, index) => {
+    const encoded = base64
+      ? `"${Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64')}"`
+      : floatList(vector);
+    data += `${index === 0 ? '' : ','}{"object":"embedding","index":${index},"embedding":${encoded}}`;
+  });
+  const usage: Record<string, number> = {
+    prompt_tokens: result.usage.inputTokens,
+    total_tokens: result.usage.inputTokens,
+  };
+  if (result.usage.cost !== undefined) usage.cost = result.usage.cost;
+  return `{"object":"list","data":[${data}],"model":${JSON.stringify(modelId)},"usage":${JSON.stringify(usage)}}`;
+}
+
+/** Float32s as JSON numbers with the 9 significant digits that give each back exactly, as OpenAI writes them. */
+function floatList(vector: Float32Array): string {
+  let text = '[';
+  for (let i = 0; i < vector.length; i++) text += `${i === 0 ? '' : ','}${Number(vector[i]!.toPrecision(9))}`;
+  return `${text}]`;
+}
