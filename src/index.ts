@@ -16,6 +16,7 @@
 export {
   AnthropicModel,
   BedrockConverseModel,
+  GoogleEmbeddingModel,
   GoogleModel,
   OpenAIChatModel,
   OpenAIEmbeddingModel,

@@ -23,6 +23,11 @@ export type EmbeddingInput = string | readonly number[];
 export interface EmbeddingSettings
   extends Pick<ModelSettings, 'signal' | 'timeout' | 'extraHeaders' | 'extraBody'> {
   dimensions?: number;
+  /**
+   * What the vectors are for, in Gemini's words (`RETRIEVAL_QUERY`, `RETRIEVAL_DOCUMENT`, `SEMANTIC_SIMILARITY`,
+   * ...): Gemini's embedding models tune them to it; models that take no task ignore it.
+   */
+  taskType?: string;
 }
 
 export interface EmbeddingResult {

@@ -8,23 +8,19 @@
  * const model = new OpenAIEmbeddingModel('text-embedding-3-small', { provider: createProvider('openai') });
  * const { embeddings } = await model.embed(['hello'], { dimensions: 256 });
  */
-import type {
-  EmbeddingInput,
-  EmbeddingModel,
-  EmbeddingResult,
-  EmbeddingSettings,
-} from '../../core/embedding.ts';
-import { UnexpectedModelBehavior } from '../../core/errors/index.ts';
+import type { EmbeddingInput, EmbeddingResult, EmbeddingSettings } from '../../core/embedding.ts';
+import type { UnexpectedModelBehavior } from '../../core/errors/index.ts';
 import { base64ToBytes } from '../../core/portable.ts';
 import { mergeSettings } from '../../core/settings.ts';
 import { emptyUsage } from '../../core/usage.ts';
-import { sendRequest, upstreamHeaders } from '../../transport/http-call.ts';
-import type { Provider } from '../../transport/provider.ts';
+import {
+  type EmbeddingModelOptions,
+  HttpEmbeddingModel,
+  postEmbeddings,
+  unexpectedEmbeddings,
+} from '../embedding-call.ts';
 
-export interface OpenAIEmbeddingModelOptions {
-  provider: Provider;
-  settings?: EmbeddingSettings;
-}
+export type OpenAIEmbeddingModelOptions = EmbeddingModelOptions;
 
 interface EmbeddingsAnswer {
   data?: Array<{ index?: number; embedding?: unknown }>;
@@ -32,49 +28,14 @@ interface EmbeddingsAnswer {
   usage?: { prompt_tokens?: number };
 }
 
-export class OpenAIEmbeddingModel implements EmbeddingModel {
-  readonly modelName: string;
-  readonly system: string;
-  readonly settings: EmbeddingSettings | undefined;
-  readonly provider: Provider;
-
-  constructor(modelName: string, options: OpenAIEmbeddingModelOptions) {
-    this.modelName = modelName;
-    this.provider = options.provider;
-    this.system = options.provider.name;
-    this.settings = options.settings;
-  }
-
+export class OpenAIEmbeddingModel extends HttpEmbeddingModel {
   async embed(inputs: readonly EmbeddingInput[], callSettings?: EmbeddingSettings): Promise<EmbeddingResult> {
     const settings: EmbeddingSettings = mergeSettings(this.settings, callSettings);
-    const body: Record<string, unknown> = {
-      model: this.modelName,
-      input: inputs,
-      encoding_format: 'base64',
-    };
+    const body: Record<string, unknown> = { model: this.modelName, input: inputs, encoding_format: 'base64' };
     if (settings.dimensions !== undefined) body.dimensions = settings.dimensions;
-    const provider = this.provider;
-    const answer = await sendRequest({
-      modelName: this.modelName,
-      settings,
-      timeouts: provider.timeouts,
-      build: async () => ({
-        url: provider.url('/embeddings', this.modelName),
-        headers: await upstreamHeaders(provider, settings, 'application/json'),
-        body: JSON.stringify(settings.extraBody ? { ...body, ...settings.extraBody } : body),
-      }),
-    });
-    return this.read(answer.text, inputs.length);
-  }
-
-  private read(text: string, count: number): EmbeddingResult {
-    let parsed: EmbeddingsAnswer;
-    try {
-      parsed = JSON.parse(text) as EmbeddingsAnswer;
-    } catch {
-      throw this.unexpected(`the answer is not JSON: ${text.slice(0, 200)}`);
-    }
-    const data = parsed?.data;
+    const answer = (await postEmbeddings(this, '/embeddings', body, settings)) as EmbeddingsAnswer | null;
+    const count = inputs.length;
+    const data = answer?.data;
     if (!Array.isArray(data) || data.length !== count)
       throw this.unexpected(
         `expected ${count} embeddings, got ${Array.isArray(data) ? data.length : 'none'}`,
@@ -88,8 +49,8 @@ export class OpenAIEmbeddingModel implements EmbeddingModel {
       else throw this.unexpected(`embedding ${position} is neither base64 nor a list of numbers`);
     });
     const usage = emptyUsage();
-    usage.inputTokens = parsed.usage?.prompt_tokens ?? 0;
-    return { embeddings, usage, modelName: parsed.model || this.modelName, providerName: this.system };
+    usage.inputTokens = answer?.usage?.prompt_tokens ?? 0;
+    return { embeddings, usage, modelName: answer?.model || this.modelName, providerName: this.system };
   }
 
   /** Little-endian float32s from base64, as OpenAI encodes them, viewed in place (no copy). */
@@ -105,6 +66,6 @@ export class OpenAIEmbeddingModel implements EmbeddingModel {
   }
 
   private unexpected(message: string): UnexpectedModelBehavior {
-    return new UnexpectedModelBehavior(`${this.modelName}: ${message}`, { modelName: this.modelName });
+    return unexpectedEmbeddings(this.modelName, message);
   }
 }

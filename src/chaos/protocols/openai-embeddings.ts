@@ -36,8 +36,21 @@ export function parseEmbeddingsRequest(body: Record<string, unknown>): ChaosRequ
     !(Number.isInteger(dimensions) && (dimensions as number) > 0 && (dimensions as number) <= MAX_DIMENSIONS)
   )
     return invalid(`'dimensions' must be a whole number from 1 to ${MAX_DIMENSIONS}.`, 'dimensions');
+  return embeddingRequest(model, {
+    inputs,
+    dimensions: (dimensions as number | undefined) ?? CHAOS_EMBEDDING_DIMENSIONS,
+    base64: format === 'base64',
+  });
+}
+
+/** An embeddings request as the server handles it: no answer text, tools or stream; tokens counted. */
+export function embeddingRequest(
+  model: string,
+  embedding: NonNullable<ChaosRequest['embedding']>,
+): ChaosRequest {
   let inputTokens = 0;
-  for (const item of inputs) inputTokens += typeof item === 'string' ? countTokens(item) : item.length;
+  for (const item of embedding.inputs)
+    inputTokens += typeof item === 'string' ? countTokens(item) : item.length;
   return {
     kind: 'request',
     model,
@@ -50,11 +63,7 @@ export function parseEmbeddingsRequest(body: Record<string, unknown>): ChaosRequ
     forcedTool: undefined,
     hasToolResults: false,
     maxTokens: undefined,
-    embedding: {
-      inputs,
-      dimensions: (dimensions as number | undefined) ?? CHAOS_EMBEDDING_DIMENSIONS,
-      base64: format === 'base64',
-    },
+    embedding,
   };
 }
 

@@ -23,7 +23,13 @@ export interface ChaosRequest extends AnswerInput {
   sse: boolean;
   inputTokens: number;
   /** An embeddings request: its inputs and the vectors' size and encoding. */
-  embedding?: { inputs: Array<string | number[]>; dimensions: number; base64: boolean };
+  embedding?: {
+    inputs: Array<string | number[]>;
+    dimensions: number;
+    base64: boolean;
+    /** Gemini's `:batchEmbedContents` (else `:embedContent`). */
+    batch?: boolean;
+  };
 }
 
 /** A complete HTTP answer (an error, usually). Headers are a flat `[name, value, ...]` list. */
@@ -42,7 +48,7 @@ export interface RouteMatch {
   sse: boolean;
   /** Gemini's `:countTokens`: answered from the parsed body, without faults, as a count costs nothing. */
   count?: boolean;
-  /** OpenAI's `/v1/embeddings`: answered by the protocol's `embeddings`, after any fault that ends a call. */
+  /** OpenAI's `/v1/embeddings`, Gemini's `:embedContent`: answered by the protocol's `embeddings`, after any fault that ends a call. */
   embeddings?: boolean;
 }
 

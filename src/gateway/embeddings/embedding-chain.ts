@@ -2,14 +2,15 @@
  * The embedding models behind a resolved chain: each chat model of the chain becomes the embedding model
  * of the same name on the same provider, and together a FallbackEmbeddingModel under the route's circuit
  * breaker — so routes, patterns, `models: [...]` and breakers mean for `/v1/embeddings` what they mean
- * for chat. Providers that speak OpenAI's protocol embed through `/embeddings`; any other is refused
- * with a 400 naming the model.
+ * for chat. Providers that speak OpenAI's protocol embed through `/embeddings`, Gemini's through
+ * `:batchEmbedContents`; any other is refused with a 400 naming the model.
  *
  * @example
  * const model = embeddingChain(context.registry.route(['embed'], traits));
  * const { embeddings } = await model.embed(['hello']);
  */
 
+import { GoogleEmbeddingModel } from '../../adapters/google-embeddings/model.ts';
 import { OpenAIEmbeddingModel } from '../../adapters/openai-embeddings/model.ts';
 import type { EmbeddingModel } from '../../core/embedding.ts';
 import type { Model } from '../../core/model.ts';
@@ -37,10 +38,11 @@ function embeddingModelOf(model: Model, id: string): EmbeddingModel {
   const provider = model.provider as Provider | undefined;
   if (provider?.protocol === 'openai-chat' || provider?.protocol === 'openai-responses')
     return new OpenAIEmbeddingModel(model.modelName, { provider });
+  if (provider?.protocol === 'google') return new GoogleEmbeddingModel(model.modelName, { provider });
   throw new GatewayError(
     400,
     'invalid_request',
-    `'${id}' cannot embed here: its provider speaks ${provider ? `the ${provider.protocol} protocol` : 'no HTTP protocol'}, and the gateway embeds through OpenAI-compatible /embeddings endpoints. Name an embedding model of an OpenAI-compatible provider.`,
+    `'${id}' cannot embed here: its provider speaks ${provider ? `the ${provider.protocol} protocol` : 'no HTTP protocol'}, and the gateway embeds through OpenAI-compatible /embeddings and Gemini's :batchEmbedContents. Name an embedding model of such a provider.`,
     { param: 'model' },
   );
 }

@@ -37,6 +37,8 @@ export interface EmbeddingsCall {
   dimensions: number | undefined;
   /** Characters / 4 of the text (token ids count one each), for the tokens-per-minute limit. */
   estimatedTokens: number;
+  /** Gemini's `taskType`, from a Gemini client (see EmbeddingSettings). */
+  taskType?: string;
 }
 
 export function parseEmbeddingsRequest(body: unknown): EmbeddingsCall {
@@ -50,17 +52,22 @@ export function parseEmbeddingsRequest(body: unknown): EmbeddingsCall {
       : input.length > 0 && typeof input[0] === 'number'
         ? [input as number[]]
         : (input as EmbeddingInput[]);
+  return {
+    modelIds: [request.model, ...(request.models ?? [])],
+    inputs,
+    base64: request.encoding_format === 'base64',
+    dimensions: request.dimensions,
+    estimatedTokens: estimateEmbeddingTokens(inputs),
+  };
+}
+
+/** Four characters a token, as the gateway estimates prompts; a token id is one. */
+export function estimateEmbeddingTokens(inputs: readonly EmbeddingInput[]): number {
   let characters = 0;
   let tokenIds = 0;
   for (const item of inputs) {
     if (typeof item === 'string') characters += item.length;
     else tokenIds += item.length;
   }
-  return {
-    modelIds: [request.model, ...(request.models ?? [])],
-    inputs,
-    base64: request.encoding_format === 'base64',
-    dimensions: request.dimensions,
-    estimatedTokens: Math.ceil(characters / 4) + tokenIds,
-  };
+  return Math.ceil(characters / 4) + tokenIds;
 }

@@ -10,7 +10,7 @@
  * // POST /v1/embeddings {"model":"embed","input":"hello"}
  * // 200 {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.01, ...]}],"model":"o:text-embedding-3-small",...}
  */
-import type { EmbeddingResult } from '../../core/embedding.ts';
+import type { EmbeddingResult, EmbeddingSettings } from '../../core/embedding.ts';
 import { enforceAllowedRoutes } from '../auth/client-keys.ts';
 import { enforceRequestLimits } from '../auth/rate-limits.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
@@ -18,13 +18,26 @@ import { attemptHeaders } from '../routing/attempt-headers.ts';
 import { readJsonBody } from '../server/read-body.ts';
 import type { RequestScope } from '../server/request-scope.ts';
 import { embeddingChain } from './embedding-chain.ts';
-import { parseEmbeddingsRequest } from './request.ts';
+import { type EmbeddingsCall, parseEmbeddingsRequest } from './request.ts';
 
 export const EMBEDDINGS_PATHS: ReadonlySet<string> = new Set(['/v1/embeddings', '/embeddings']);
 
 export async function handleEmbeddings(scope: RequestScope): Promise<void> {
+  const call = parseEmbeddingsRequest(await readJsonBody(scope.req, scope.context.bodyLimits));
+  const { result, headers } = await embedForClient(scope, call);
+  sendEmbeddings(scope, headers, renderEmbeddings(result, headers['x-understudy-model']!, call.base64));
+}
+
+/**
+ * What every embeddings endpoint does once it has read its body (this one, and Gemini's
+ * `:batchEmbedContents`): resolve the chain, check the key, embed with fallback; the answer's headers
+ * name the route and every attempt, as a chat answer's do.
+ */
+export async function embedForClient(
+  scope: RequestScope,
+  call: EmbeddingsCall,
+): Promise<{ result: EmbeddingResult; headers: Record<string, string> }> {
   const { context, client, res } = scope;
-  const call = parseEmbeddingsRequest(await readJsonBody(scope.req, context.bodyLimits));
   const chain = context.registry.route(call.modelIds, {
     thinking: false,
     inputTokens: () => call.estimatedTokens,
@@ -36,20 +49,24 @@ export async function handleEmbeddings(scope: RequestScope): Promise<void> {
   res.on('close', () => {
     if (!res.writableFinished) clientGone.abort();
   });
-  const settings = call.dimensions === undefined ? {} : { dimensions: call.dimensions };
+  const settings: EmbeddingSettings = { signal: clientGone.signal };
+  if (call.dimensions !== undefined) settings.dimensions = call.dimensions;
+  if (call.taskType !== undefined) settings.taskType = call.taskType;
   let result: EmbeddingResult;
   try {
-    result = await model.embed(call.inputs, { ...settings, signal: clientGone.signal });
+    result = await model.embed(call.inputs, settings);
   } catch (error) {
     throw toGatewayError(error, chain.modelIds);
   }
   const servedId = `${result.providerName}:${result.modelName}`;
-  const text = renderEmbeddings(result, servedId, call.base64);
-  const headers = attemptHeaders(scope.baseHeaders, chain, servedId, result.attempts ?? []);
+  return { result, headers: attemptHeaders(scope.baseHeaders, chain, servedId, result.attempts ?? []) };
+}
+
+export function sendEmbeddings(scope: RequestScope, headers: Record<string, string>, text: string): void {
   headers['content-type'] = 'application/json';
   headers['content-length'] = String(Buffer.byteLength(text));
-  res.writeHead(200, headers);
-  res.end(text);
+  scope.res.writeHead(200, headers);
+  scope.res.end(text);
 }
 
 /** OpenAI's list, written by hand around the vectors so each is encoded once, in its chosen form. */

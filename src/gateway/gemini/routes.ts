@@ -1,6 +1,7 @@
 /**
  * Gemini's paths under `/v1beta/models`: `{model}:generateContent` and `:streamGenerateContent` go to the
- * chat pipeline as a GeminiProtocol; the models list, one model, and `:countTokens` are answered here.
+ * chat pipeline as a GeminiProtocol; the models list, one model, `:countTokens`, `:embedContent` and
+ * `:batchEmbedContents` are answered here.
  *
  * @example
  * // POST /v1beta/models/smart:streamGenerateContent?alt=sse → geminiChatProtocol(path, 'alt=sse')
@@ -10,6 +11,7 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import { handleModel, handleModels } from '../routes/models.ts';
 import type { RequestScope } from '../server/request-scope.ts';
 import { handleGeminiCountTokens } from './count-tokens.ts';
+import { handleGeminiEmbed } from './embed-content.ts';
 import { geminiPath } from './path.ts';
 import { GeminiProtocol } from './protocol.ts';
 
@@ -30,23 +32,22 @@ export function geminiChatProtocol(path: string, query: string): GeminiProtocol 
   return new GeminiProtocol(parsed.model, method, query);
 }
 
-const SERVED = ':generateContent, :streamGenerateContent and :countTokens';
+const SERVED =
+  ':generateContent, :streamGenerateContent, :countTokens, :embedContent and :batchEmbedContents';
 
 export function routeGemini(scope: RequestScope): void | Promise<void> {
   const { method, path } = scope;
   const parsed = geminiPath(path);
   if (parsed === undefined) throw new GatewayError(404, 'not_found', `No route for ${method} ${path}.`);
-  if (method === 'GET' && parsed.method === undefined)
-    return parsed.model === undefined ? handleModels(scope) : handleModel(scope, parsed.model);
-  if (method === 'POST' && parsed.model !== undefined && parsed.method === 'countTokens')
-    return handleGeminiCountTokens(scope, parsed.model);
-  if (method === 'POST' && parsed.method === undefined)
-    throw new GatewayError(404, 'not_found', `No method in ${path}; the gateway serves ${SERVED}.`);
-  if (parsed.method === undefined || parsed.method === 'countTokens' || method === 'GET')
-    throw new GatewayError(405, 'method_not_allowed', `${method} is not served on ${path}.`);
-  throw new GatewayError(
-    404,
-    'not_found',
-    `The gateway does not serve :${parsed.method}; it serves ${SERVED}.`,
-  );
+  const { model } = parsed;
+  if (parsed.method === undefined) {
+    if (method === 'GET') return model === undefined ? handleModels(scope) : handleModel(scope, model);
+    if (method === 'POST')
+      throw new GatewayError(404, 'not_found', `No method in ${path}; the gateway serves ${SERVED}.`);
+  } else if (method === 'POST' && model !== undefined) {
+    // generateContent and streamGenerateContent never get here: they are the chat pipeline's.
+    if (parsed.method === 'countTokens') return handleGeminiCountTokens(scope, model);
+    return handleGeminiEmbed(scope, model, parsed.method === 'batchEmbedContents');
+  }
+  throw new GatewayError(405, 'method_not_allowed', `${method} is not served on ${path}.`);
 }

@@ -27,7 +27,7 @@ beforeAll(async () => {
       providers: {
         a: { type: 'openai', baseUrl: primary.url },
         b: { type: 'openai', baseUrl: backup.url },
-        g: { type: 'google-gla', baseUrl: 'http://127.0.0.1:9' },
+        c: { type: 'anthropic', baseUrl: 'http://127.0.0.1:9' },
       },
       routes: {
         embed: route(['a:text-embedding-3-small', 'b:text-embedding-3-small']),
@@ -35,11 +35,11 @@ beforeAll(async () => {
         'embed-limited': route(['a:embed-limited', 'b:text-embedding-3-small']),
         'embed-failing': route(['a:embed-down', 'a:embed-limited']),
         'embed-rejected': route(['a:embed-bad', 'b:text-embedding-3-small']),
-        'embed-gemini': route(['g:text-embedding-004']),
+        'embed-anthropic': route(['c:claude-embedder']),
       },
     },
     port: 0,
-    env: { OPENAI_API_KEY: 'upstream-key', GOOGLE_GLA_API_KEY: 'upstream-key' },
+    env: { OPENAI_API_KEY: 'upstream-key', ANTHROPIC_API_KEY: 'upstream-key' },
     log: () => {},
   });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
@@ -132,10 +132,10 @@ describe('POST /v1/embeddings with the official openai client', () => {
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(empty.status).toBe(400);
     expect(empty.error).toMatchObject({ param: 'input' });
-    const gemini = (await client.embeddings
-      .create({ model: 'embed-gemini', input: 'x' })
+    const anthropic = (await client.embeddings
+      .create({ model: 'embed-anthropic', input: 'x' })
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
-    expect(gemini.status).toBe(400);
-    expect(gemini.message).toContain('g:text-embedding-004');
+    expect(anthropic.status).toBe(400);
+    expect(anthropic.message).toContain('c:claude-embedder');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A gateway over a Gemini chaos upstream and an OpenAI one, with routes for the Gemini endpoint's paths:
  * same protocol (`flash`), fallback from a failing Gemini upstream to OpenAI (`fallback`, `limited`, `cut`),
- * a stream that breaks after commit (`broken`), and
+ * a stream that breaks after commit (`broken`), embeddings on Gemini (`embed`) and from Gemini to
+ * OpenAI (`embed-fallback`), and
  * the `gemini-*` pattern Gemini CLI's model ids land on. Breakers are off so every test sees the same
  * attempts whatever ran before it.
  */
@@ -29,6 +30,7 @@ export async function startGeminiFixture(
         'gemini-cut': { fault: 'error-frame:0' },
         // After two pieces of text: committed, so the client gets an error chunk.
         'gemini-broken': { fault: 'error-frame:2' },
+        'embedding-down': { fault: 'status:503' },
       },
     },
   });
@@ -51,6 +53,8 @@ export async function startGeminiFixture(
       broken: route(['g:gemini-broken', 'o:gpt-4o']),
       openai: route(['o:gpt-4o']),
       agents: route(['g:gemini-2.5-flash', 'o:gpt-4o'], ['gemini-*']),
+      embed: route(['g:gemini-embedding-001']),
+      'embed-fallback': route(['g:embedding-down', 'o:text-embedding-3-small']),
     },
     ...extra,
   };
