@@ -150,9 +150,12 @@ function route(scope: RequestScope): void | Promise<void> {
 
 /** The client's key: from its headers, or for Gemini's clients also from `?key=`, where Google takes it. */
 function authenticate(scope: RequestScope): void {
-  const url = scope.req.url ?? '';
-  const query = url.indexOf('?');
-  const queryKey = scope.api === 'gemini' && query !== -1 ? keyInQuery(url.slice(query + 1)) : undefined;
+  let queryKey: string | undefined;
+  if (scope.api === 'gemini') {
+    const url = scope.req.url ?? '';
+    const query = url.indexOf('?');
+    if (query !== -1) queryKey = keyInQuery(url.slice(query + 1));
+  }
   scope.client = scope.context.clients.authenticate(scope.req.headers, queryKey);
 }
 

@@ -1,8 +1,8 @@
 /**
  * The real Gemini CLI (node_modules/.bin/gemini), run non-interactively as a user runs it, with
  * GOOGLE_GEMINI_BASE_URL at the gateway: a session in which the model calls `read_file`, the CLI runs it,
- * and the file's contents go back in a second turn. Once on a Gemini upstream (same protocol), once on a
- * route whose Gemini upstream answers 503, so an OpenAI upstream serves it. A recording forwarder in
+ * and the file's contents go back in a second turn. Once on a Gemini upstream (same protocol), and on
+ * routes whose Gemini upstream answers 503 or 429 or cuts its stream, so an OpenAI upstream serves it. A recording forwarder in
  * front of each chaos upstream shows what the upstream received. The CLI's update check and telemetry
  * are off in its settings, and its traffic goes through the refusing egress proxy, which must refuse
  * nothing: it runs wholly offline.
@@ -74,7 +74,14 @@ let workspace: string;
 beforeAll(async () => {
   gemini = await startChaosServer({
     protocol: 'gemini',
-    scenario: { models: { 'gemini-down': { fault: 'status:503' } } },
+    scenario: {
+      models: {
+        'gemini-down': { fault: 'status:503' },
+        'gemini-limited': { fault: 'status:429' },
+        // An error frame before the first text: the stream is not yet committed, so it falls back.
+        'gemini-cut': { fault: 'error-frame:0' },
+      },
+    },
   });
   openai = await startChaosServer({ protocol: 'openai' });
   geminiRecorder = await startRecorder(gemini.url);
@@ -88,7 +95,9 @@ beforeAll(async () => {
       routes: {
         // Gemini CLI's own model ids (gemini-3.x-flash, its router's flash-lite) land here.
         same: { models: ['g:gemini-2.5-flash'], breaker: false, match: ['gemini-*'] },
-        cross: { models: ['g:gemini-down', 'o:gpt-4o'], breaker: false },
+        'cross-503': { models: ['g:gemini-down', 'o:gpt-4o'], breaker: false },
+        'cross-429': { models: ['g:gemini-limited', 'o:gpt-4o'], breaker: false },
+        'cross-cut': { models: ['g:gemini-cut', 'o:gpt-4o'], breaker: false },
       },
     },
     port: 0,
@@ -165,19 +174,27 @@ describe('Gemini CLI through the gateway', () => {
     expect(proxy.refused).toEqual([]);
   }, 150_000);
 
-  it('falls back to an OpenAI upstream when the Gemini one answers 503, tool turn included', async () => {
-    const before = openaiRecorder.bodies.length;
-    const output = await runGeminiCli(['-m', 'cross', '-p', 'Read the file example.']);
-    expect(output.response).toMatch(/^echo: /);
-    expect(output.stats.tools.byName.read_file).toMatchObject({ count: 1, success: 1 });
-    expect(Object.keys(output.stats.models)).toEqual(['o:gpt-4o']);
-    const sent = openaiRecorder.bodies
-      .slice(before)
-      .map((body) => JSON.parse(body) as { messages: unknown[] });
-    const toolMessage = sent
-      .flatMap((body) => body.messages)
-      .find((m) => (m as { role: string }).role === 'tool');
-    expect(JSON.stringify(toolMessage)).toContain(SECRET);
-    expect(proxy.refused).toEqual([]);
-  }, 150_000);
+  it.each([
+    ['cross-503', 'answers 503'],
+    ['cross-429', 'answers 429'],
+    ['cross-cut', 'cuts its stream before any text'],
+  ])(
+    'falls back to an OpenAI upstream (%s) when the Gemini one %s, tool turn included',
+    async (route) => {
+      const before = openaiRecorder.bodies.length;
+      const output = await runGeminiCli(['-m', route, '-p', 'Read the file example.']);
+      expect(output.response).toMatch(/^echo: /);
+      expect(output.stats.tools.byName.read_file).toMatchObject({ count: 1, success: 1 });
+      expect(Object.keys(output.stats.models)).toEqual(['o:gpt-4o']);
+      const sent = openaiRecorder.bodies
+        .slice(before)
+        .map((body) => JSON.parse(body) as { messages: unknown[] });
+      const toolMessage = sent
+        .flatMap((body) => body.messages)
+        .find((m) => (m as { role: string }).role === 'tool');
+      expect(JSON.stringify(toolMessage)).toContain(SECRET);
+      expect(proxy.refused).toEqual([]);
+    },
+    150_000,
+  );
 });
