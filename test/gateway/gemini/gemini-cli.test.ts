@@ -9,58 +9,17 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../../src/chaos/index.ts';
 import { type Gateway, startGateway } from '../../../src/gateway/index.ts';
 import { type EgressProxy, isolatedEnv, startEgressProxy } from '../../support/egress-proxy.ts';
+import { type Recorder, startRecorder } from './recorder.ts';
 
 const NODE = resolve('node_modules/.bin/node');
 const GEMINI = resolve('node_modules/.bin/gemini');
 const SECRET = 'the secret word is marmalade';
-
-/** Forwards to `target`, keeping every request body it passed on. */
-interface Recorder {
-  url: string;
-  bodies: string[];
-  close(): Promise<void>;
-}
-
-async function startRecorder(target: string): Promise<Recorder> {
-  const bodies: string[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      bodies.push(body.toString());
-      const upstream = http.request(
-        new URL(req.url ?? '/', target),
-        { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.destroy());
-      upstream.end(body);
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}${new URL(target).pathname.replace(/\/$/, '')}`,
-    bodies,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
-}
 
 let gemini: ChaosServer;
 let openai: ChaosServer;
