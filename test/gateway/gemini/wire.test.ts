@@ -85,4 +85,26 @@ describe('the Gemini endpoint on the wire', () => {
     });
     expect(await response.json()).toMatchObject({ id: 'g:gemini-2.5-flash', object: 'model' });
   });
+
+  it('lists /v1/models in Gemini shape for a Google client', async () => {
+    const response = await fetch(`${fixture.gateway.url}/v1/models`, { headers: { 'x-goog-api-key': KEY } });
+    const body = (await response.json()) as { models: Array<{ name: string }> };
+    expect(body.models.map((m) => m.name)).toContain('models/flash');
+  });
+
+  it('counts the generateContentRequest form, exactly on Gemini and as an estimate elsewhere', async () => {
+    const request = JSON.stringify({
+      generateContentRequest: {
+        model: 'models/flash',
+        contents: [{ role: 'user', parts: [{ text: 'hello there, world' }] }],
+        systemInstruction: { parts: [{ text: 'Be brief.' }] },
+      },
+    });
+    const exact = await post('/v1beta/models/flash:countTokens', undefined, request);
+    expect(exact.headers.get('x-understudy-token-count')).toBe('exact');
+    expect(await exact.json()).toEqual({ totalTokens: 7 }); // the emulator's count: words and punctuation
+    const estimate = await post('/v1beta/models/openai:countTokens', undefined, request);
+    expect(estimate.headers.get('x-understudy-token-count')).toBe('estimate');
+    expect(await estimate.json()).toEqual({ totalTokens: 7 });
+  });
 });
