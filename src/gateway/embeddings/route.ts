@@ -14,13 +14,31 @@ import type { EmbeddingResult, EmbeddingSettings } from '../../core/embedding.ts
 import { enforceAllowedRoutes } from '../auth/client-keys.ts';
 import { enforceRequestLimits } from '../auth/rate-limits.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
+import type { RequestFinished } from '../events.ts';
 import { attemptHeaders } from '../routing/attempt-headers.ts';
+import { newRequestRecord } from '../routing/run-chat.ts';
 import { readJsonBody } from '../server/read-body.ts';
 import type { RequestScope } from '../server/request-scope.ts';
 import { embeddingChain } from './embedding-chain.ts';
 import { type EmbeddingsCall, parseEmbeddingsRequest } from './request.ts';
 
 export const EMBEDDINGS_PATHS: ReadonlySet<string> = new Set(['/v1/embeddings', '/embeddings']);
+
+/**
+ * The `request-finished` record of an embeddings request (this endpoint's, or Gemini's embed methods), so
+ * metrics and the status page count it as they count chat; undefined for any other request.
+ */
+export function embeddingsRecord(
+  method: string,
+  path: string,
+  userAgent: string | undefined,
+): RequestFinished | undefined {
+  if (method !== 'POST') return undefined;
+  if (EMBEDDINGS_PATHS.has(path)) return newRequestRecord('openai', userAgent);
+  if (path.endsWith(':batchEmbedContents') || path.endsWith(':embedContent'))
+    return newRequestRecord('gemini', userAgent);
+  return undefined;
+}
 
 export async function handleEmbeddings(scope: RequestScope): Promise<void> {
   const call = parseEmbeddingsRequest(await readJsonBody(scope.req, scope.context.bodyLimits));
@@ -37,11 +55,16 @@ export async function embedForClient(
   scope: RequestScope,
   call: EmbeddingsCall,
 ): Promise<{ result: EmbeddingResult; headers: Record<string, string> }> {
-  const { context, client, res } = scope;
+  const { context, client, res, record } = scope;
+  if (record) {
+    record.clientKeyId = client?.keyId;
+    record.clientName = client?.name;
+  }
   const chain = context.registry.route(call.modelIds, {
     thinking: false,
     inputTokens: () => call.estimatedTokens,
   });
+  if (record) record.route = chain.label;
   enforceAllowedRoutes(client, chain.targets);
   await enforceRequestLimits(context.rateLimitStore, client, call.estimatedTokens);
   const model = embeddingChain(chain);
@@ -59,6 +82,12 @@ export async function embedForClient(
     throw toGatewayError(error, chain.modelIds);
   }
   const servedId = `${result.providerName}:${result.modelName}`;
+  if (record) {
+    record.servedModel = servedId;
+    record.attempts = result.attempts ?? [];
+    record.usage = result.usage;
+    record.cost = result.usage.cost;
+  }
   return { result, headers: attemptHeaders(scope.baseHeaders, chain, servedId, result.attempts ?? []) };
 }
 

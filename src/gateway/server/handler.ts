@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { ADMIN_PREFIX, handleAdmin } from '../admin/admin-routes.ts';
 import { anthropicMessagesProtocol } from '../anthropic/protocol.ts';
-import { EMBEDDINGS_PATHS, handleEmbeddings } from '../embeddings/route.ts';
+import { EMBEDDINGS_PATHS, embeddingsRecord, handleEmbeddings } from '../embeddings/route.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { renderAnthropicError, renderOpenAIError } from '../errors/render-error.ts';
 import { safeHeaderValue, scrubSecrets } from '../errors/scrub.ts';
@@ -78,8 +78,10 @@ export function createGatewayHandler(current: () => GatewayContext): GatewayHand
       path,
       protocol,
       api: protocol?.api ?? apiOfPath(path, req.headers),
-      // Every POST to a chat route is counted, refusals (Host, key, body) included, as a 400 always was.
-      record: chat ? newRequestRecord(protocol.api, req.headers['user-agent']) : undefined,
+      // Every POST to a chat or embeddings route is counted, refusals (Host, key, body) included.
+      record: chat
+        ? newRequestRecord(protocol.api, req.headers['user-agent'])
+        : embeddingsRecord(method, path, req.headers['user-agent']),
       baseHeaders: corsHeaders(context, req.headers.origin),
       startedAt: performance.now(),
       client: undefined,

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../../src/chaos/index.ts';
 import { chaosVector } from '../../../src/chaos/protocols/openai-embeddings.ts';
+import type { RequestFinished } from '../../../src/gateway/events.ts';
 import { type Gateway, startGateway } from '../../../src/gateway/index.ts';
 
 let primary: ChaosServer;
@@ -98,6 +99,23 @@ describe('POST /v1/embeddings with the official openai client', () => {
       expect(data.data[0]?.embedding, route).toEqual(expected('hello world'));
       expect(response.headers.get('x-understudy-fallbacks'), route).toBe('1');
     }
+  });
+
+  it('reports each embeddings request as request-finished, as chat requests are', async () => {
+    const seen: RequestFinished[] = [];
+    const listener = (record: RequestFinished) => seen.push(record);
+    gateway.events.on('request-finished', listener);
+    try {
+      await client.embeddings.create({ model: 'embed-fallback', input: 'hello world' });
+      await client.embeddings.create({ model: 'embed-failing', input: 'x' }).catch(() => {});
+    } finally {
+      gateway.events.off('request-finished', listener);
+    }
+    expect(seen.map((r) => [r.route, r.api, r.status, r.servedModel, r.attempts.length])).toEqual([
+      ['embed-fallback', 'openai', 200, 'b:text-embedding-3-small', 2],
+      ['embed-failing', 'openai', 503, undefined, 0],
+    ]);
+    expect(seen[0]?.usage?.inputTokens).toBe(2);
   });
 
   it('takes OpenRouter-style models: [...] after model', async () => {
