@@ -11,10 +11,12 @@ import type { ModelResponse } from '../../core/messages.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { ChatCall } from '../routing/chat-call.ts';
 import type { ChatProtocol } from '../routing/chat-protocol.ts';
+import type { PassThroughProtocol } from '../routing/pass-through.ts';
 import { responseIdMaker } from '../routing/response-id.ts';
 import type { ServedModel } from '../routing/served.ts';
 import type { StreamWriter } from '../routing/stream-writer.ts';
 import { renderGeminiError } from './error.ts';
+import { geminiPassThrough } from './pass-through.ts';
 import { parseGenerateContent } from './request.ts';
 import { renderGenerateContent } from './response.ts';
 import { GeminiStreamWriter } from './stream-writer.ts';
@@ -23,6 +25,8 @@ const nextResponseId = responseIdMaker('');
 
 export class GeminiProtocol implements ChatProtocol {
   readonly api = 'gemini';
+  /** Same protocol in and out: whole answers and SSE streams go as they are to Gemini upstreams. */
+  readonly passThrough: PassThroughProtocol | undefined;
   private readonly model: string;
   private readonly stream: boolean;
   private readonly sse: boolean;
@@ -32,6 +36,7 @@ export class GeminiProtocol implements ChatProtocol {
     this.model = model;
     this.stream = method === 'streamGenerateContent';
     this.sse = /(?:^|&)alt=sse(?:&|$)/.test(query);
+    this.passThrough = this.sse || !this.stream ? geminiPassThrough : undefined;
   }
 
   parse(body: unknown): ChatCall {

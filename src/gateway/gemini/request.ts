@@ -3,7 +3,8 @@
  * ModelMessage[], `generationConfig` as settings (thinking budgets and levels as a thinking level;
  * `responseMimeType: application/json` with a schema as an output tool, the way `/v1/chat/completions`
  * carries `response_format`), `tools.functionDeclarations` and `toolConfig` as tools. What has no
- * equivalent and would change the answer is refused with a 400 naming the field.
+ * equivalent and would change the answer goes as it is to Gemini upstreams, and is refused with a 400
+ * naming the field on a chain that would translate it (`untranslatable`).
  *
  * @example
  * const { call } = parseGenerateContent(
@@ -22,7 +23,7 @@ import { emptyUsage } from '../../core/usage.ts';
 import { hasControlCharacter } from '../config/safe-name.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
-import type { ChatCall } from '../routing/chat-call.ts';
+import type { ChatCall, UntranslatableField } from '../routing/chat-call.ts';
 import { toJsonSchema } from './json-schema.ts';
 import {
   type GeminiRequestPart,
@@ -44,8 +45,9 @@ export function parseGenerateContent(body: unknown, model: string, stream: boole
   const parsed = generateContentRequestSchema.safeParse(body);
   if (!parsed.success) throw invalidRequest(parsed.error);
   const request = parsed.data;
-  refuseUntranslatable(request);
-  const { messages, characters } = toModelMessages(request);
+  const untranslatable: UntranslatableField[] = [];
+  untranslatableFields(request, untranslatable);
+  const { messages, characters } = toModelMessages(request, untranslatable);
   const { settings, includeThoughts } = toSettings(request);
   const { params, outputToolName } = toParameters(request);
   return {
@@ -58,6 +60,7 @@ export function parseGenerateContent(body: unknown, model: string, stream: boole
       includeUsage: true,
       outputToolName,
       estimatedInputTokens: Math.ceil(characters / 4),
+      untranslatable: untranslatable.length > 0 ? untranslatable : undefined,
     },
     includeThoughts,
   };
@@ -67,31 +70,26 @@ function refused(param: string, message: string): GatewayError {
   return new GatewayError(400, 'invalid_request', message, { param });
 }
 
-/** Fields with no equivalent on other providers that would change what the client gets back. */
-function refuseUntranslatable(request: GenerateContentRequest): void {
+/**
+ * Fields with no equivalent on other providers that would change what the client gets back: carried as
+ * they are to a Gemini upstream (the request passes through), a 400 naming the field on any chain that
+ * would translate it (routing/run-chat.ts).
+ */
+function untranslatableFields(request: GenerateContentRequest, found: UntranslatableField[]): void {
   const config = request.generationConfig;
+  const add = (param: string, what: string) => found.push({ param, what });
   if (config?.candidateCount != null && config.candidateCount > 1)
-    throw refused('generationConfig.candidateCount', 'candidateCount above 1 is not supported; send 1.');
-  if (config?.responseLogprobs)
-    throw refused('generationConfig.responseLogprobs', 'responseLogprobs is not supported by the gateway.');
-  const modalities = config?.responseModalities;
-  if (modalities?.some((m) => m.toUpperCase() !== 'TEXT'))
-    throw refused('generationConfig.responseModalities', 'Only the TEXT response modality is supported.');
+    add('generationConfig.candidateCount', 'more than one candidate');
+  if (config?.responseLogprobs) add('generationConfig.responseLogprobs', 'log probabilities');
+  if (config?.responseModalities?.some((m) => m.toUpperCase() !== 'TEXT'))
+    add('generationConfig.responseModalities', 'a modality other than TEXT');
   const mime = config?.responseMimeType;
   if (mime != null && mime !== 'text/plain' && mime !== 'application/json')
-    throw refused(
-      'generationConfig.responseMimeType',
-      `responseMimeType '${mime}' is not supported; use text/plain or application/json.`,
-    );
-  if (request.cachedContent != null)
-    throw refused('cachedContent', 'cachedContent names a Google cache that other providers cannot read.');
+    add('generationConfig.responseMimeType', `the response type ${mime}`);
+  if (request.cachedContent != null) add('cachedContent', 'a Google context cache');
   request.tools?.forEach((tool, i) => {
-    const other = Object.keys(tool).find((key) => key !== 'functionDeclarations');
-    if (other !== undefined)
-      throw refused(
-        `tools[${i}].${other}`,
-        `tools[${i}].${other} is a Gemini server tool the gateway cannot offer; send functionDeclarations only.`,
-      );
+    for (const key of Object.keys(tool))
+      if (key !== 'functionDeclarations') add(`tools[${i}].${key}`, `Gemini's server tool ${key}`);
   });
 }
 
@@ -195,6 +193,8 @@ function toParameters(request: GenerateContentRequest): {
 interface Converted {
   messages: ModelMessage[];
   characters: number;
+  /** Parts of kinds other providers have none of, left out here (see `untranslatableFields`). */
+  untranslatable: UntranslatableField[];
 }
 
 /**
@@ -202,8 +202,8 @@ interface Converted {
  * often carry no id, so one is made per call and its response (which names only the function) takes
  * the oldest unanswered call of that name.
  */
-function toModelMessages(request: GenerateContentRequest): Converted {
-  const out: Converted = { messages: [], characters: 0 };
+function toModelMessages(request: GenerateContentRequest, untranslatable: UntranslatableField[]): Converted {
+  const out: Converted = { messages: [], characters: 0, untranslatable };
   const pendingIds = new Map<string, string[]>();
   const system = systemParts(request, out);
   request.contents.forEach((content, turn) => {
@@ -256,7 +256,7 @@ function toModelMessages(request: GenerateContentRequest): Converted {
       } else if (typeof part.text === 'string') {
         out.characters += part.text.length;
         items.push({ kind: 'text', text: part.text });
-      } else refuseUnknownPart(part, where);
+      } else unknownPart(part, where, out);
     });
     if (items.length > 0) {
       const only = items[0]!;
@@ -322,13 +322,13 @@ function modelParts(
     } else if (typeof part.text === 'string') {
       out.characters += part.text.length;
       if (part.text !== '') parts.push({ partKind: 'text', content: part.text });
-    } else refuseUnknownPart(part, `contents[${turn}].parts[${i}]`);
+    } else unknownPart(part, `contents[${turn}].parts[${i}]`, out);
   });
   return parts;
 }
 
 /** A part of a kind other providers have no equivalent for: `executableCode`, `videoMetadata`, ... */
-function refuseUnknownPart(part: GeminiRequestPart, where: string): never {
+function unknownPart(part: GeminiRequestPart, where: string, out: Converted): void {
   const kind = Object.keys(part).find((key) => key !== 'thoughtSignature' && key !== 'thought') ?? 'part';
-  throw refused(`${where}.${kind}`, `${where}.${kind}: this kind of part is not supported by the gateway.`);
+  out.untranslatable.push({ param: `${where}.${kind}`, what: `a part of kind ${kind}` });
 }

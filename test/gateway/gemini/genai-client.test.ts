@@ -86,7 +86,9 @@ describe('the Gemini endpoint with the official @google/genai client', () => {
       const call = first.functionCalls?.[0];
       expect(call?.name, model).toBe('get_weather');
       expect(typeof call?.args?.city, model).toBe('string');
-      expect(call?.id, model).toBeTruthy();
+      // Gemini makes calls without ids (the answer is passed through); the gateway gives another
+      // provider's call its id.
+      if (model === 'openai') expect(call?.id, model).toBeTruthy();
       const second = await client.models.generateContent({
         model,
         contents: [

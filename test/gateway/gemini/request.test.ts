@@ -176,21 +176,21 @@ describe('parseGenerateContent', () => {
     expect(call.params.allowTextOutput).toBe(false);
   });
 
-  it('refuses, naming the field, what has no equivalent', () => {
-    expect(refusal({ tools: [{ googleSearch: {} }] }).param).toBe('tools[0].googleSearch');
-    expect(refusal({ generationConfig: { candidateCount: 2 } }).param).toBe(
-      'generationConfig.candidateCount',
-    );
-    expect(refusal({ generationConfig: { responseMimeType: 'text/x.enum' } }).param).toBe(
+  it('names what has no equivalent elsewhere, for a chain that would translate it to refuse', () => {
+    const fields = (body: Record<string, unknown>) => parse(body).call.untranslatable?.map((f) => f.param);
+    expect(fields({ tools: [{ googleSearch: {} }] })).toEqual(['tools[0].googleSearch']);
+    expect(fields({ generationConfig: { candidateCount: 2 } })).toEqual(['generationConfig.candidateCount']);
+    expect(fields({ generationConfig: { responseMimeType: 'text/x.enum' } })).toEqual([
       'generationConfig.responseMimeType',
-    );
-    expect(refusal({ generationConfig: { responseModalities: ['IMAGE'] } }).param).toBe(
+    ]);
+    expect(fields({ generationConfig: { responseModalities: ['IMAGE'] } })).toEqual([
       'generationConfig.responseModalities',
-    );
-    expect(refusal({ cachedContent: 'cachedContents/1' }).param).toBe('cachedContent');
-    expect(refusal({ contents: [{ role: 'user', parts: [{ executableCode: { code: 'x' } }] }] }).param).toBe(
+    ]);
+    expect(fields({ cachedContent: 'cachedContents/1' })).toEqual(['cachedContent']);
+    expect(fields({ contents: [{ role: 'user', parts: [{ executableCode: { code: 'x' } }] }] })).toEqual([
       'contents[0].parts[0].executableCode',
-    );
+    ]);
+    expect(fields({})).toBeUndefined();
     expect(refusal({ contents: [] }).param).toBe('contents');
   });
 });

@@ -37,7 +37,7 @@ describe('the Gemini endpoint on the wire', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const text = await response.text();
     expect(text.startsWith('data: {"candidates"')).toBe(true);
-    expect(text.endsWith('\r\n\r\n')).toBe(true);
+    expect(text).toMatch(/\r?\n\r?\n$/);
   });
 
   it('takes the key from x-goog-api-key or ?key=, and refuses a missing one in Google error shape', async () => {
@@ -52,9 +52,9 @@ describe('the Gemini endpoint on the wire', () => {
     expect(wrong.status).toBe(401);
   });
 
-  it('names the bad field of a refused body, in Google error shape', async () => {
+  it('names a field no other protocol carries, in Google error shape, on a chain that would translate it', async () => {
     const response = await post(
-      '/v1beta/models/flash:generateContent',
+      '/v1beta/models/fallback:generateContent',
       undefined,
       JSON.stringify({ contents: [{ parts: [{ text: 'x' }] }], tools: [{ codeExecution: {} }] }),
     );
