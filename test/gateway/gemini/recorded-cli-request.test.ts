@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../../src/chaos/index.ts';
 import { type Gateway, startGateway } from '../../../src/gateway/index.ts';
-import { type Recorder, startRecorder } from './recorder.ts';
+import { type RecordingProxy, startRecordingProxy } from '../../support/recording-proxy.ts';
 
 interface Recorded {
   method: string;
@@ -23,12 +23,12 @@ const recorded = JSON.parse(
 ) as Recorded;
 
 let chaos: ChaosServer;
-let recorder: Recorder;
+let recorder: RecordingProxy;
 let gateway: Gateway;
 
 beforeAll(async () => {
   chaos = await startChaosServer({ protocol: 'gemini' });
-  recorder = await startRecorder(chaos.url);
+  recorder = await startRecordingProxy(chaos.url);
   gateway = await startGateway({
     config: {
       providers: { g: { type: 'google-gla', baseUrl: recorder.url } },
@@ -56,7 +56,7 @@ describe("Gemini CLI's recorded request through the gateway", () => {
     const text = await response.text();
     expect(text).toMatch(/"finishReason":"STOP"/);
     expect(text).toContain('"modelVersion":"g:gemini-3-flash-preview"');
-    expect(recorder.bodies.at(-1)).toBe(recorded.body);
+    expect(recorder.requests.at(-1)?.body).toBe(recorded.body);
     const sent = recorder.requests.at(-1)!;
     expect(sent.path).toBe('/v1beta/models/gemini-3-flash-preview:streamGenerateContent?alt=sse');
     expect(sent.headers['x-goog-api-key']).toBe('upstream-key');

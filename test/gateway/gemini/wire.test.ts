@@ -52,18 +52,28 @@ describe('the Gemini endpoint on the wire', () => {
     expect(wrong.status).toBe(401);
   });
 
-  it('names a field no other protocol carries, in Google error shape, on a chain that would translate it', async () => {
-    const response = await post(
-      '/v1beta/models/fallback:generateContent',
-      undefined,
-      JSON.stringify({ contents: [{ parts: [{ text: 'x' }] }], tools: [{ codeExecution: {} }] }),
-    );
-    expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({
+  it('passes a field only Gemini has to Gemini, and names it in a Google 400 where it would be translated', async () => {
+    const body = JSON.stringify({ contents: [{ parts: [{ text: 'x' }] }], tools: [{ codeExecution: {} }] });
+    expect((await post('/v1beta/models/flash:generateContent', undefined, body)).status).toBe(200);
+    const translated = await post('/v1beta/models/openai:generateContent', undefined, body);
+    expect(translated.status).toBe(400);
+    expect(await translated.json()).toEqual({
       error: {
         code: 400,
         message: expect.stringContaining('tools[0].codeExecution'),
         status: 'INVALID_ARGUMENT',
+      },
+    });
+    // A chain with a Gemini model tries it (here it answers 503); the OpenAI model after it refuses its
+    // own attempt, and a refusal ends the chain.
+    const tried = fixture.gemini.stats.models['gemini-down'] ?? 0;
+    const mixed = await post('/v1beta/models/fallback:generateContent', undefined, body);
+    expect(fixture.gemini.stats.models['gemini-down']).toBe(tried + 1);
+    expect(mixed.status).toBe(400);
+    expect(await mixed.json()).toMatchObject({
+      error: {
+        message: expect.stringContaining('tools[0].codeExecution'),
+        attempts: [{ model: 'o:gpt-4o', kind: 'bad_request' }],
       },
     });
   });
