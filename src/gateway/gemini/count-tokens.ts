@@ -2,8 +2,8 @@
  * `POST /v1beta/models/{model}:countTokens`, Gemini's token count: a body of `contents` (with
  * `systemInstruction` and `tools` inside `generateContentRequest` when the client has them), answered
  * `{"totalTokens": N}`. The model in the path resolves as a generate request's would; the chain's first
- * model counts. A Gemini upstream counts exactly: it gets the client's body as sent (the model inside
- * `generateContentRequest` rewritten to its own), and its answer goes back as received. Any other
+ * model counts. A Gemini upstream counts exactly: it gets the client's bytes as sent (the model inside
+ * `generateContentRequest` spliced to its own), and its answer goes back as received. Any other
  * upstream — or one that fails to count — gets the gateway's estimate: characters / 4 of the text, a
  * flat 1,600 tokens per inline or file part, as `/v1/messages/count_tokens` estimates. The header
  * `x-understudy-token-count` says which (`exact` or `estimate`). Like Anthropic's count, it is a request
@@ -13,6 +13,7 @@
  * // POST /v1beta/models/smart:countTokens {"contents":[{"parts":[{"text":"Hi"}]}]}
  * // 200 {"totalTokens":1}   x-understudy-token-count: estimate
  */
+import { findTopLevelValue, setTopLevelValue } from '../../adapters/pass-through/json-splice.ts';
 import { ModelHTTPError } from '../../core/errors/index.ts';
 import { FallbackModel } from '../../fallback/fallback-model.ts';
 import { postJsonForText } from '../../transport/client.ts';
@@ -25,7 +26,7 @@ import { safeHeaderValue } from '../errors/scrub.ts';
 import { describe, relayed } from '../routes/count-tokens.ts';
 import { sendJson } from '../routes/send-json.ts';
 import { MEDIA_BLOCK_TOKENS } from '../routes/token-estimate.ts';
-import { readJsonBody } from '../server/read-body.ts';
+import { readJsonBodyText } from '../server/read-body.ts';
 import type { RequestScope } from '../server/request-scope.ts';
 import { parseGenerateContent } from './request.ts';
 
@@ -35,7 +36,7 @@ const RELAYED_STATUSES = new Set([400, 404, 413]);
 
 export async function handleGeminiCountTokens(scope: RequestScope, model: string): Promise<void> {
   const { context, client } = scope;
-  const body = await readJsonBody(scope.req, context.bodyLimits);
+  const { json: body, text } = await readJsonBodyText(scope.req, context.bodyLimits);
   const request = countedRequest(body);
   const estimate = (): number => estimateTokens(request, model);
   const chain = context.registry.route([model], { thinking: false, inputTokens: estimate });
@@ -50,16 +51,13 @@ export async function handleGeminiCountTokens(scope: RequestScope, model: string
   const first = chain.model instanceof FallbackModel ? chain.model.models[0] : chain.model;
   const provider = first?.provider as Partial<Provider> | undefined;
   if (first && provider?.protocol === 'google') {
-    const counted = await countUpstream(
-      scope,
-      body as Record<string, unknown>,
-      provider as Provider,
-      first.modelName,
-    ).catch((error: unknown) => {
-      if (error instanceof ModelHTTPError && RELAYED_STATUSES.has(error.statusCode)) throw relayed(error);
-      context.log(`countTokens: ${modelId} did not count (${describe(error)}); answered an estimate`);
-      return undefined;
-    });
+    const counted = await countUpstream(scope, text, provider as Provider, first.modelName).catch(
+      (error: unknown) => {
+        if (error instanceof ModelHTTPError && RELAYED_STATUSES.has(error.statusCode)) throw relayed(error);
+        context.log(`countTokens: ${modelId} did not count (${describe(error)}); answered an estimate`);
+        return undefined;
+      },
+    );
     if (counted !== undefined) {
       sendJson(scope, counted, { 'x-understudy-token-count': 'exact', ...headers });
       return;
@@ -101,20 +99,23 @@ function estimateTokens(request: Record<string, unknown>, model: string): number
 /** The upstream's answer text, as received, once it is seen to be a count. */
 async function countUpstream(
   scope: RequestScope,
-  body: Record<string, unknown>,
+  text: string,
   provider: Provider,
   modelName: string,
 ): Promise<string> {
-  let forwarded = body;
-  const inner = body.generateContentRequest;
-  if (typeof inner === 'object' && inner !== null)
-    forwarded = { ...body, generateContentRequest: { ...inner, model: `models/${modelName}` } };
+  // The client's bytes, but for the model a generateContentRequest names (the path names the upstream's).
+  let forwarded = text;
+  const inner = findTopLevelValue(text, 'generateContentRequest');
+  if (inner && text.charCodeAt(inner[0]) === 123) {
+    const request = setTopLevelValue(text.slice(inner[0], inner[1]), 'model', `models/${modelName}`);
+    forwarded = text.slice(0, inner[0]) + request + text.slice(inner[1]);
+  }
   const clientGone = new AbortController();
   scope.res.on('close', () => clientGone.abort());
   const answer = await postJsonForText({
     url: provider.url(`/models/${encodeURIComponent(modelName)}:countTokens`, modelName),
     headers: await upstreamHeaders(provider, {}, 'application/json'),
-    body: JSON.stringify(forwarded),
+    body: forwarded,
     modelName,
     signal: AbortSignal.any([clientGone.signal, AbortSignal.timeout(COUNT_DEADLINE_MS)]),
     timeouts: provider.timeouts,
