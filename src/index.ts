@@ -16,8 +16,10 @@
 export {
   AnthropicModel,
   BedrockConverseModel,
+  GoogleEmbeddingModel,
   GoogleModel,
   OpenAIChatModel,
+  OpenAIEmbeddingModel,
   OpenAIResponsesModel,
 } from './adapters/index.ts';
 // The Agent.
@@ -25,6 +27,10 @@ export { Agent, type AgentOptions, type AgentRunResult, ModelRetry, type Tool, t
 // Messages, the Model interface, settings, usage and errors.
 export {
   type Attempt,
+  type EmbeddingInput,
+  type EmbeddingModel,
+  type EmbeddingResult,
+  type EmbeddingSettings,
   type ErrorKind,
   type FinishReason,
   type Model,
@@ -55,6 +61,8 @@ export {
 // Fallback: what a FallbackModel takes and throws.
 export {
   type BalanceStrategy,
+  FallbackEmbeddingModel,
+  type FallbackEmbeddingModelOptions,
   FallbackExceptionGroup,
   type FallbackModelOptions,
   type FallbackOn,

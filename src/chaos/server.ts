@@ -229,6 +229,11 @@ async function respond(
       if (firstTokenMs > 0 && !(await ctx.pending.wait(res, firstTokenMs))) return;
       return sendReply(res, protocol.statusReply(fault, request.model));
   }
+  if (request.embedding && protocol.embeddings) {
+    if (firstTokenMs > 0 && !(await ctx.pending.wait(res, firstTokenMs))) return;
+    const body = protocol.embeddings(request);
+    return sendReply(res, { kind: 'reply', status: 200, headers: protocol.jsonHeaders, body });
+  }
   let answer = buildAnswer(request, behaviour.answer, ctx.scenario.toolCalls);
   if (fault?.kind === 'empty') answer = restrictAnswer(answer, 'empty');
   else if (fault?.kind === 'content-filter') answer = restrictAnswer(answer, 'content-filter', fault.tokens);

@@ -2,6 +2,13 @@
  * `understudy/core`: the vocabulary every layer speaks — messages and their parts, stream events, the
  * `Model` interface, settings, usage and the error classes. Plain data and types, no I/O.
  */
+
+export type {
+  EmbeddingInput,
+  EmbeddingModel,
+  EmbeddingResult,
+  EmbeddingSettings,
+} from './embedding.ts';
 export {
   ERROR_KINDS,
   type ErrorKind,

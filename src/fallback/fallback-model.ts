@@ -102,22 +102,23 @@ export class FallbackModel implements Model {
     const conditions = new FallbackConditions(options.fallbackOn ?? defaultFallbackOn());
     this.bufferForResponseCheck = options.bufferForResponseCheck === true && conditions.hasResponseHandlers;
     this.continueOnStreamFailure = options.continueOnStreamFailure === true;
-    const breaker =
-      options.breaker === false || options.breaker instanceof CircuitBreaker
-        ? options.breaker
-        : { ...options.breaker, onChange: options.breaker?.onChange ?? options.onBreakerChange };
     // Balanced steps (groups, key pools) are laid out flat: the engine sees every deployment and key.
     const steps = expandSteps(this.models);
     this.order = steps.order;
-    this.engine = new AttemptEngine(steps.leaves, conditions, { ...options, breaker }, steps.roles);
+    this.engine = new AttemptEngine(
+      steps.leaves,
+      conditions,
+      { ...options, breaker: engineBreaker(options) },
+      steps.roles,
+    );
   }
 
   get modelName(): string {
-    return `fallback:${this.models.map((model) => model.modelName).join(',')}`;
+    return fallbackLabel(this.models, 'modelName');
   }
 
   get system(): string {
-    return `fallback:${this.models.map((model) => model.system).join(',')}`;
+    return fallbackLabel(this.models, 'system');
   }
 
   /** The circuit breaker shared by this model's calls (undefined when disabled). */
@@ -175,6 +176,21 @@ export class FallbackModel implements Model {
       : undefined;
     return new FallbackStream({ outcome, continueStream, engine, callerSignal: callSettings.signal });
   }
+}
+
+/** `fallback:a,b`: the chain's models by name (or by system), as a fallback model names itself. */
+export function fallbackLabel(
+  models: ReadonlyArray<{ modelName: string; system: string }>,
+  field: 'modelName' | 'system',
+): string {
+  return `fallback:${models.map((model) => model[field]).join(',')}`;
+}
+
+/** The engine's breaker option: one given, none, or options with `onBreakerChange` as their `onChange`. */
+export function engineBreaker(options: Pick<FallbackModelOptions, 'breaker' | 'onBreakerChange'>) {
+  return options.breaker === false || options.breaker instanceof CircuitBreaker
+    ? options.breaker
+    : { ...options.breaker, onChange: options.breaker?.onChange ?? options.onBreakerChange };
 }
 
 function defaultFallbackOn(): FallbackOn {

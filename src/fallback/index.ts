@@ -18,6 +18,10 @@ export {
 export type { FallbackEvent } from './engine/engine-options.ts';
 export { DEFAULT_POLICY, type PolicyAction, type ResiliencePolicy } from './engine/policy.ts';
 export type { RetryOptions } from './engine/retry.ts';
+export {
+  FallbackEmbeddingModel,
+  type FallbackEmbeddingModelOptions,
+} from './fallback-embedding-model.ts';
 export { FallbackExceptionGroup, ResponseRejected } from './fallback-errors.ts';
 export type { FallbackModelOptions } from './fallback-model.ts';
 export { type FallbackCondition, type FallbackOn, onResponse } from './fallback-on.ts';

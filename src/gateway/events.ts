@@ -11,8 +11,8 @@ export interface RequestFinished {
   route: string;
   /** How the route was chosen (`x-understudy-route-reason`): `name`, `model`, `pattern claude-*`, `rule 2 (...)`. */
   routeReason?: string | undefined;
-  /** `openai` for /v1/chat/completions, `anthropic` for /v1/messages. */
-  api: 'openai' | 'anthropic';
+  /** `openai` for /v1/chat/completions, `anthropic` for /v1/messages, `gemini` for /v1beta/models/…. */
+  api: 'openai' | 'anthropic' | 'gemini';
   stream: boolean;
   /** The `provider:model` that served, or undefined when every attempt failed. */
   servedModel: string | undefined;

@@ -219,7 +219,7 @@ describe('faults', () => {
   });
 
   it('an unknown route is a 404 in Google error shape', async () => {
-    const response = await fetch(`${chaos.url}/v1beta/models/x:countTokens`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${chaos.url}/v1beta/models/x:predict`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(404);
     expect(((await response.json()) as GeminiJson).error.status).toBe('NOT_FOUND');
   });

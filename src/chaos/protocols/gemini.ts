@@ -1,6 +1,8 @@
 /**
- * The Gemini emulator: `POST /v1beta/models/{model}:generateContent` and `:streamGenerateContent`
- * (`?alt=sse` for SSE frames separated by CRLF as Google sends them; without it, a JSON array), Google's
+ * The Gemini emulator: `POST /v1beta/models/{model}:generateContent`, `:streamGenerateContent`,
+ * `:countTokens`, `:embedContent` and `:batchEmbedContents` (gemini-embeddings.ts), under `/v1` and
+ * `/v1alpha` too (`?alt=sse` for SSE frames separated by CRLF as Google sends them; without it, a JSON
+ * array), Google's
  * `{error: {code, message, status}}` bodies (429 with a RetryInfo detail), candidates with finishReason
  * and usageMetadata — as recorded.
  *
@@ -10,6 +12,7 @@
  */
 import type { AnswerFinish, ToolOffer } from '../answers.ts';
 import { countTokens } from '../answers.ts';
+import { geminiEmbeddingsAnswer, parseGeminiEmbeddings } from './gemini-embeddings.ts';
 import {
   type ChaosRequest,
   gatewayHtml,
@@ -44,7 +47,8 @@ function error(code: number, message: string, details?: unknown[]) {
   return { error: details ? { code, message, status, details } : { code, message, status } };
 }
 
-const PATH = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const PATH =
+  /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
 const PARSE_ERROR = jsonReply(400, error(400, 'Invalid JSON payload received. Unexpected token.'));
 const NO_CONTENTS = jsonReply(
   400,
@@ -194,6 +198,8 @@ export const geminiProtocol: ProtocolEmulator = {
       model: decodeURIComponent(match[1]!),
       stream: match[2] === 'streamGenerateContent',
       sse,
+      count: match[2] === 'countTokens',
+      embeddings: match[2] === 'embedContent' || match[2] === 'batchEmbedContents',
     } satisfies RouteMatch;
   },
 
@@ -204,6 +210,10 @@ export const geminiProtocol: ProtocolEmulator = {
     } catch {
       return PARSE_ERROR;
     }
+    if (!isObject(body)) return PARSE_ERROR;
+    if (route.embeddings) return parseGeminiEmbeddings(body, route.model ?? '');
+    // A count's body is `contents`, or the whole generate request inside `generateContentRequest`.
+    if (route.count && isObject(body.generateContentRequest)) body = body.generateContentRequest as object;
     if (!isObject(body)) return PARSE_ERROR;
     const { contents } = body;
     if (!Array.isArray(contents) || contents.length === 0) return NO_CONTENTS;
@@ -232,6 +242,7 @@ export const geminiProtocol: ProtocolEmulator = {
       inputTokens += countTokens(text);
       if (content.role !== 'model' && text !== '') lastUserText = text;
     }
+    if (route.count) return jsonReply(200, { totalTokens: inputTokens });
     const { offers, forced } = toolOffers(body.tools, body.toolConfig);
     const config = body.generationConfig;
     const maxTokens = isObject(config) ? config.maxOutputTokens : undefined;
@@ -280,6 +291,8 @@ export const geminiProtocol: ProtocolEmulator = {
   badFaultReply(message) {
     return jsonReply(400, error(400, `x-chaos: ${message}`));
   },
+
+  embeddings: geminiEmbeddingsAnswer,
 
   json(request, answer) {
     return JSON.stringify({

@@ -1,5 +1,6 @@
 /**
- * The OpenAI Chat Completions emulator: `POST /v1/chat/completions`, its 400 bodies for a missing model
+ * The OpenAI Chat Completions emulator: `POST /v1/chat/completions` (and `/v1/embeddings`, in
+ * openai-embeddings.ts), its 400 bodies for a missing model
  * or messages, the error bodies OpenAI sends per status, `chat.completion` objects and the
  * `chat.completion.chunk` SSE stream ending in `data: [DONE]`, with the usage chunk (empty `choices`)
  * when `stream_options.include_usage` is set. Shapes follow the recorded real traffic.
@@ -9,6 +10,7 @@
  */
 import type { Answer, AnswerFinish, ToolOffer } from '../answers.ts';
 import { countTokens, jsonSchemaFormat } from '../answers.ts';
+import { embeddingsAnswer, parseEmbeddingsRequest } from './openai-embeddings.ts';
 import {
   type ChaosRequest,
   contentText,
@@ -74,6 +76,7 @@ const OVERLOADED = error(
 );
 const SSE_HEADERS = ['content-type', 'text/event-stream; charset=utf-8', 'openai-version', '2020-10-01'];
 const ROUTE = { kind: 'route', model: undefined, stream: undefined, sse: true } as const satisfies RouteMatch;
+const EMBEDDINGS_ROUTE = { ...ROUTE, embeddings: true } as const satisfies RouteMatch;
 
 function invalidType(param: string, expected: string, value: unknown): HttpReply {
   const message = `Invalid type for '${param}': expected ${expected}, but got ${jsonTypeName(value)} instead.`;
@@ -209,10 +212,11 @@ export const openaiProtocol: ProtocolEmulator = {
 
   route(method, path) {
     if (method === 'POST' && path === '/v1/chat/completions') return ROUTE;
+    if (method === 'POST' && path === '/v1/embeddings') return EMBEDDINGS_ROUTE;
     return jsonReply(404, error(`Invalid URL (${method} ${path})`, 'invalid_request_error', null, null));
   },
 
-  parse(text) {
+  parse(text, route) {
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -220,6 +224,7 @@ export const openaiProtocol: ProtocolEmulator = {
       return PARSE_ERROR;
     }
     if (!isObject(body)) return PARSE_ERROR;
+    if (route.embeddings) return parseEmbeddingsRequest(body);
     const { model, messages } = body;
     if (typeof model !== 'string' || model === '') return NO_MODEL;
     if (messages === undefined) return NO_MESSAGES;
@@ -297,6 +302,8 @@ export const openaiProtocol: ProtocolEmulator = {
       error(`x-chaos: ${message}`, 'invalid_request_error', 'x-chaos', 'invalid_chaos_fault'),
     );
   },
+
+  embeddings: embeddingsAnswer,
 
   json(request, answer) {
     const hasCalls = answer.toolCalls.length > 0;

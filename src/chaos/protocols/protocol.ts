@@ -22,6 +22,14 @@ export interface ChaosRequest extends AnswerInput {
   includeUsage: boolean;
   sse: boolean;
   inputTokens: number;
+  /** An embeddings request: its inputs and the vectors' size and encoding. */
+  embedding?: {
+    inputs: Array<string | number[]>;
+    dimensions: number;
+    base64: boolean;
+    /** Gemini's `:batchEmbedContents` (else `:embedContent`). */
+    batch?: boolean;
+  };
 }
 
 /** A complete HTTP answer (an error, usually). Headers are a flat `[name, value, ...]` list. */
@@ -38,6 +46,10 @@ export interface RouteMatch {
   model: string | undefined;
   stream: boolean | undefined;
   sse: boolean;
+  /** Gemini's `:countTokens`: answered from the parsed body, without faults, as a count costs nothing. */
+  count?: boolean;
+  /** OpenAI's `/v1/embeddings`, Gemini's `:embedContent`: answered by the protocol's `embeddings`, after any fault that ends a call. */
+  embeddings?: boolean;
 }
 
 /**
@@ -77,6 +89,8 @@ export interface ProtocolEmulator {
   /** A 400 for a bad `x-chaos` header, in the protocol's error shape. */
   badFaultReply(message: string): HttpReply;
   json(request: ChaosRequest, answer: Answer): string;
+  /** The answer to an embeddings request, for a protocol that has the endpoint. */
+  embeddings?(request: ChaosRequest): string;
   stream(request: ChaosRequest, answer: Answer): StreamScript;
 }
 

@@ -124,14 +124,14 @@ export class ClientKeys {
   }
 
   /** The caller's identity; undefined when no keys are configured; a 401 when the key is missing or wrong. */
-  authenticate(headers: IncomingHttpHeaders): ClientIdentity | undefined {
+  authenticate(headers: IncomingHttpHeaders, queryKey?: string): ClientIdentity | undefined {
     if (!this.required) return undefined;
-    const presented = presentedKey(headers);
+    const presented = presentedKey(headers) ?? queryKey;
     if (presented === undefined) {
       throw new GatewayError(
         401,
         'unauthorized',
-        'Missing API key: send it as `Authorization: Bearer <key>` or `x-api-key: <key>`.',
+        'Missing API key: send it as `Authorization: Bearer <key>`, `x-api-key: <key>` or `x-goog-api-key: <key>`.',
       );
     }
     const hash = createHash('sha256').update(presented).digest();
@@ -152,7 +152,10 @@ function presentedKey(headers: IncomingHttpHeaders): string | undefined {
     const key = authorization.replace(/^bearer\s+/i, '').trim();
     if (key !== '') return key;
   }
-  const apiKey = headers['x-api-key'];
-  if (typeof apiKey === 'string' && apiKey.trim() !== '') return apiKey.trim();
+  // Anthropic's SDKs send `x-api-key`, Google's `x-goog-api-key`.
+  for (const name of ['x-api-key', 'x-goog-api-key'] as const) {
+    const apiKey = headers[name];
+    if (typeof apiKey === 'string' && apiKey.trim() !== '') return apiKey.trim();
+  }
   return undefined;
 }

@@ -147,7 +147,7 @@ async function countUpstream(
 }
 
 /** The upstream's refusal of the body, with its status and its own words (scrubbed of any key). */
-function relayed(error: ModelHTTPError): GatewayError {
+export function relayed(error: ModelHTTPError): GatewayError {
   const inner = (error.body as { error?: { message?: unknown } } | null)?.error;
   const message = typeof inner?.message === 'string' ? inner.message : 'The upstream refused the request.';
   const code =
@@ -155,6 +155,7 @@ function relayed(error: ModelHTTPError): GatewayError {
   return new GatewayError(error.statusCode, code, scrubSecrets(message));
 }
 
-function describe(error: unknown): string {
+/** A count's failure in a log line: its message, scrubbed of any key, cut short. */
+export function describe(error: unknown): string {
   return scrubSecrets(error instanceof Error ? error.message : String(error)).slice(0, 300);
 }

@@ -2,7 +2,7 @@
  * `GET /v1/models` and `GET /v1/models/{id}`: the config's routes (owned by `understudy`) and the models
  * they name (owned by their provider), limited to what the calling key may use — in OpenAI's shapes, or
  * in Anthropic's when the client speaks Anthropic (`scope.api`, read from its headers), since both SDKs
- * call the same paths and read different fields.
+ * call the same paths and read different fields; in Gemini's under `/v1beta/models` (gemini/routes.ts).
  *
  * @example
  * // OpenAI:    {"object":"list","data":[{"id":"smart","object":"model","created":0,"owned_by":"understudy"}, ...]}
@@ -10,6 +10,7 @@
  * //             "has_more":false,"first_id":"smart","last_id":"smart"}
  */
 import { GatewayError } from '../errors/gateway-error.ts';
+import { geminiModel } from '../gemini/model-shape.ts';
 import type { RequestScope } from '../server/request-scope.ts';
 import { anthropicModelPage } from './anthropic-model-page.ts';
 import { sendJson } from './send-json.ts';
@@ -49,6 +50,10 @@ export function handleModels(scope: RequestScope): void {
     sendJson(scope, anthropicModelPage(catalog, scope.req.url ?? '', anthropicModel));
     return;
   }
+  if (scope.api === 'gemini') {
+    sendJson(scope, { models: catalog.map(geminiModel) });
+    return;
+  }
   sendJson(scope, { object: 'list', data: catalog.map(openAIModel) });
 }
 
@@ -78,7 +83,7 @@ export function handleModel(scope: RequestScope, id: string): void {
       },
     );
   }
-  sendJson(scope, scope.api === 'anthropic' ? anthropicModel(found) : openAIModel(found));
+  sendJson(scope, SHAPE[scope.api](found));
 }
 
 /** What the calling key may see: its allowed routes, or every route and the models they name. */
@@ -100,6 +105,8 @@ function catalogOf(scope: RequestScope): CatalogModel[] {
 function ownerOf(id: string): string {
   return id.slice(0, Math.max(0, id.indexOf(':')));
 }
+
+const SHAPE = { openai: openAIModel, anthropic: anthropicModel, gemini: geminiModel } as const;
 
 function openAIModel(model: CatalogModel): Record<string, unknown> {
   return { id: model.id, object: 'model', created: CREATED, owned_by: model.ownedBy };

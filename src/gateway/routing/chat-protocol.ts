@@ -1,6 +1,6 @@
 /**
- * What a client protocol (OpenAI Chat Completions and Responses, Anthropic Messages) supplies to the one chat
- * pipeline: how to read a request, write a response, a stream and an error. Everything else — routing,
+ * What a client protocol (OpenAI Chat Completions and Responses, Anthropic Messages, Gemini) supplies to
+ * the one chat pipeline: how to read a request, write a response, a stream and an error. Everything else — routing,
  * limits, the attempt engine, headers, events — is shared.
  */
 import type { ModelResponse } from '../../core/messages.ts';
@@ -15,7 +15,7 @@ import type { StreamWriter } from './stream-writer.ts';
  * request than a ChatCall holds (Responses) extends it.
  */
 export interface ChatProtocol<Call extends ChatCall = ChatCall> {
-  readonly api: 'openai' | 'anthropic';
+  readonly api: 'openai' | 'anthropic' | 'gemini';
   parse(body: unknown): Call;
   newResponseId(): string;
   render(response: ModelResponse, served: ServedModel, call: Call): string;

@@ -24,6 +24,11 @@ export interface PassThroughProtocol {
   /** The protocol's own request headers, forwarded as sent (lower-case names); never credentials. */
   readonly headers: readonly string[];
   /**
+   * The model is named by the URL, not the body (Gemini's `/models/{model}:generateContent`): the body
+   * goes as it is, with no `model` set in it.
+   */
+  readonly modelInPath?: boolean;
+  /**
    * Body changes the gateway itself needs, on the client's text before the model is set: the OpenAI
    * stream asks for usage, without which a streamed answer has no cost. `json` is the parsed body.
    */
@@ -57,7 +62,7 @@ export function passThroughRequest(
   }
   // A call to prepare for: a count (count_tokens) has none, and needs nothing prepared.
   if (protocol.prepareBody && call) prepared = protocol.prepareBody(prepared, json, call);
-  const span = findTopLevelValue(prepared, 'model');
+  const span = protocol.modelInPath ? undefined : findTopLevelValue(prepared, 'model');
   const forwarded: Record<string, string> = {};
   for (const name of protocol.headers) {
     const value = headers[name];
@@ -66,6 +71,6 @@ export function passThroughRequest(
   return {
     protocol: protocol.wireProtocol,
     headers: forwarded,
-    body: (modelName) => setAt(prepared, span, 'model', modelName),
+    body: protocol.modelInPath ? () => prepared : (modelName) => setAt(prepared, span, 'model', modelName),
   };
 }

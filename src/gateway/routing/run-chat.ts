@@ -181,7 +181,7 @@ async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promis
   const attempts = sofar.attempts ?? [];
   const writer = streamWriterFor(scope.protocol, served, call, passedThrough);
   const headers = attemptHeaders(scope.baseHeaders, chain, served.modelId, attempts);
-  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['content-type'] = writer.contentType ?? 'text/event-stream; charset=utf-8';
   headers['cache-control'] = 'no-cache';
   headers['x-accel-buffering'] = 'no';
   res.writeHead(200, headers);

@@ -8,6 +8,8 @@ import type { RequestUsage } from '../../core/usage.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 
 export interface StreamWriter {
+  /** The stream's content type, when not SSE (Gemini without `alt=sse` streams a JSON array). */
+  readonly contentType?: string;
   /**
    * The frames that open the stream, written together with the first event at commit; `usage` is what
    * the upstream has said of it so far (its input tokens, where its protocol tells them before content).

@@ -11,11 +11,15 @@
 import { performance } from 'node:perf_hooks';
 import { ADMIN_PREFIX, handleAdmin } from '../admin/admin-routes.ts';
 import { anthropicMessagesProtocol } from '../anthropic/protocol.ts';
+import { EMBEDDINGS_PATHS, embeddingsRecord, handleEmbeddings } from '../embeddings/route.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { renderAnthropicError, renderOpenAIError } from '../errors/render-error.ts';
 import { safeHeaderValue, scrubSecrets } from '../errors/scrub.ts';
 import { toGatewayError } from '../errors/to-gateway-error.ts';
 import type { RequestFinished } from '../events.ts';
+import { renderGeminiError } from '../gemini/error.ts';
+import { isGeminiPath, keyInQuery } from '../gemini/path.ts';
+import { geminiChatProtocol, routeGemini } from '../gemini/routes.ts';
 import { GENERATION_PATH, handleGeneration } from '../ledger/generation-route.ts';
 import { openAIChatProtocol } from '../openai/protocol.ts';
 import { openAIResponsesProtocol } from '../responses/protocol.ts';
@@ -44,7 +48,15 @@ const CHAT_ROUTES: Record<string, ChatProtocol> = {
 const RENDER_ERROR: Record<ClientApi, (error: GatewayError) => string> = {
   openai: renderOpenAIError,
   anthropic: renderAnthropicError,
+  gemini: renderGeminiError,
 };
+
+/** Off the chat routes: Anthropic's count path and Gemini's paths (path.ts) speak their own protocol. */
+function apiOfPath(path: string, headers: GatewayRequest['headers']): ClientApi {
+  if (path === COUNT_TOKENS_PATH) return 'anthropic';
+  if (isGeminiPath(path)) return 'gemini';
+  return clientApiOf(headers);
+}
 
 export function createGatewayHandler(current: () => GatewayContext): GatewayHandler {
   return async function handleGatewayRequest(req, res) {
@@ -53,7 +65,10 @@ export function createGatewayHandler(current: () => GatewayContext): GatewayHand
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     const method = req.method ?? 'GET';
-    const protocol = CHAT_ROUTES[path];
+    // Exact paths first; only a miss on a Gemini path pays for reading Gemini's model-in-the-path form.
+    const protocol =
+      CHAT_ROUTES[path] ??
+      (isGeminiPath(path) ? geminiChatProtocol(path, query === -1 ? '' : url.slice(query + 1)) : undefined);
     const chat = protocol !== undefined && method === 'POST';
     const scope: RequestScope = {
       req,
@@ -62,9 +77,11 @@ export function createGatewayHandler(current: () => GatewayContext): GatewayHand
       method,
       path,
       protocol,
-      api: protocol?.api ?? (path === COUNT_TOKENS_PATH ? 'anthropic' : clientApiOf(req.headers)),
-      // Every POST to a chat route is counted, refusals (Host, key, body) included, as a 400 always was.
-      record: chat ? newRequestRecord(protocol.api, req.headers['user-agent']) : undefined,
+      api: protocol?.api ?? apiOfPath(path, req.headers),
+      // Every POST to a chat or embeddings route is counted, refusals (Host, key, body) included.
+      record: chat
+        ? newRequestRecord(protocol.api, req.headers['user-agent'])
+        : embeddingsRecord(method, path, req.headers['user-agent']),
       baseHeaders: corsHeaders(context, req.headers.origin),
       startedAt: performance.now(),
       client: undefined,
@@ -93,28 +110,37 @@ function route(scope: RequestScope): void | Promise<void> {
   if (method === 'OPTIONS') return preflight(scope);
   if (scope.protocol) {
     if (!isChatScope(scope)) throw new GatewayError(405, 'method_not_allowed', `${path} takes POST.`);
-    scope.client = context.clients.authenticate(req.headers);
+    authenticate(scope);
     scope.record.clientKeyId = scope.client?.keyId;
     scope.record.clientName = scope.client?.name;
     return runChat(scope);
   }
   if (method === 'GET' && path === '/health') return handleHealth(scope);
+  if (isGeminiPath(path)) {
+    authenticate(scope);
+    return routeGemini(scope);
+  }
+  if (EMBEDDINGS_PATHS.has(path)) {
+    if (method !== 'POST') throw new GatewayError(405, 'method_not_allowed', `${path} takes POST.`);
+    authenticate(scope);
+    return handleEmbeddings(scope);
+  }
   if (path === COUNT_TOKENS_PATH) {
     if (method !== 'POST') throw new GatewayError(405, 'method_not_allowed', `${path} takes POST.`);
-    scope.client = context.clients.authenticate(req.headers);
+    authenticate(scope);
     return handleCountTokens(scope);
   }
   if (method === 'GET' && (path === '/v1/models' || path === '/models')) {
-    scope.client = context.clients.authenticate(req.headers);
+    authenticate(scope);
     return handleModels(scope);
   }
   const modelId = method === 'GET' ? modelIdInPath(path) : undefined;
   if (modelId !== undefined) {
-    scope.client = context.clients.authenticate(req.headers);
+    authenticate(scope);
     return handleModel(scope, modelId);
   }
   if (method === 'GET' && path === GENERATION_PATH) {
-    scope.client = context.clients.authenticate(req.headers);
+    authenticate(scope);
     return handleGeneration(scope);
   }
   if (path.startsWith(ADMIN_PREFIX)) return handleAdmin(scope);
@@ -122,6 +148,17 @@ function route(scope: RequestScope): void | Promise<void> {
   const extra = context.extraRoutes.find((route) => route.method === method && route.path === path);
   if (!extra) throw new GatewayError(404, 'not_found', `No route for ${method} ${path}.`);
   return extra.handle(req, scope.res);
+}
+
+/** The client's key: from its headers, or for Gemini's clients also from `?key=`, where Google takes it. */
+function authenticate(scope: RequestScope): void {
+  let queryKey: string | undefined;
+  if (scope.api === 'gemini') {
+    const url = scope.req.url ?? '';
+    const query = url.indexOf('?');
+    if (query !== -1) queryKey = keyInQuery(url.slice(query + 1));
+  }
+  scope.client = scope.context.clients.authenticate(scope.req.headers, queryKey);
 }
 
 /** The one place any error becomes a response, in the client's protocol (`scope.api`). */
@@ -191,7 +228,7 @@ function preflight(scope: RequestScope): void {
   if (headers['access-control-allow-origin']) {
     headers['access-control-allow-methods'] = 'GET, POST, OPTIONS';
     headers['access-control-allow-headers'] =
-      'authorization, content-type, x-api-key, anthropic-version, anthropic-beta';
+      'authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-goog-api-key, x-goog-api-client';
     headers['access-control-max-age'] = '600';
   }
   scope.res.writeHead(204, headers);

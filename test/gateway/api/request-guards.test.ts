@@ -35,7 +35,8 @@ describe('client keys', () => {
     expect(missing.status).toBe(401);
     expect(missing.json()).toEqual({
       error: {
-        message: 'Missing API key: send it as `Authorization: Bearer <key>` or `x-api-key: <key>`.',
+        message:
+          'Missing API key: send it as `Authorization: Bearer <key>`, `x-api-key: <key>` or `x-goog-api-key: <key>`.',
         type: 'authentication_error',
         param: null,
         code: 'unauthorized',
