@@ -11,6 +11,7 @@ import type { ModelSettings } from '../../core/settings.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
 import type { ChatCall, UntranslatableField } from '../routing/chat-call.ts';
+import { freeToolName, withOutputTool } from '../routing/output-tool.ts';
 import { toModelMessages } from './request-messages.ts';
 import { messagesRequestSchema } from './request-schema.ts';
 
@@ -72,23 +73,22 @@ export function parseMessagesRequest(body: unknown): ChatCall {
     }
     allowTextOutput = false;
   }
-  const outputTools: ToolDefinition[] = [];
-  let outputToolName: string | undefined;
   const format = request.output_config?.format;
-  if (format) {
-    // Structured output on every upstream: the same output tool as OpenAI's json_schema, its arguments
-    // written back as the text of the answer. Named so it cannot shadow one of the client's tools.
-    let name = STRUCTURED_OUTPUT_TOOL;
-    for (let n = 2; functionTools.some((t) => t.name === name); n++) name = `${STRUCTURED_OUTPUT_TOOL}_${n}`;
-    outputTools.push({ name, parametersJsonSchema: format.schema, strict: true });
-    outputToolName = name;
-    if (functionTools.length === 0) allowTextOutput = false;
-  }
+  // Structured output on every upstream (output-tool.ts), under a name of the gateway's own.
+  const { params, outputToolName } = withOutputTool(
+    functionTools,
+    allowTextOutput,
+    format && {
+      name: freeToolName(STRUCTURED_OUTPUT_TOOL, functionTools),
+      parametersJsonSchema: format.schema,
+      strict: true,
+    },
+  );
   return {
     modelIds: [request.model, ...(request.models ?? [])],
     messages,
     settings,
-    params: { functionTools, outputTools, allowTextOutput },
+    params,
     stream: request.stream === true,
     includeUsage: true,
     outputToolName,

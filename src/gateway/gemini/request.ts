@@ -24,6 +24,7 @@ import { hasControlCharacter } from '../config/safe-name.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
 import type { ChatCall, UntranslatableField } from '../routing/chat-call.ts';
+import { type CallTools, freeToolName, withOutputTool } from '../routing/output-tool.ts';
 import { toJsonSchema } from './json-schema.ts';
 import {
   type GeminiRequestPart,
@@ -138,10 +139,7 @@ function thinkingOf(config: {
   return config.includeThoughts ? true : undefined;
 }
 
-function toParameters(request: GenerateContentRequest): {
-  params: ChatCall['params'];
-  outputToolName: string | undefined;
-} {
+function toParameters(request: GenerateContentRequest): CallTools {
   let functionTools: ToolDefinition[] = [];
   request.tools?.forEach((tool) => {
     for (const declaration of tool.functionDeclarations ?? []) {
@@ -171,23 +169,15 @@ function toParameters(request: GenerateContentRequest): {
   }
   const config = request.generationConfig;
   if (config?.responseMimeType !== 'application/json') {
-    return { params: { functionTools, outputTools: [], allowTextOutput }, outputToolName: undefined };
+    return withOutputTool(functionTools, allowTextOutput, undefined);
   }
-  // JSON out, on every provider: an output tool whose arguments are the answer (any object without a
-  // schema), named so that it cannot shadow one of the client's functions.
-  let name = STRUCTURED_OUTPUT_TOOL;
-  for (let n = 2; functionTools.some((tool) => tool.name === name); n++)
-    name = `${STRUCTURED_OUTPUT_TOOL}_${n}`;
+  // JSON out, on every provider (output-tool.ts): without a schema, any object.
   const schema = config.responseJsonSchema ?? config.responseSchema;
-  const outputTool: ToolDefinition = {
-    name,
+  return withOutputTool(functionTools, allowTextOutput, {
+    name: freeToolName(STRUCTURED_OUTPUT_TOOL, functionTools),
     description: 'Give your answer as JSON matching this schema.',
     parametersJsonSchema: schema ? toJsonSchema(schema) : { type: 'object' },
-  };
-  return {
-    params: { functionTools, outputTools: [outputTool], allowTextOutput: functionTools.length > 0 },
-    outputToolName: name,
-  };
+  });
 }
 
 interface Converted {

@@ -15,12 +15,13 @@ import type {
   ModelResponsePart,
   UserContentItem,
 } from '../../core/messages.ts';
-import type { ModelRequestParameters, ToolDefinition } from '../../core/model.ts';
+import type { ToolDefinition } from '../../core/model.ts';
 import type { ModelSettings, ThinkingLevel } from '../../core/settings.ts';
 import { emptyUsage } from '../../core/usage.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
 import type { ChatCall, UntranslatableField } from '../routing/chat-call.ts';
+import { type CallTools, jsonObjectTool, withOutputTool } from '../routing/output-tool.ts';
 import { isPlainChatRequest } from './plain-request.ts';
 import { thinkingFromDetails } from './reasoning-details.ts';
 import {
@@ -91,13 +92,7 @@ function toSettings(request: ChatCompletionsRequest): ModelSettings {
   return settings;
 }
 
-/** The output tool that carries a `response_format: json_object` answer. */
-const JSON_OBJECT_TOOL = 'json_answer';
-
-function toRequestParameters(request: ChatCompletionsRequest): {
-  params: ModelRequestParameters;
-  outputToolName: string | undefined;
-} {
+function toRequestParameters(request: ChatCompletionsRequest): CallTools {
   let functionTools: ToolDefinition[] = (request.tools ?? []).map((t) => {
     const definition: ToolDefinition = {
       name: t.function.name,
@@ -126,34 +121,18 @@ function toRequestParameters(request: ChatCompletionsRequest): {
     functionTools = named;
     allowTextOutput = false;
   }
-  const outputTools: ToolDefinition[] = [];
-  let outputToolName: string | undefined;
   const format = request.response_format;
+  let outputTool: ToolDefinition | undefined;
   if (format?.type === 'json_schema') {
     const schema = format.json_schema;
-    const definition: ToolDefinition = {
-      name: schema.name,
-      parametersJsonSchema: schema.schema ?? { type: 'object' },
-    };
-    if (schema.description !== undefined) definition.description = schema.description;
-    if (schema.strict != null) definition.strict = schema.strict;
-    outputTools.push(definition);
-    outputToolName = schema.name;
-    if (functionTools.length === 0) allowTextOutput = false;
+    outputTool = { name: schema.name, parametersJsonSchema: schema.schema ?? { type: 'object' } };
+    if (schema.description !== undefined) outputTool.description = schema.description;
+    if (schema.strict != null) outputTool.strict = schema.strict;
   } else if (format?.type === 'json_object') {
-    // JSON mode on every provider, Anthropic's included, which has none: the same output tool as
-    // json_schema, with any object as its schema, named so that it cannot shadow one of the client's tools.
-    let name = JSON_OBJECT_TOOL;
-    for (let n = 2; functionTools.some((t) => t.name === name); n++) name = `${JSON_OBJECT_TOOL}_${n}`;
-    outputTools.push({
-      name,
-      description: 'Give your answer as a JSON object.',
-      parametersJsonSchema: { type: 'object' },
-    });
-    outputToolName = name;
-    if (functionTools.length === 0) allowTextOutput = false;
+    // JSON mode on every provider, Anthropic's included, which has none.
+    outputTool = jsonObjectTool(functionTools);
   }
-  return { params: { functionTools, outputTools, allowTextOutput }, outputToolName };
+  return withOutputTool(functionTools, allowTextOutput, outputTool);
 }
 
 /** Messages in order; consecutive system/user/tool messages share one ModelRequest. */

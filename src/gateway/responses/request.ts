@@ -9,11 +9,12 @@
  * const call = parseResponsesRequest({ model: 'openai:gpt-5', input: 'Hi', instructions: 'Be brief.' });
  * call.messages // [{ kind: 'request', parts: [system-prompt 'Be brief.', user-prompt 'Hi'] }]
  */
-import type { ModelRequestParameters, ToolDefinition } from '../../core/model.ts';
+import type { ToolDefinition } from '../../core/model.ts';
 import type { ModelSettings } from '../../core/settings.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
 import type { UntranslatableField } from '../routing/chat-call.ts';
+import { type CallTools, jsonObjectTool, withOutputTool } from '../routing/output-tool.ts';
 import { toModelMessages } from './input-items.ts';
 import { flatToolName, type NamespacedTools } from './namespaced-tools.ts';
 import { refused } from './refusal.ts';
@@ -120,9 +121,6 @@ function toSettings(request: ResponsesRequest): ModelSettings {
   return settings;
 }
 
-/** The output tool that carries a `text.format: json_object` answer. */
-const JSON_OBJECT_TOOL = 'json_answer';
-
 /** The function tools, namespaced ones flattened; any other tool is untranslatable, named. */
 function functionTools(
   tools: ResponsesRequest['tools'],
@@ -172,10 +170,7 @@ function toRequestParameters(
   request: ResponsesRequest,
   namespaced: NamespacedTools,
   untranslatable: UntranslatableField[],
-): {
-  params: ModelRequestParameters;
-  outputToolName: string | undefined;
-} {
+): CallTools {
   let tools = functionTools(request.tools, namespaced, untranslatable);
   let allowTextOutput = true;
   const choice = request.tool_choice;
@@ -187,10 +182,7 @@ function toRequestParameters(
         param: 'tool_choice',
         what: `a choice of ${choice.type}, which only OpenAI runs`,
       });
-      return {
-        params: { functionTools: tools, outputTools: [], allowTextOutput },
-        outputToolName: undefined,
-      };
+      return withOutputTool(tools, allowTextOutput, undefined);
     }
     const name = choice.name;
     tools = tools.filter((t) => t.name === name);
@@ -201,25 +193,14 @@ function toRequestParameters(
     }
     allowTextOutput = false;
   }
-  const outputTools: ToolDefinition[] = [];
-  let outputToolName: string | undefined;
   const format = request.text?.format;
+  let outputTool: ToolDefinition | undefined;
   if (format?.type === 'json_schema') {
-    const definition: ToolDefinition = { name: format.name, parametersJsonSchema: format.schema };
-    if (format.description != null) definition.description = format.description;
-    if (format.strict != null) definition.strict = format.strict;
-    outputTools.push(definition);
-    outputToolName = format.name;
+    outputTool = { name: format.name, parametersJsonSchema: format.schema };
+    if (format.description != null) outputTool.description = format.description;
+    if (format.strict != null) outputTool.strict = format.strict;
   } else if (format?.type === 'json_object') {
-    let name = JSON_OBJECT_TOOL;
-    for (let n = 2; tools.some((t) => t.name === name); n++) name = `${JSON_OBJECT_TOOL}_${n}`;
-    outputTools.push({
-      name,
-      description: 'Give your answer as a JSON object.',
-      parametersJsonSchema: { type: 'object' },
-    });
-    outputToolName = name;
+    outputTool = jsonObjectTool(tools);
   }
-  if (outputToolName !== undefined && tools.length === 0) allowTextOutput = false;
-  return { params: { functionTools: tools, outputTools, allowTextOutput }, outputToolName };
+  return withOutputTool(tools, allowTextOutput, outputTool);
 }
