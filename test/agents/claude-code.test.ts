@@ -7,7 +7,6 @@
  * with a temp HOME, nothing of the machine's environment, and every proxy variable at a refusing
  * loopback proxy: a call home fails the test.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +18,7 @@ import type { RequestFinished } from '../../src/gateway/events.ts';
 import { type Gateway, startGateway } from '../../src/gateway/index.ts';
 import { type EgressProxy, isolatedEnv, startEgressProxy } from '../support/egress-proxy.ts';
 import { type RecordingProxy, startRecordingProxy } from '../support/recording-proxy.ts';
+import { jsonLines, runCli } from '../support/run-cli.ts';
 
 const CLAUDE = new URL('../../node_modules/.bin/claude', import.meta.url).pathname;
 const SECRET = 'The launch code is 4-8-15-16-23-42.';
@@ -124,21 +124,9 @@ async function runClaudeCode(model: string): Promise<StreamLine[]> {
     '--verbose',
   ];
   args.push('--allowedTools', 'Read', '--model', model);
-  const child = spawn(CLAUDE, args, { cwd: join(dir, 'work'), env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const { code, stdout, stderr } = await runCli(CLAUDE, args, { cwd: join(dir, 'work'), env });
   expect(code, `claude exited with ${code}: ${stderr.slice(0, 2000)}`).toBe(0);
-  return stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as StreamLine);
+  return jsonLines<StreamLine>(stdout);
 }
 
 /** The first turn as the replay fixture keeps it: the protocol's headers and the body's exact text. */

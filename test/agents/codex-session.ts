@@ -5,12 +5,12 @@
  * (its sub-agent tools stay on: a namespace tool, which the gateway flattens), a temporary workspace, and every proxy variable aimed at the refusing egress proxy so
  * anything it tries to reach beyond loopback fails the test.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EgressProxy, isolatedEnv } from '../support/egress-proxy.ts';
+import { jsonLines, runCli } from '../support/run-cli.ts';
 
 export const CODEX = join(import.meta.dirname, '../../node_modules/.bin/codex');
 
@@ -77,26 +77,8 @@ export async function runCodex(options: {
       UNDERSTUDY_API_KEY: 'test-key',
     });
     const args = ['exec', '--json', '--skip-git-repo-check', '--cd', work, options.prompt];
-    // A Codex that hangs is killed before the test's own timeout, so no process outlives the test.
-    const child = spawn(CODEX, args, {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 100_000,
-      killSignal: 'SIGKILL',
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    const events = stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const { code, stdout, stderr } = await runCli(CODEX, args, { env });
+    const events = jsonLines<Record<string, unknown>>(stdout);
     return { code, events, stderr };
   } finally {
     await rm(root, { recursive: true, force: true });

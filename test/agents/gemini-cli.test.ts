@@ -8,7 +8,6 @@
  * and telemetry off in its settings, nothing of the machine's environment, and every proxy variable at
  * a refusing loopback proxy: a call home fails the test.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +19,7 @@ import type { RequestFinished } from '../../src/gateway/events.ts';
 import { type Gateway, startGateway } from '../../src/gateway/index.ts';
 import { type EgressProxy, isolatedEnv, startEgressProxy } from '../support/egress-proxy.ts';
 import { type RecordingProxy, startRecordingProxy } from '../support/recording-proxy.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const NODE = new URL('../../node_modules/.bin/node', import.meta.url).pathname;
 const GEMINI = new URL('../../node_modules/.bin/gemini', import.meta.url).pathname;
@@ -119,7 +119,7 @@ interface CliOutput {
 }
 
 /** Runs `gemini -p` (on a route with `-m`) and returns its JSON output. */
-function runGeminiCli(args: string[]): Promise<CliOutput> {
+async function runGeminiCli(args: string[]): Promise<CliOutput> {
   const env = isolatedEnv(proxy, {
     HOME: home,
     GEMINI_API_KEY: 'client-key-for-the-gateway',
@@ -127,18 +127,10 @@ function runGeminiCli(args: string[]): Promise<CliOutput> {
     GEMINI_CLI_TRUST_WORKSPACE: 'true',
   });
   const argv = [GEMINI, ...args, '-p', 'Read note.txt and tell me what it says.', '--output-format', 'json'];
-  return new Promise((done, fail) => {
-    execFile(
-      NODE,
-      argv,
-      { cwd: work, env, timeout: 120_000, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) => {
-        if (error)
-          fail(new Error(`gemini exited with ${error.code}: ${stderr.slice(-2000)}\n${stdout.slice(-2000)}`));
-        else done(JSON.parse(stdout) as CliOutput);
-      },
-    );
-  });
+  const { code, stdout, stderr } = await runCli(NODE, argv, { cwd: work, env, timeoutMs: 120_000 });
+  if (code !== 0)
+    throw new Error(`gemini exited with ${code}: ${stderr.slice(-2000)}\n${stdout.slice(-2000)}`);
+  return JSON.parse(stdout) as CliOutput;
 }
 
 /** The session read the file with read_file and finished on the answer after it, with no call home. */
