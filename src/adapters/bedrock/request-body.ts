@@ -1,12 +1,13 @@
 /**
  * Builds the Converse request body. `system` and `inferenceConfig` are always present (empty when unset),
  * as AWS's own SDKs send them. Thinking is model-specific on Bedrock and goes in
- * `additionalModelRequestFields`: Anthropic models take `thinking` with a token budget, OpenAI's
- * open-weight models `reasoning_effort`; other families have no switch and get nothing.
+ * `additionalModelRequestFields`: Claude models take `thinking` as on Anthropic's own API (adaptive with
+ * an effort from 4.6 on, a token budget before: thinking-config.ts), OpenAI's open-weight models
+ * `reasoning_effort`; other families have no switch and get nothing.
  */
 
 import type { ToolDefinition } from '../../core/model.ts';
-import { THINKING_BUDGETS } from '../anthropic/thinking-config.ts';
+import { thinkingConfig } from '../anthropic/thinking-config.ts';
 import type { RequestBodyInput } from '../http-model.ts';
 import { thinkingLevel } from '../thinking-level.ts';
 import type { BedrockConverseRequest, BedrockToolSpec } from './api.ts';
@@ -43,8 +44,17 @@ export function buildRequestBody(input: RequestBodyInput): BedrockConverseReques
 
   const level = thinkingLevel(settings.thinking);
   if (level !== undefined) {
-    if (isAnthropic(input.modelName)) {
-      const budget = THINKING_BUDGETS[level];
+    const claude = isAnthropic(input.modelName)
+      ? thinkingConfig(input.modelName, settings.thinking)
+      : undefined;
+    if (claude?.kind === 'adaptive') {
+      // Claude 4.6 and later think adaptively, guided by an effort; Opus 4.7 and later refuse a budget.
+      body.additionalModelRequestFields = {
+        thinking: { type: 'adaptive' },
+        ...(claude.effort && { output_config: { effort: claude.effort } }),
+      };
+    } else if (claude) {
+      const budget = claude.budgetTokens;
       body.additionalModelRequestFields = { thinking: { type: 'enabled', budget_tokens: budget } };
       // The budget counts against maxTokens, which must exceed it.
       if (config.maxTokens !== undefined && config.maxTokens <= budget) config.maxTokens += budget;
