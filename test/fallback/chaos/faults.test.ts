@@ -116,20 +116,22 @@ describe.each(PROTOCOLS)('%s first, then its backup', (protocol) => {
     });
 
     test('hang before headers: firstTokenTimeoutMs gives up and falls back', async () => {
-      const { text, response } = await fallBack(protocol, 'hang', mode, { firstTokenTimeoutMs: 60 });
+      // The deadline applies to the backup too: room enough for it on a loaded machine.
+      const { text, response } = await fallBack(protocol, 'hang', mode, { firstTokenTimeoutMs: 250 });
       expect(text).toBe(HELLO_ANSWER);
       expect(trace(response.attempts)).toEqual([
         [MODEL_NAMES[protocol], 'error', 'timeout', undefined],
         [MODEL_NAMES[backup], 'ok', undefined, undefined],
       ]);
-      expect(response.attempts?.[0]?.durationMs).toBeGreaterThanOrEqual(55);
-      expect(response.attempts?.[0]?.durationMs).toBeLessThan(500);
+      // Given up at the deadline, not at the hang's end.
+      expect(response.attempts?.[0]?.durationMs).toBeGreaterThanOrEqual(240);
+      expect(response.attempts?.[0]?.durationMs).toBeLessThan(5_000);
     });
 
     test.each(['stall-after:0', 'slow-first-token:2000'])(
       '%s (headers, then no first token): falls back after firstTokenTimeoutMs',
       async (fault) => {
-        const { text, response } = await fallBack(protocol, fault, mode, { firstTokenTimeoutMs: 60 });
+        const { text, response } = await fallBack(protocol, fault, mode, { firstTokenTimeoutMs: 250 });
         expect(text).toBe(HELLO_ANSWER);
         expect(trace(response.attempts)).toEqual([
           [MODEL_NAMES[protocol], 'error', 'timeout', undefined],
