@@ -116,9 +116,7 @@ function requestPage(r: StoredRequest): string {
     .map((a) => {
       const left = ((a.startedAt - start) / span) * 100;
       const width = (a.durationMs / span) * 100;
-      const what = [a.errorKind, a.statusCode, a.deployment, a.keyFingerprint].filter(
-        (v) => v !== undefined,
-      );
+      const what = [a.errorKind, a.statusCode, a.deployment, a.keyFingerprint].filter((v) => v !== undefined);
       return `<div class="step" data-outcome="${escapeHtml(a.outcome)}"><div>${escapeHtml(`${a.providerName}:${a.modelName}`)} <span class="${a.outcome === 'ok' ? 'good' : 'poor'}">${escapeHtml(a.outcome)}</span>${what.length ? ` · ${escapeHtml(what.join(' · '))}` : ''}</div>
 <div class="track"><span class="${escapeHtml(a.outcome)}" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%"></span></div><div>${ms(a.durationMs)}</div></div>`;
     })
