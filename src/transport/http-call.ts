@@ -72,7 +72,8 @@ export interface HttpAnswer {
  * return this.parseResponse(text);
  */
 export async function sendRequest(spec: HttpCall): Promise<HttpAnswer> {
-  const call = new CallSignal(spec.modelName, spec.settings, spec);
+  // Only the caller (or the deadline) ever ends a whole answer's call: see CallSignal's `cancellable`.
+  const call = new CallSignal(spec.modelName, spec.settings, spec, false);
   const mapFailure = failureMapping(call, spec);
   try {
     const outgoing = await spec.build();

@@ -1,0 +1,84 @@
+/**
+ * The gateway's instructions per non-streamed request, counted by valgrind's callgrind: the gateway of
+ * bench/stream-cost.ts (one OpenAI-compatible upstream, the Chat Completions route passed through) run
+ * under callgrind, answered by the chaos upstream's 20-token filler. Counters are zeroed after a warm-up,
+ * then `--requests` requests go one at a time and the total is divided by them. Instruction counts do not
+ * move with the machine's load the way CPU time does, so versions of the code can be compared minutes
+ * apart (see bench/stream-instructions.ts for the streamed twin). `--stream` measures 20-token streams.
+ * `--root <checkout>` measures another checkout's gateway.
+ *
+ * Run: node bench/request-instructions.ts [--requests 300] [--stream] [--root <checkout>]   (Node 24, valgrind)
+ */
+import { execFileSync, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Agent, request } from 'undici';
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '300' },
+    stream: { type: 'boolean', default: false },
+    root: { type: 'string' },
+  },
+});
+const count = Number(values.requests);
+const script = values.root
+  ? resolve(values.root, 'bench/stream-cost.ts')
+  : fileURLToPath(new URL('./stream-cost.ts', import.meta.url));
+
+const outDir = mkdtempSync(`${tmpdir()}/request-instructions-`);
+const upstream = fork(script, ['--upstream'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const [{ url: upstreamUrl }] = (await once(upstream, 'message')) as [{ url: string }];
+const gateway = fork(script, ['--gateway', upstreamUrl], {
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  execPath: 'valgrind',
+  // Same flags as bench/stream-instructions.ts, for the same reasons.
+  execArgv: [
+    '--tool=callgrind',
+    '--smc-check=all-non-file',
+    `--callgrind-out-file=${outDir}/callgrind.out`,
+    process.execPath,
+    '--single-threaded',
+  ],
+});
+const [{ url: gatewayUrl }] = (await once(gateway, 'message')) as [{ url: string }];
+
+const agent = new Agent();
+const body = JSON.stringify({
+  model: 'up:short',
+  stream: values.stream,
+  messages: [{ role: 'user', content: 'Say hello.' }],
+});
+const send = async () => {
+  const response = await request(`${gatewayUrl}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    dispatcher: agent,
+  });
+  if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
+  await response.body.text();
+};
+const control = (flag: string) => execFileSync('callgrind_control', [flag, String(gateway.pid)]);
+
+for (let i = 0; i < count; i++) await send(); // warm-up: module loading, JIT tiers, the upstream connection
+control('--zero');
+for (let i = 0; i < count; i++) await send();
+const before = new Set(readdirSync(outDir));
+control('--dump');
+const dumped = readdirSync(outDir).find((name) => !before.has(name))!;
+const totals = /^(?:summary|totals): (\d+)/m.exec(readFileSync(`${outDir}/${dumped}`, 'utf8'));
+const perRequest = Number(totals![1]) / count;
+console.log(
+  `gateway instructions per ${values.stream ? '20-token stream' : 'request'} (callgrind, ${count} after ${count} warm-up): ${Math.round(perRequest)}${values.root ? ` (${values.root})` : ''}`,
+);
+upstream.kill();
+const exited = once(gateway, 'exit');
+gateway.kill();
+await exited;
+await agent.close();
+rmSync(outDir, { recursive: true, force: true });
