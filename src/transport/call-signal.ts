@@ -94,7 +94,10 @@ export class CallSignal {
 
   /** The call's own abort: aborting it closes the upstream connection. Only a cancellable call has one. */
   get controller(): AbortController {
-    if (!this.own) throw new Error('A call made with cancellable: false has no controller; construct it cancellable to cancel it.');
+    if (!this.own)
+      throw new Error(
+        'A call made with cancellable: false has no controller; construct it cancellable to cancel it.',
+      );
     return this.own;
   }
 

@@ -13,6 +13,7 @@ import { errorField, jsonInsteadOfStream } from '../in-band-errors.ts';
 import { closingEvents, eventsThrough } from '../pass-through/raw-frames.ts';
 import { type ChatCompletionChunk, chatCompletionChunkSchema } from './api.ts';
 import { answers, inBandError, STREAM_END_MARKER } from './errors.ts';
+import { plainTextDelta } from './plain-text-delta.ts';
 import { applyDelta, applyEnvelope, applyFinishReason, mapUsage, newDeltaState } from './response-parts.ts';
 import { isChatCompletionChunk } from './shape-check.ts';
 
@@ -51,6 +52,15 @@ export async function* readStream(input: ProtocolStreamInput): AsyncGenerator<Mo
         finishAfterEndMarker(frames, input.body);
         break;
       }
+      // A pass-through writes the frame as it came: the usual token frame needs only its text scanned
+      // (the first frame, which sets the response id, is always read in full).
+      if (tap && builder.providerResponseId !== undefined && frame.event === undefined) {
+        const text = scannedText(frame.data, modelName);
+        if (text !== undefined) {
+          if (text) for (const event of tap.attach(builder.textDelta('text', text))) yield event;
+          continue;
+        }
+      }
       const chunk = parseFrame(frame.data, frame.event, modelName);
       applyEnvelope(builder, chunk);
       const usage = chunk.usage ?? chunk.x_groq?.usage;
@@ -73,6 +83,14 @@ export async function* readStream(input: ProtocolStreamInput): AsyncGenerator<Mo
   }
   if (!ended) throw inBandError({ kind: 'truncated' }, modelName);
   yield* closingEvents(builder, tap);
+}
+
+function scannedText(data: string, modelName: string): string | undefined {
+  try {
+    return plainTextDelta(data);
+  } catch (cause) {
+    throw inBandError({ kind: 'malformed', where: 'stream', text: data, cause }, modelName);
+  }
 }
 
 function parseFrame(data: string, event: string | undefined, modelName: string): ChatCompletionChunk {

@@ -118,7 +118,10 @@ export class AttemptDeadline {
 
   /** Aborts the attempt with `reason` (a hedging loser); only an attempt started `abortable` can be. */
   abort(reason: unknown): void {
-    if (!this.controller) throw new Error('An attempt not started abortable shares its caller\'s signal; start it with abortable: true to abort it alone.');
+    if (!this.controller)
+      throw new Error(
+        "An attempt not started abortable shares its caller's signal; start it with abortable: true to abort it alone.",
+      );
     this.controller.abort(reason);
     this.dispose();
   }
