@@ -2,12 +2,13 @@
  * The gateway's instructions per non-streamed request, counted by valgrind's callgrind: the gateway of
  * bench/stream-cost.ts (one OpenAI-compatible upstream, the Chat Completions route passed through) run
  * under callgrind, answered by the chaos upstream's 20-token filler. Counters are zeroed after a warm-up,
- * then `--requests` requests go one at a time and the total is divided by them. Instruction counts do not
+ * (`--warmup`, 1,000 by default: V8's optimizing tiers compile on the counted thread, so too short a
+ * warm-up counts compilation), then `--requests` requests go one at a time and the total is divided by them. Instruction counts do not
  * move with the machine's load the way CPU time does, so versions of the code can be compared minutes
  * apart (see bench/stream-instructions.ts for the streamed twin). `--stream` measures 20-token streams.
  * `--root <checkout>` measures another checkout's gateway.
  *
- * Run: node bench/request-instructions.ts [--requests 300] [--stream] [--root <checkout>]   (Node 24, valgrind)
+ * Run: node bench/request-instructions.ts [--requests 300] [--warmup 1000] [--stream] [--root <checkout>]   (Node 24, valgrind)
  */
 import { execFileSync, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,6 +22,7 @@ import { Agent, request } from 'undici';
 const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '300' },
+    warmup: { type: 'string', default: '1000' },
     stream: { type: 'boolean', default: false },
     root: { type: 'string' },
   },
@@ -65,7 +67,8 @@ const send = async () => {
 };
 const control = (flag: string) => execFileSync('callgrind_control', [flag, String(gateway.pid)]);
 
-for (let i = 0; i < count; i++) await send(); // warm-up: module loading, JIT tiers, the upstream connection
+const warmup = Number(values.warmup);
+for (let i = 0; i < warmup; i++) await send(); // warm-up: module loading, JIT tiers, the upstream connection
 control('--zero');
 for (let i = 0; i < count; i++) await send();
 const before = new Set(readdirSync(outDir));
@@ -74,7 +77,7 @@ const dumped = readdirSync(outDir).find((name) => !before.has(name))!;
 const totals = /^(?:summary|totals): (\d+)/m.exec(readFileSync(`${outDir}/${dumped}`, 'utf8'));
 const perRequest = Number(totals![1]) / count;
 console.log(
-  `gateway instructions per ${values.stream ? '20-token stream' : 'request'} (callgrind, ${count} after ${count} warm-up): ${Math.round(perRequest)}${values.root ? ` (${values.root})` : ''}`,
+  `gateway instructions per ${values.stream ? '20-token stream' : 'request'} (callgrind, ${count} after ${warmup} warm-up): ${Math.round(perRequest)}${values.root ? ` (${values.root})` : ''}`,
 );
 upstream.kill();
 const exited = once(gateway, 'exit');
