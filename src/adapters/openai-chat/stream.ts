@@ -57,7 +57,9 @@ export async function* readStream(input: ProtocolStreamInput): AsyncGenerator<Mo
       if (tap && builder.providerResponseId !== undefined && frame.event === undefined) {
         const text = scannedText(frame.data, modelName);
         if (text !== undefined) {
-          if (text) for (const event of tap.attach(builder.textDelta('text', text))) yield event;
+          const appended = text === '' ? undefined : builder.appendText('text', text);
+          if (appended) yield tap.attachOne(appended);
+          else if (text) for (const event of tap.attach(builder.textDelta('text', text))) yield event;
           continue;
         }
       }
