@@ -3,12 +3,13 @@
  * bench/stream-cost.ts (one OpenAI-compatible upstream, the Chat Completions route passed through) run
  * under callgrind, answered by the chaos upstream's 20-token filler. Counters are zeroed after a warm-up,
  * (`--warmup`, 1,000 by default: V8's optimizing tiers compile on the counted thread, so too short a
- * warm-up counts compilation), then `--requests` requests go one at a time and the total is divided by them. Instruction counts do not
+ * warm-up counts compilation), then `--rounds` rounds of `--requests` requests go one at a time, each round's total divided by them
+ * (the spread of the rounds shows how repeatable the count is). Instruction counts do not
  * move with the machine's load the way CPU time does, so versions of the code can be compared minutes
  * apart (see bench/stream-instructions.ts for the streamed twin). `--stream` measures 20-token streams.
  * `--root <checkout>` measures another checkout's gateway.
  *
- * Run: node bench/request-instructions.ts [--requests 300] [--warmup 1000] [--stream] [--root <checkout>]   (Node 24, valgrind)
+ * Run: node bench/request-instructions.ts [--requests 300] [--warmup 1000] [--rounds 3] [--stream] [--root <checkout>]   (Node 24, valgrind)
  */
 import { execFileSync, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '300' },
     warmup: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '3' },
     stream: { type: 'boolean', default: false },
     root: { type: 'string' },
   },
@@ -69,15 +71,20 @@ const control = (flag: string) => execFileSync('callgrind_control', [flag, Strin
 
 const warmup = Number(values.warmup);
 for (let i = 0; i < warmup; i++) await send(); // warm-up: module loading, JIT tiers, the upstream connection
-control('--zero');
-for (let i = 0; i < count; i++) await send();
-const before = new Set(readdirSync(outDir));
-control('--dump');
-const dumped = readdirSync(outDir).find((name) => !before.has(name))!;
-const totals = /^(?:summary|totals): (\d+)/m.exec(readFileSync(`${outDir}/${dumped}`, 'utf8'));
-const perRequest = Number(totals![1]) / count;
+const rounds = Number(values.rounds);
+const perRequest: number[] = [];
+for (let round = 0; round < rounds; round++) {
+  control('--zero');
+  for (let i = 0; i < count; i++) await send();
+  const before = new Set(readdirSync(outDir));
+  control('--dump');
+  const dumped = readdirSync(outDir).find((name) => !before.has(name))!;
+  const totals = /^(?:summary|totals): (\d+)/m.exec(readFileSync(`${outDir}/${dumped}`, 'utf8'));
+  perRequest.push(Number(totals![1]) / count);
+}
+const median = [...perRequest].sort((a, b) => a - b)[Math.floor(rounds / 2)]!;
 console.log(
-  `gateway instructions per ${values.stream ? '20-token stream' : 'request'} (callgrind, ${count} after ${warmup} warm-up): ${Math.round(perRequest)}${values.root ? ` (${values.root})` : ''}`,
+  `gateway instructions per ${values.stream ? '20-token stream' : 'request'} (callgrind, ${rounds} rounds of ${count} after ${warmup} warm-up): median ${Math.round(median)}; rounds ${perRequest.map(Math.round).join(', ')}${values.root ? ` (${values.root})` : ''}`,
 );
 upstream.kill();
 const exited = once(gateway, 'exit');
