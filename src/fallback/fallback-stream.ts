@@ -13,6 +13,7 @@
 import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../core/messages.ts';
 import { userPrompt } from '../core/messages.ts';
 import type { Model, ModelRequestParameters, StreamedResponse } from '../core/model.ts';
+import { ResponseStream } from '../core/response-stream.ts';
 import { addUsage, emptyUsage, type RequestUsage } from '../core/usage.ts';
 import type { AttemptEngine } from './engine/attempt-engine.ts';
 import { type ChainOutcome, pricedUsage } from './engine/attempt-lifecycle.ts';
@@ -235,6 +236,11 @@ class FallbackEvents implements AsyncIterator<ModelResponseStreamEvent> {
       return Promise.resolve({ done: false, value: this.placed(result.buffered[this.replayed++]!) });
     }
     if (result.done) return Promise.resolve(this.ended());
+    // An adapter's stream that follows the attempt's signal ends on its abort by itself: no race needed.
+    const stream = result.stream;
+    if (stream instanceof ResponseStream && stream.follows === deadline.signal) {
+      return result.iterator.next().then(this.onStep, this.onFailure);
+    }
     this.waits ??= new AbortableWaits(deadline.signal);
     return this.waits.wait(result.iterator.next()).then(this.onStep, this.onFailure);
   }

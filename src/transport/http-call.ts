@@ -164,7 +164,12 @@ export async function openStream(spec: HttpCall): Promise<OpenedStream> {
     signal: call.signal,
     mapFailure,
     respond: (builder, events) =>
-      new ResponseStream(builder, events, call.controller, { mapFailure, onEnd: () => call.dispose() }),
+      new ResponseStream(builder, events, call.controller, {
+        mapFailure,
+        onEnd: () => call.dispose(),
+        // Its abort aborts the call's controller, which closes the body the events are read from.
+        follows: spec.settings.signal,
+      }),
   };
 }
 
