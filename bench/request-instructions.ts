@@ -7,9 +7,9 @@
  * (the spread of the rounds shows how repeatable the count is). Instruction counts do not
  * move with the machine's load the way CPU time does, so versions of the code can be compared minutes
  * apart (see bench/stream-instructions.ts for the streamed twin). `--stream` measures 20-token streams.
- * `--root <checkout>` measures another checkout's gateway.
+ * `--root <checkout>` measures another checkout's gateway; `--floor`, the floor of bench/gateway.ts.
  *
- * Run: node bench/request-instructions.ts [--requests 300] [--warmup 1000] [--rounds 3] [--stream] [--root <checkout>]   (Node 24, valgrind)
+ * Run: node bench/request-instructions.ts [--requests 300] [--warmup 1000] [--rounds 3] [--stream] [--floor] [--root <checkout>]   (Node 24, valgrind)
  */
 import { execFileSync, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '3' },
     stream: { type: 'boolean', default: false },
+    floor: { type: 'boolean', default: false },
     root: { type: 'string' },
   },
 });
@@ -37,7 +38,14 @@ const script = values.root
 const outDir = mkdtempSync(`${tmpdir()}/request-instructions-`);
 const upstream = fork(script, ['--upstream'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 const [{ url: upstreamUrl }] = (await once(upstream, 'message')) as [{ url: string }];
-const gateway = fork(script, ['--gateway', upstreamUrl], {
+// `--floor` counts the floor instead (bench/load/minimal-proxy.ts, as bench/gateway.ts runs it).
+const measured = values.floor
+  ? {
+      script: fileURLToPath(new URL('./gateway.ts', import.meta.url)),
+      args: ['--serve', 'proxy', upstreamUrl],
+    }
+  : { script, args: ['--gateway', upstreamUrl] };
+const gateway = fork(measured.script, measured.args, {
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   execPath: 'valgrind',
   // Same flags as bench/stream-instructions.ts, for the same reasons.
@@ -53,7 +61,8 @@ const [{ url: gatewayUrl }] = (await once(gateway, 'message')) as [{ url: string
 
 const agent = new Agent();
 const body = JSON.stringify({
-  model: 'up:short',
+  // The floor forwards the body as it is: it names the upstream's model itself.
+  model: values.floor ? 'short' : 'up:short',
   stream: values.stream,
   messages: [{ role: 'user', content: 'Say hello.' }],
 });
@@ -84,7 +93,7 @@ for (let round = 0; round < rounds; round++) {
 }
 const median = [...perRequest].sort((a, b) => a - b)[Math.floor(rounds / 2)]!;
 console.log(
-  `gateway instructions per ${values.stream ? '20-token stream' : 'request'} (callgrind, ${rounds} rounds of ${count} after ${warmup} warm-up): median ${Math.round(median)}; rounds ${perRequest.map(Math.round).join(', ')}${values.root ? ` (${values.root})` : ''}`,
+  `${values.floor ? 'floor' : 'gateway'} instructions per ${values.stream ? '20-token stream' : 'request'} (callgrind, ${rounds} rounds of ${count} after ${warmup} warm-up): median ${Math.round(median)}; rounds ${perRequest.map(Math.round).join(', ')}${values.root ? ` (${values.root})` : ''}`,
 );
 upstream.kill();
 const exited = once(gateway, 'exit');
