@@ -47,14 +47,26 @@ export class ResponseBuilder {
 
   *textDelta(vendorId: VendorId, content: string): Generator<ModelResponseStreamEvent> {
     if (content === '') return;
-    const index = this.indexByVendorId.get(vendorId);
-    const existing = index === undefined ? undefined : this.parts[index];
-    if (index !== undefined && existing?.partKind === 'text' && this.open.has(index)) {
-      existing.content += content;
-      yield { kind: 'part-delta', index, delta: { partKind: 'text', contentDelta: content } };
+    const appended = this.appendText(vendorId, content);
+    if (appended) {
+      yield appended;
       return;
     }
     yield* this.start(vendorId, { partKind: 'text', content });
+  }
+
+  /**
+   * `textDelta` without a generator for its usual case, a token of a text part already open: appends
+   * `content` and returns the part-delta event; undefined (nothing changed) when no text part of that id
+   * is open, and then `textDelta` must start one. A stream reader calls it once per token.
+   */
+  appendText(vendorId: VendorId, content: string): ModelResponseStreamEvent | undefined {
+    const index = this.indexByVendorId.get(vendorId);
+    if (index === undefined) return undefined;
+    const existing = this.parts[index];
+    if (existing?.partKind !== 'text' || !this.open.has(index)) return undefined;
+    existing.content += content;
+    return { kind: 'part-delta', index, delta: { partKind: 'text', contentDelta: content } };
   }
 
   *thinkingDelta(

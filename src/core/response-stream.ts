@@ -14,6 +14,12 @@ export interface StreamCall {
   mapFailure?: (error: unknown) => unknown;
   /** Runs once when the events end, fail or are abandoned: releases the call's timers and listeners. */
   onEnd?: () => void;
+  /**
+   * The caller's signal the call is linked to, when its abort is sure to end the events at once (the
+   * upstream connection closes, the pending read rejects): a consumer that would race each read
+   * against that same signal need not.
+   */
+  follows?: AbortSignal | undefined;
 }
 
 export class ResponseStream implements StreamedResponse {
@@ -42,6 +48,11 @@ export class ResponseStream implements StreamedResponse {
 
   get modelName(): string {
     return this.builder.modelName;
+  }
+
+  /** See `StreamCall.follows`. */
+  get follows(): AbortSignal | undefined {
+    return this.call.follows;
   }
 
   get providerName(): string {

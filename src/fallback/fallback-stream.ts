@@ -13,6 +13,7 @@
 import type { ModelMessage, ModelResponse, ModelResponseStreamEvent } from '../core/messages.ts';
 import { userPrompt } from '../core/messages.ts';
 import type { Model, ModelRequestParameters, StreamedResponse } from '../core/model.ts';
+import { ResponseStream } from '../core/response-stream.ts';
 import { addUsage, emptyUsage, type RequestUsage } from '../core/usage.ts';
 import type { AttemptEngine } from './engine/attempt-engine.ts';
 import { type ChainOutcome, pricedUsage } from './engine/attempt-lifecycle.ts';
@@ -71,7 +72,7 @@ export type ContinueStream = (
   failedIndex: number,
 ) => Promise<ChainOutcome<PrimedStream>>;
 
-interface Segment {
+export interface Segment {
   outcome: ChainOutcome<PrimedStream>;
   /** Added to this segment's part indices so continuations follow the parts already sent. */
   indexOffset: number;
@@ -143,54 +144,41 @@ export class FallbackStream implements StreamedResponse {
     outcome.deadline.dispose();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<ModelResponseStreamEvent> {
-    if (this.iterated)
-      throw new Error('A StreamedResponse can be iterated only once; use get() to read it again.');
-    this.iterated = true;
-    let finished = false;
-    try {
-      for (;;) {
-        const segment = this.current;
-        try {
-          yield* this.segmentEvents(segment);
-          this.finish(segment.outcome, 'ok');
-          finished = true;
-          return;
-        } catch (error) {
-          segment.outcome.deadline.dispose();
-          if (this.callerSignal?.aborted) {
-            this.finish(segment.outcome, 'cancelled');
-            throw this.callerSignal.reason;
-          }
-          this.finish(segment.outcome, 'error', error);
-          await this.engine.streamFailed(segment.outcome.index, error);
-          const next = await this.continueAfter(segment);
-          if (!next) throw error;
-          this.segments.push(next);
-        }
-      }
-    } finally {
-      if (!finished) this.cancel('stream closed before its end');
+  /**
+   * A hand-written iterator (`FallbackEvents`) rather than async generators: each event of a stream passes
+   * through with one promise, where a generator over the segment's events and another over the segments
+   * cost four per event, and a stream carries one event per token.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<ModelResponseStreamEvent> {
+    if (this.iterated) {
+      const error = new Error('A StreamedResponse can be iterated only once; use get() to read it again.');
+      return { next: () => Promise.reject(error) };
     }
+    this.iterated = true;
+    return new FallbackEvents(this, this.current);
   }
 
-  private async *segmentEvents(segment: Segment): AsyncGenerator<ModelResponseStreamEvent> {
-    const { result, deadline } = segment.outcome;
-    const offset = segment.indexOffset;
-    for (const event of result.buffered)
-      yield offset === 0 ? event : { ...event, index: event.index + offset };
-    if (result.done) return;
-    const waits = new AbortableWaits(deadline.signal);
-    try {
-      for (;;) {
-        const next = await waits.wait(result.iterator.next());
-        if (next.done) return;
-        deadline.touch();
-        yield offset === 0 ? next.value : { ...next.value, index: next.value.index + offset };
-      }
-    } finally {
-      waits.dispose();
+  /**
+   * A committed segment failed: settles it, and resolves with the segment that continues it, or rejects
+   * with what the caller sees — their own abort's reason, or the failure.
+   */
+  async segmentFailed(segment: Segment, error: unknown): Promise<Segment> {
+    segment.outcome.deadline.dispose();
+    if (this.callerSignal?.aborted) {
+      this.finish(segment.outcome, 'cancelled');
+      throw this.callerSignal.reason;
     }
+    this.finish(segment.outcome, 'error', error);
+    await this.engine.streamFailed(segment.outcome.index, error);
+    const next = await this.continueAfter(segment);
+    if (!next) throw error;
+    this.segments.push(next);
+    return next;
+  }
+
+  /** A segment's events ended cleanly: its attempt is settled as served. */
+  segmentEnded(segment: Segment): void {
+    this.finish(segment.outcome, 'ok');
   }
 
   /** The next model continuing the text already sent, when asked for and possible; else undefined. */
@@ -217,6 +205,92 @@ export class FallbackStream implements StreamedResponse {
   private finish(outcome: ChainOutcome<PrimedStream>, result: 'ok' | 'error' | 'cancelled', error?: unknown) {
     if (result === 'ok') outcome.deadline.dispose();
     this.engine.finishStream(outcome.attempt, outcome.result.stream, result, error);
+  }
+}
+
+const DONE: IteratorResult<ModelResponseStreamEvent> = { done: true, value: undefined };
+
+/**
+ * The events of a FallbackStream: each segment's buffered events replayed, then its iterator's, each
+ * wait raced against the attempt's signal (`AbortableWaits`) and restarting its idle deadline; a failure
+ * goes to the stream, which continues with the next model or rejects. However it stops — the end, a
+ * failure, or the consumer's `return()` — the upstream of a stream not served to its end is cancelled.
+ */
+class FallbackEvents implements AsyncIterator<ModelResponseStreamEvent> {
+  private readonly owner: FallbackStream;
+  private segment: Segment;
+  private replayed = 0;
+  private waits: AbortableWaits | undefined;
+  private finished = false;
+  private closed = false;
+
+  constructor(owner: FallbackStream, segment: Segment) {
+    this.owner = owner;
+    this.segment = segment;
+  }
+
+  next(): Promise<IteratorResult<ModelResponseStreamEvent>> {
+    if (this.closed) return Promise.resolve(DONE);
+    const { result, deadline } = this.segment.outcome;
+    if (this.replayed < result.buffered.length) {
+      return Promise.resolve({ done: false, value: this.placed(result.buffered[this.replayed++]!) });
+    }
+    if (result.done) return Promise.resolve(this.ended());
+    // An adapter's stream that follows the attempt's signal ends on its abort by itself: no race needed.
+    const stream = result.stream;
+    if (stream instanceof ResponseStream && stream.follows === deadline.signal) {
+      return result.iterator.next().then(this.onStep, this.onFailure);
+    }
+    this.waits ??= new AbortableWaits(deadline.signal);
+    return this.waits.wait(result.iterator.next()).then(this.onStep, this.onFailure);
+  }
+
+  async return(): Promise<IteratorResult<ModelResponseStreamEvent>> {
+    this.close();
+    return DONE;
+  }
+
+  private readonly onStep = (
+    step: IteratorResult<ModelResponseStreamEvent>,
+  ): IteratorResult<ModelResponseStreamEvent> => {
+    if (step.done) return this.ended();
+    this.segment.outcome.deadline.touch();
+    return { done: false, value: this.placed(step.value) };
+  };
+
+  private readonly onFailure = async (error: unknown): Promise<IteratorResult<ModelResponseStreamEvent>> => {
+    this.waits?.dispose();
+    this.waits = undefined;
+    try {
+      this.segment = await this.owner.segmentFailed(this.segment, error);
+    } catch (failure) {
+      this.close();
+      throw failure;
+    }
+    this.replayed = 0;
+    return this.next();
+  };
+
+  /** An event with its part index moved past the parts earlier segments sent. */
+  private placed(event: ModelResponseStreamEvent): ModelResponseStreamEvent {
+    const offset = this.segment.indexOffset;
+    return offset === 0 ? event : { ...event, index: event.index + offset };
+  }
+
+  private ended(): IteratorResult<ModelResponseStreamEvent> {
+    this.owner.segmentEnded(this.segment);
+    this.finished = true;
+    this.close();
+    return DONE;
+  }
+
+  /** Stops for good; a stream not served to its end has its upstream cancelled. */
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.waits?.dispose();
+    this.waits = undefined;
+    if (!this.finished) this.owner.cancel('stream closed before its end');
   }
 }
 

@@ -35,8 +35,6 @@ export interface CallSignalOptions {
  * finally { call.dispose(); }
  */
 export class CallSignal {
-  /** The call's own abort: aborting it closes the upstream connection. */
-  readonly controller = new AbortController();
   /**
    * Aborts when the caller, the controller or the deadline does; pass it to `postJson`. It is the
    * controller's own signal, which the caller's abort and the deadline's timer abort by hand: linking
@@ -51,18 +49,31 @@ export class CallSignal {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timedOut = false;
   private linked = false;
+  private readonly own: AbortController | undefined;
 
+  /**
+   * `cancellable: false` is for a call nothing but its caller cancels (a whole answer, not a stream):
+   * without a deadline it then runs under the caller's own signal — no controller, no listener linking
+   * the two — since the caller's abort is all that could end it. The gateway's request path saves a
+   * controller and two listener pairs per request that way.
+   */
   constructor(
     modelName: string,
     settings: Pick<ModelSettings, 'signal' | 'timeout'>,
     options: CallSignalOptions = {},
+    cancellable = true,
   ) {
     this.modelName = modelName;
     this.callerSignal = settings.signal;
     this.timeoutMs = settings.timeout;
     this.timeoutMessage = options.timeoutMessage;
-    this.signal = this.controller.signal;
     const caller = settings.signal;
+    if (!cancellable && caller && settings.timeout === undefined) {
+      this.signal = caller;
+      return;
+    }
+    this.own = new AbortController();
+    this.signal = this.own.signal;
     if (caller?.aborted) {
       this.controller.abort(caller.reason);
       return;
@@ -79,6 +90,15 @@ export class CallSignal {
       this.signal.addEventListener('abort', this.onAbort, { once: true });
       this.linked = true;
     }
+  }
+
+  /** The call's own abort: aborting it closes the upstream connection. Only a cancellable call has one. */
+  get controller(): AbortController {
+    if (!this.own)
+      throw new Error(
+        'A call made with cancellable: false has no controller; construct it cancellable to cancel it.',
+      );
+    return this.own;
   }
 
   private readonly onCallerAbort = (): void => this.controller.abort(this.callerSignal?.reason);

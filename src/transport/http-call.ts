@@ -72,7 +72,8 @@ export interface HttpAnswer {
  * return this.parseResponse(text);
  */
 export async function sendRequest(spec: HttpCall): Promise<HttpAnswer> {
-  const call = new CallSignal(spec.modelName, spec.settings, spec);
+  // Only the caller (or the deadline) ever ends a whole answer's call: see CallSignal's `cancellable`.
+  const call = new CallSignal(spec.modelName, spec.settings, spec, false);
   const mapFailure = failureMapping(call, spec);
   try {
     const outgoing = await spec.build();
@@ -163,7 +164,12 @@ export async function openStream(spec: HttpCall): Promise<OpenedStream> {
     signal: call.signal,
     mapFailure,
     respond: (builder, events) =>
-      new ResponseStream(builder, events, call.controller, { mapFailure, onEnd: () => call.dispose() }),
+      new ResponseStream(builder, events, call.controller, {
+        mapFailure,
+        onEnd: () => call.dispose(),
+        // Its abort aborts the call's controller, which closes the body the events are read from.
+        follows: spec.settings.signal,
+      }),
   };
 }
 

@@ -21,13 +21,22 @@ export interface SSEEvent {
  * @example
  * for await (const frame of readSSE(response.body)) if (frame.data !== '[DONE]') handle(JSON.parse(frame.data));
  */
-export function readSSE(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SSEEvent> {
+export function readSSE(body: AsyncIterable<Uint8Array | string>): SSEFrames {
   return new SSEReader(body[Symbol.asyncIterator]());
+}
+
+/** The frames `readSSE` hands out, with the ones already parsed also to be taken without waiting. */
+export interface SSEFrames extends AsyncGenerator<SSEEvent> {
+  /**
+   * The next frame if one is parsed and no call is waiting, else undefined (then call `next()`): a
+   * reader that makes its own iterator saves a promise per frame of a chunk that held several.
+   */
+  take(): SSEEvent | undefined;
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
-class SSEReader implements AsyncGenerator<SSEEvent> {
+class SSEReader implements SSEFrames {
   private readonly source: AsyncIterator<Uint8Array | string>;
   private readonly decoder = new TextDecoder('utf-8');
   private buffer = '';
@@ -57,6 +66,10 @@ class SSEReader implements AsyncGenerator<SSEEvent> {
       return Promise.resolve({ value: this.frames[this.head++]!, done: false });
     }
     return this.queue(() => this.read());
+  }
+
+  take(): SSEEvent | undefined {
+    return this.busy === undefined && this.head < this.frames.length ? this.frames[this.head++] : undefined;
   }
 
   /** Closes the body, as leaving a `for await` over it does; the frames not handed out are dropped. */

@@ -14,6 +14,21 @@ function socketError(): Error {
 }
 
 describe('CallSignal', () => {
+  test("a call nothing else cancels runs under its caller's own signal, unless it has a deadline", () => {
+    const caller = new AbortController();
+    const shared = new CallSignal('gpt-4o', { signal: caller.signal }, {}, false);
+    expect(shared.signal).toBe(caller.signal);
+    expect(() => shared.controller).toThrow(/cancellable/);
+    const timed = new CallSignal('gpt-4o', { signal: caller.signal, timeout: 1_000 }, {}, false);
+    expect(timed.signal).not.toBe(caller.signal);
+    const reason = new Error('client went away');
+    caller.abort(reason);
+    expect(shared.mapFailure(socketError())).toBe(reason);
+    expect(timed.signal.reason).toBe(reason);
+    shared.dispose();
+    timed.dispose();
+  });
+
   test("the caller's abort keeps the caller's reason, whatever the call threw", () => {
     const caller = new AbortController();
     const call = new CallSignal('gpt-4o', { signal: caller.signal, timeout: 1_000 });

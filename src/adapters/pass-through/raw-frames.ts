@@ -36,6 +36,15 @@ export class RawFrameTap {
     }
   }
 
+  /** `attach` for a single event: it carries the frames added since the last one that carried any. */
+  attachOne(event: ModelResponseStreamEvent): ModelResponseStreamEvent {
+    if (this.pending !== '') {
+      event.raw = this.pending;
+      this.pending = '';
+    }
+    return event;
+  }
+
   /** The frames no event has carried, cleared. */
   take(): string {
     const frames = this.pending;

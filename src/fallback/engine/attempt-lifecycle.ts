@@ -189,6 +189,7 @@ export class AttemptLifecycle {
     const deadline = chain.deadline.startAttempt(model.modelName, settings.signal, {
       firstTokenMs: this.options.firstTokenTimeoutMs,
       idleMs: this.options.idleTimeoutMs,
+      abortable: this.options.hedgeAfterMs !== undefined,
     });
     const overrides: ModelSettings = { signal: deadline.signal };
     if (Number.isFinite(remaining)) overrides.timeout = remaining;

@@ -34,10 +34,17 @@ export class CallDeadline {
   startAttempt(
     modelName: string,
     callerSignal: AbortSignal | undefined,
-    limits: { firstTokenMs?: number | undefined; idleMs?: number | undefined } = {},
+    limits: AttemptLimits = {},
   ): AttemptDeadline {
     return new AttemptDeadline(modelName, callerSignal, this.remainingMs(), limits);
   }
+}
+
+/** An attempt's own deadlines, and whether anything but its caller may abort it (a hedging loser). */
+export interface AttemptLimits {
+  firstTokenMs?: number | undefined;
+  idleMs?: number | undefined;
+  abortable?: boolean | undefined;
 }
 
 /**
@@ -48,7 +55,7 @@ export class CallDeadline {
  */
 export class AttemptDeadline {
   readonly signal: AbortSignal;
-  private readonly controller = new AbortController();
+  private readonly controller: AbortController | undefined;
   private readonly modelName: string;
   private readonly idleMs: number | undefined;
   private readonly callerSignal: AbortSignal | undefined;
@@ -60,10 +67,23 @@ export class AttemptDeadline {
     modelName: string,
     callerSignal: AbortSignal | undefined,
     remainingMs: number,
-    limits: { firstTokenMs?: number | undefined; idleMs?: number | undefined },
+    limits: AttemptLimits,
   ) {
     this.modelName = modelName;
     this.idleMs = limits.idleMs;
+    // Nothing of its own to abort it (no timer, not hedged): the attempt runs under its caller's signal,
+    // which is then the one signal from the client's socket down to the upstream's.
+    if (
+      callerSignal &&
+      !limits.abortable &&
+      !Number.isFinite(remainingMs) &&
+      limits.firstTokenMs === undefined &&
+      limits.idleMs === undefined
+    ) {
+      this.signal = callerSignal;
+      return;
+    }
+    this.controller = new AbortController();
     this.signal = this.controller.signal;
     if (callerSignal?.aborted) this.controller.abort(callerSignal.reason);
     else if (callerSignal) {
@@ -96,8 +116,12 @@ export class AttemptDeadline {
     this.idleTimer = setTimeout(() => this.expire(`no stream event for ${idleMs} ms`), idleMs);
   }
 
-  /** Aborts the attempt with `reason` (a hedging loser, a rejected stream). */
+  /** Aborts the attempt with `reason` (a hedging loser); only an attempt started `abortable` can be. */
   abort(reason: unknown): void {
+    if (!this.controller)
+      throw new Error(
+        "An attempt not started abortable shares its caller's signal; start it with abortable: true to abort it alone.",
+      );
     this.controller.abort(reason);
     this.dispose();
   }
@@ -115,12 +139,12 @@ export class AttemptDeadline {
   }
 
   private readonly onCallerAbort = (): void => {
-    this.controller.abort(this.callerSignal?.reason);
+    this.controller?.abort(this.callerSignal?.reason);
     this.dispose();
   };
 
   private expire(why: string): void {
-    this.controller.abort(
+    this.controller?.abort(
       new ModelAPIError(this.modelName, `${this.modelName}: ${why}`, { kind: 'timeout' }),
     );
     this.dispose();

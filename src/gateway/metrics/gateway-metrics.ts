@@ -12,6 +12,7 @@ import type { ExtraRoute } from '../server/http-types.ts';
 import { attemptModelId, countFallbacks } from './attempt-facts.ts';
 import { BoundedLabel } from './bounded-label.ts';
 import { ClusterMetricsClient, type MetricsChannel } from './cluster-metrics.ts';
+import { CounterTally, HistogramTally } from './metric-tally.ts';
 
 /** Options of `createGatewayMetrics`; the defaults suit one gateway process. */
 export interface GatewayMetricsOptions {
@@ -72,12 +73,14 @@ export function createGatewayMetrics(
     name: 'understudy_requests_total',
     help: 'Requests the gateway answered, by route, client API and HTTP status.',
     labelNames: ['route', 'api', 'status'] as const,
+    collect: flushTallies,
     registers,
   });
   const attempts = new Counter({
     name: 'understudy_attempts_total',
     help: 'Upstream attempts, by model, outcome (ok, error, rejected, skipped, cancelled) and error kind.',
     labelNames: ['model', 'outcome', 'error_kind'] as const,
+    collect: flushTallies,
     registers,
   });
   const deploymentAttempts = new Counter({
@@ -117,6 +120,7 @@ export function createGatewayMetrics(
     help: 'Time from request to the last byte of the answer, by route and client API.',
     labelNames: ['route', 'api', 'stream'] as const,
     buckets: LATENCY_BUCKETS,
+    collect: flushTallies,
     registers,
   });
   const timeToFirstToken = new Histogram({
@@ -124,34 +128,61 @@ export function createGatewayMetrics(
     help: 'Streams: time from request to the first content byte sent to the client.',
     labelNames: ['route', 'api'] as const,
     buckets: TTFT_BUCKETS,
+    collect: flushTallies,
     registers,
   });
   const tokens = new Counter({
     name: 'understudy_tokens_total',
     help: 'Tokens of served requests, by served model and direction (input, output).',
     labelNames: ['model', 'direction'] as const,
+    collect: flushTallies,
     registers,
   });
   const cost = new Counter({
     name: 'understudy_cost_usd_total',
     help: 'Cost in USD of served requests whose price is known, by served model.',
     labelNames: ['model'] as const,
+    collect: flushTallies,
     registers,
   });
 
+  // The updates every request makes, held until a scrape or the next second (see metric-tally.ts).
+  const requestsTally = new CounterTally(requests);
+  const attemptsTally = new CounterTally(attempts);
+  const tokensTally = new CounterTally(tokens);
+  const costTally = new CounterTally(cost);
+  const latencyTally = new HistogramTally(latency);
+  const timeToFirstTokenTally = new HistogramTally(timeToFirstToken);
+  function flushTallies(): void {
+    requestsTally.flush();
+    attemptsTally.flush();
+    tokensTally.flush();
+    costTally.flush();
+    latencyTally.flush();
+    timeToFirstTokenTally.flush();
+  }
+  const flushTimer = setInterval(flushTallies, 1_000);
+  flushTimer.unref();
+
   const onRequest = (event: RequestFinished): void => {
     const route = routes.of(event.route);
-    requests.inc({ route, api: event.api, status: String(event.status) });
-    latency.observe({ route, api: event.api, stream: String(event.stream) }, event.latencyMs / 1000);
+    const api = event.api;
+    const status = String(event.status);
+    requestsTally.add(`${route}\u0000${api}\u0000${status}`, { route, api, status });
+    const stream = event.stream ? 'true' : 'false';
+    latencyTally.observe(
+      `${route}\u0000${api}\u0000${stream}`,
+      { route, api, stream },
+      event.latencyMs / 1000,
+    );
     if (event.timeToFirstTokenMs !== undefined) {
-      timeToFirstToken.observe({ route, api: event.api }, event.timeToFirstTokenMs / 1000);
+      timeToFirstTokenTally.observe(`${route}\u0000${api}`, { route, api }, event.timeToFirstTokenMs / 1000);
     }
     for (const attempt of event.attempts) {
-      attempts.inc({
-        model: models.of(attemptModelId(attempt)),
-        outcome: attempt.outcome,
-        error_kind: attempt.errorKind === undefined ? 'none' : errorKinds.of(attempt.errorKind),
-      });
+      const model = models.of(attemptModelId(attempt));
+      const outcome = attempt.outcome;
+      const kind = attempt.errorKind === undefined ? 'none' : errorKinds.of(attempt.errorKind);
+      attemptsTally.add(`${model}\u0000${outcome}\u0000${kind}`, { model, outcome, error_kind: kind });
       if (attempt.deployment !== undefined || attempt.keyFingerprint !== undefined) {
         deploymentAttempts.inc({
           group: deployments.of(attempt.group ?? 'none'),
@@ -167,10 +198,10 @@ export function createGatewayMetrics(
     if (event.servedModel !== undefined) {
       const model = models.of(event.servedModel);
       if (event.usage) {
-        tokens.inc({ model, direction: 'input' }, event.usage.inputTokens);
-        tokens.inc({ model, direction: 'output' }, event.usage.outputTokens);
+        tokensTally.add(`${model}\u0000input`, { model, direction: 'input' }, event.usage.inputTokens);
+        tokensTally.add(`${model}\u0000output`, { model, direction: 'output' }, event.usage.outputTokens);
       }
-      if (event.cost !== undefined) cost.inc({ model }, event.cost);
+      if (event.cost !== undefined) costTally.add(model, { model }, event.cost);
     }
   };
   const onBreaker = (change: BreakerChanged): void => {
@@ -198,6 +229,8 @@ export function createGatewayMetrics(
       },
     },
     close() {
+      clearInterval(flushTimer);
+      flushTallies();
       events.off('request-finished', onRequest);
       events.off('breaker-changed', onBreaker);
       events.off('key-removed', onKeyRemoved);

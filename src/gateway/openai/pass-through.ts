@@ -21,7 +21,7 @@ export const openAIChatPassThrough: PassThroughProtocol = {
         : { include_usage: true };
     return setTopLevelValue(text, 'stream_options', merged);
   },
-  answer: (raw, served) => setTopLevelValue(raw, 'model', served.modelId),
+  answer: (raw, served) => withModel(raw, served.modelId, 0),
   frames(raw, served, call) {
     // One frame per event is the usual case: no split.
     const first = raw.indexOf('\n\n');
@@ -42,7 +42,7 @@ export const openAIChatPassThrough: PassThroughProtocol = {
 function chunkFrame(frame: string, modelId: string, includeUsage: boolean): string {
   if (!frame.startsWith(DATA)) return frame;
   if (!includeUsage && isUsageChunk(frame)) return '';
-  return withModel(frame, modelId);
+  return withModel(frame, modelId, DATA.length - 1);
 }
 
 const DATA = 'data: {';
@@ -51,23 +51,29 @@ let lastModelId = '';
 let lastModelJson = '""';
 
 /**
- * The frame with its top-level `model` string replaced. Every chunk of a stream has one, so the common
- * shape gets native searches only: `"model":"` unescaped is a key (a string's quotes are escaped), and
- * top-level when no bracket opens between the frame's `{` and it. Anything else takes the full scan.
+ * The JSON object opening at `open` (a whole answer, or a frame after its `data: `) with its top-level
+ * `model` string replaced. Every answer and chunk has one, so the common shape gets native searches
+ * only: `"model":"` unescaped is a key (a string's quotes are escaped), and top-level when no bracket
+ * opens between the object's `{` and it. Anything else takes the full scan.
  */
-function withModel(frame: string, modelId: string): string {
+function withModel(frame: string, modelId: string, open: number): string {
   if (modelId !== lastModelId) {
     lastModelId = modelId;
     lastModelJson = JSON.stringify(modelId);
   }
   const key = frame.indexOf(MODEL_KEY);
-  if (key !== -1 && frame.lastIndexOf('{', key) === DATA.length - 1 && frame.lastIndexOf('[', key) === -1) {
+  if (
+    key !== -1 &&
+    frame.charCodeAt(open) === 123 &&
+    frame.lastIndexOf('{', key) === open &&
+    frame.lastIndexOf('[', key) === -1
+  ) {
     const close = frame.indexOf('"', key + MODEL_KEY.length);
     if (close !== -1 && frame.charCodeAt(close - 1) !== 92) {
       return frame.slice(0, key + MODEL_KEY.length - 1) + lastModelJson + frame.slice(close + 1);
     }
   }
-  // The `data: ` prefix holds no quote or bracket, so the splice reads the frame as it is.
+  // A frame's `data: ` prefix holds no quote or bracket, so the splice reads the frame as it is.
   return setTopLevelValue(frame, 'model', modelId);
 }
 

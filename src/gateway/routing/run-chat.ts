@@ -81,7 +81,8 @@ export async function runChat(scope: ChatScope): Promise<void> {
   }
   context.budgets?.enforce(client, chain.label);
   // The prompt is charged now (estimated); the answer's tokens once they are known.
-  await enforceRequestLimits(context.rateLimitStore, client, call.estimatedInputTokens);
+  // A key without limits (or no key) has nothing to wait for: no promise, no microtask on the hot path.
+  if (client?.limits) await enforceRequestLimits(context.rateLimitStore, client, call.estimatedInputTokens);
   cancelWithClient(scope);
   call.settings.signal = scope.abort.signal;
   if (call.stream) await runStream(scope, call, chain);
@@ -157,7 +158,7 @@ async function runWhole(scope: ChatScope, call: ChatCall, chain: Chain): Promise
   headers['content-length'] = String(Buffer.byteLength(text));
   res.writeHead(200, headers);
   res.end(text);
-  void chargeOutputTokens(context.rateLimitStore, scope.client, usage.outputTokens).catch(() => {});
+  chargeAnswer(scope, usage);
 }
 
 async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promise<void> {
@@ -217,7 +218,13 @@ async function runStream(scope: ChatScope, call: ChatCall, chain: Chain): Promis
   const usage = priced(final, context.registry);
   finishRecord(record, served, final, usage, attempts);
   res.end(batch.take() + writer.finish({ ...final, usage }));
-  void chargeOutputTokens(context.rateLimitStore, scope.client, usage.outputTokens).catch(() => {});
+  chargeAnswer(scope, usage);
+}
+
+/** The answer's tokens charged to the key's per-minute limit, when it has one; never awaited. */
+function chargeAnswer(scope: ChatScope, usage: RequestUsage): void {
+  if (scope.client?.limits?.tokensPerMinute === undefined) return;
+  void chargeOutputTokens(scope.context.rateLimitStore, scope.client, usage.outputTokens).catch(() => {});
 }
 
 /**

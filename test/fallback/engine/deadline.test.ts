@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, test } from 'vitest';
-import { AbortableWaits, untilAborted } from '../../../src/fallback/engine/deadline.ts';
+import { AbortableWaits, CallDeadline, untilAborted } from '../../../src/fallback/engine/deadline.ts';
 
 const never = () => new Promise<never>(() => {});
 
@@ -36,5 +36,32 @@ describe('AbortableWaits (many waits on one signal, as a stream reads its events
     // Once aborted, every later wait fails at once, and a later failure of its promise is not unhandled.
     await expect(waits.wait(Promise.reject(new Error('late')))).rejects.toThrow('no stream event');
     waits.dispose();
+  });
+});
+
+describe('AttemptDeadline', () => {
+  test("without a deadline of its own and not hedged, an attempt runs under its caller's signal", () => {
+    const caller = new AbortController();
+    const plain = new CallDeadline(undefined).startAttempt('gpt-4o', caller.signal);
+    expect(plain.signal).toBe(caller.signal);
+    expect(() => plain.abort(new Error('loser'))).toThrow(/abortable/);
+    // Hedged, timed, or with a first-token deadline: a signal of its own, which the caller's abort aborts.
+    for (const attempt of [
+      new CallDeadline(undefined).startAttempt('gpt-4o', caller.signal, { abortable: true }),
+      new CallDeadline(60_000).startAttempt('gpt-4o', caller.signal),
+      new CallDeadline(undefined).startAttempt('gpt-4o', caller.signal, { firstTokenMs: 60_000 }),
+    ]) {
+      expect(attempt.signal).not.toBe(caller.signal);
+      attempt.dispose();
+    }
+    const hedged = new CallDeadline(undefined).startAttempt('gpt-4o', caller.signal, { abortable: true });
+    const loser = new Error('loser');
+    hedged.abort(loser);
+    expect(hedged.signal.reason).toBe(loser);
+    expect(caller.signal.aborted).toBe(false);
+    const linked = new CallDeadline(60_000).startAttempt('gpt-4o', caller.signal);
+    caller.abort(new Error('client went away'));
+    expect(linked.signal.aborted).toBe(true);
+    linked.dispose();
   });
 });
