@@ -49,10 +49,17 @@ export function createProvider(prefix: string, options: ProviderOptions = {}): P
   const baseUrl = resolved.apiRoot;
   const keyEnvNames = record.onlyKeyEnv ? record.keyEnv : [`${envStem(name)}_API_KEY`, ...record.keyEnv];
 
+  // Read once found, as the official SDKs read their key when the client is made: `process.env` is a
+  // native getter, ~1 µs a name, which every request paid. A key not set yet is looked for again.
+  let envKey: { name: string; value: string } | undefined;
+  const keyFromEnv = () => {
+    envKey ??= firstSet(env, keyEnvNames);
+    return envKey;
+  };
   const resolveKey = async (): Promise<string> => {
     if (options.apiKey) return options.apiKey;
     if (options.accessToken) return options.accessToken();
-    const fromEnv = firstSet(env, keyEnvNames);
+    const fromEnv = keyFromEnv();
     if (fromEnv) return fromEnv.value;
     if (resolved.configured || record.keyOptional) return PLACEHOLDER_API_KEY;
     throw new UserError(
@@ -74,7 +81,7 @@ export function createProvider(prefix: string, options: ProviderOptions = {}): P
     },
     async headers(): Promise<Record<string, string>> {
       // Bedrock without an API key signs each request with SigV4 (BedrockConverseModel): no header here.
-      if (name === 'bedrock' && !options.apiKey && !firstSet(env, keyEnvNames)) return {};
+      if (name === 'bedrock' && !options.apiKey && !keyFromEnv()) return {};
       const key = await resolveKey();
       return authHeaders(record, key);
     },

@@ -134,9 +134,14 @@ function randomText(length: number): string {
  */
 export function makeId(prefix: string, length: number): string {
   counter = (counter + 1) % 2_000_000_000;
-  const tail = counter.toString(36);
-  return prefix + processRandom.slice(0, Math.max(0, length - tail.length)) + tail;
+  // A fixed-width counter: with a growing one, `…w` + `8` and `…` + `w8` were the same id (28 of 1,233
+  // answers in a row repeated an earlier id, which a client or a ledger keyed by id would merge).
+  const tail = counter.toString(36).padStart(COUNTER_WIDTH, '0');
+  return prefix + processRandom.slice(0, Math.max(0, length - COUNTER_WIDTH)) + tail;
 }
+
+/** Base-36 digits of the counter: 36^7 is above its 2,000,000,000 wrap. */
+const COUNTER_WIDTH = 7;
 
 /** Text of an OpenAI/Anthropic content value: a string, or the `text` of its text parts. */
 export function contentText(content: unknown): string {

@@ -14,6 +14,7 @@ const MESSAGE_START = 'event: message_start\ndata: ';
 export const anthropicPassThrough: PassThroughProtocol = {
   wireProtocol: 'anthropic-messages',
   headers: ['anthropic-beta', 'anthropic-version'],
+  usageKey: 'usage',
   answer: (raw, served) => setTopLevelValue(raw, 'model', served.modelId),
   // Only the stream's first frame names the model: every later frame goes out untouched.
   frames: (raw, served) => (raw.startsWith(MESSAGE_START) ? withServedModel(raw, served.modelId) : raw),

@@ -13,6 +13,7 @@ export const geminiPassThrough: PassThroughProtocol = {
   wireProtocol: 'gemini',
   headers: [],
   modelInPath: true,
+  usageKey: 'usageMetadata',
   answer: (raw, served) => setTopLevelValue(raw, 'modelVersion', served.modelId),
   frames(raw, served) {
     let out = '';

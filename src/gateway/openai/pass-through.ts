@@ -21,6 +21,7 @@ export const openAIChatPassThrough: PassThroughProtocol = {
         : { include_usage: true };
     return setTopLevelValue(text, 'stream_options', merged);
   },
+  usageKey: 'usage',
   answer: (raw, served) => withModel(raw, served.modelId, 0),
   frames(raw, served, call) {
     // One frame per event is the usual case: no split.

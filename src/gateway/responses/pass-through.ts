@@ -13,6 +13,7 @@ import type { PassThroughProtocol } from '../routing/pass-through.ts';
 export const openAIResponsesPassThrough: PassThroughProtocol = {
   wireProtocol: 'openai-responses',
   headers: [],
+  usageKey: 'usage',
   answer: (raw, served) => setTopLevelValue(raw, 'model', served.modelId),
   frames(raw, served) {
     // Most frames are deltas: only those with a whole `response` object name a model.

@@ -12,7 +12,12 @@
  * are written for the client (the `model` attribution, if the protocol wants it).
  */
 
-import { deleteTopLevelKey, findTopLevelValue, setAt } from '../../adapters/pass-through/json-splice.ts';
+import {
+  deleteTopLevelKey,
+  findTopLevelValue,
+  setAt,
+  setTopLevelValue,
+} from '../../adapters/pass-through/json-splice.ts';
 import type { PassThroughRequest } from '../../core/model.ts';
 import type { ChatCall } from './chat-call.ts';
 import type { ServedModel } from './served.ts';
@@ -33,6 +38,11 @@ export interface PassThroughProtocol {
    * stream asks for usage, without which a streamed answer has no cost. `json` is the parsed body.
    */
   prepareBody?(text: string, json: Record<string, unknown>, call: ChatCall): string;
+  /**
+   * The top-level key of a whole answer's usage object (`usage`, Gemini's `usageMetadata`): the gateway
+   * adds the answer's `cost` in USD there, as its translated answers carry it.
+   */
+  readonly usageKey: string;
   /** The whole answer as the client gets it, from the upstream's body. */
   answer(raw: string, served: ServedModel): string;
   /** A stream's frames as the client gets them, from the upstream's. */
@@ -73,4 +83,20 @@ export function passThroughRequest(
     headers: forwarded,
     body: protocol.modelInPath ? () => prepared : (modelName) => setAt(prepared, span, 'model', modelName),
   };
+}
+
+/**
+ * A whole passed-through answer with its price added to its usage object — the one field the gateway
+ * adds to an upstream's answer, since clients read `usage.cost` from every answer of this gateway (as
+ * from OpenRouter's). The answer as it came when the price is unknown or it has no usage object.
+ *
+ * @example
+ * withUsageCost('{"id":"x","usage":{"prompt_tokens":3}}', 'usage', 0.0001); // '{"id":"x","usage":{"cost":0.0001,"prompt_tokens":3}}'
+ */
+export function withUsageCost(raw: string, usageKey: string, cost: number | undefined): string {
+  if (cost === undefined) return raw;
+  const span = findTopLevelValue(raw, usageKey);
+  if (span === undefined || raw.charCodeAt(span[0]) !== 123) return raw;
+  const usage = setTopLevelValue(raw.slice(span[0], span[1]), 'cost', cost);
+  return raw.slice(0, span[0]) + usage + raw.slice(span[1]);
 }

@@ -25,7 +25,7 @@ import type { ChatCall } from './chat-call.ts';
 import type { ChatProtocol } from './chat-protocol.ts';
 import { EventBatch } from './event-batch.ts';
 import type { Chain, ModelRegistry } from './model-registry.ts';
-import { type PassThroughProtocol, passThroughRequest } from './pass-through.ts';
+import { type PassThroughProtocol, passThroughRequest, withUsageCost } from './pass-through.ts';
 import { PassThroughStreamWriter } from './pass-through-writer.ts';
 import type { RequestTraits } from './routing-rules.ts';
 import type { ServedModel } from './served.ts';
@@ -150,7 +150,7 @@ async function runWhole(scope: ChatScope, call: ChatCall, chain: Chain): Promise
   const passThrough = scope.protocol.passThrough;
   const text =
     response.raw !== undefined && passThrough
-      ? passThrough.answer(response.raw, served)
+      ? passThrough.answer(withUsageCost(response.raw, passThrough.usageKey, usage.cost), served)
       : scope.protocol.render({ ...response, usage }, served, call);
   const headers = attemptHeaders(scope.baseHeaders, chain, served.modelId, response.attempts ?? []);
   if (record.insured) headers[ZERO_COMPLETION_HEADER] = 'applied';

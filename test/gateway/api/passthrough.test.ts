@@ -271,9 +271,12 @@ describe('Anthropic Messages to an Anthropic upstream', () => {
     expect(sent.system).toEqual([{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }]);
     expect(sent.metadata).toEqual({ user_id: 'u-1' });
     expect(sent.models).toBeUndefined();
+    const upstreamAnswer = JSON.parse(anthropicJson('claude-sonnet-4-5')) as { usage: object };
     expect(data).toEqual({
-      ...(JSON.parse(anthropicJson('claude-sonnet-4-5')) as object),
+      ...upstreamAnswer,
       model: 'claude:claude-sonnet-4-5',
+      // The one field the gateway adds: the answer's price.
+      usage: { ...upstreamAnswer.usage, cost: expect.any(Number) },
     });
     expect(response.headers.get('x-understudy-attempts')).toBe('2');
   });
@@ -336,7 +339,12 @@ describe('OpenAI Chat Completions to an OpenAI upstream', () => {
     });
     expect(openaiUpstream.requests.at(-1)!.body).toBe(withModel(sent[0]!, 'gpt:gpt-5', 'gpt-5'));
     expect(openaiUpstream.requests.at(-1)!.headers.authorization).toBe('Bearer sk-gateway');
-    expect(completion).toEqual({ ...(JSON.parse(openAIJson('gpt-5')) as object), model: 'gpt:gpt-5' });
+    const upstreamAnswer = JSON.parse(openAIJson('gpt-5')) as { usage: object };
+    expect(completion).toEqual({
+      ...upstreamAnswer,
+      model: 'gpt:gpt-5',
+      usage: { ...upstreamAnswer.usage, cost: expect.any(Number) },
+    });
   });
 
   test('a stream gets the upstream chunks; usage is asked for upstream and taken out when the client did not ask', async () => {

@@ -127,7 +127,7 @@ describe('Responses to a Responses upstream', () => {
     expect(answer.headers.get('x-understudy-model')).toBe('resp:gpt-5-codex');
   });
 
-  it('passes a whole answer through with only its model set', async () => {
+  it('passes a whole answer through with only its model set and its price added', async () => {
     const body = JSON.stringify({
       model: 'gpt-5',
       input: 'hi',
@@ -136,7 +136,16 @@ describe('Responses to a Responses upstream', () => {
     });
     const answer = await post(body);
     expect(answer.status).toBe(200);
-    expect(await answer.text()).toBe(JSON.stringify(response('resp:gpt-5-codex', 'completed')));
+    // The one field the gateway adds: the answer's price, in its usage.
+    const text = await answer.text();
+    const { cost } = (JSON.parse(text) as { usage: { cost: number } }).usage;
+    expect(cost).toBeGreaterThan(0);
+    expect(text).toBe(
+      JSON.stringify(response('resp:gpt-5-codex', 'completed')).replace(
+        '"usage":{',
+        `"usage":{"cost":${cost},`,
+      ),
+    );
     // A hosted tool reaches a Responses upstream as it is.
     expect(upstream.requests.at(-1)!.body).toBe(body.replace('"gpt-5"', '"gpt-5-codex"'));
   });
