@@ -16,6 +16,7 @@ import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
 import { parseConfigText } from '../../src/gateway/config/load-config.ts';
 import type { RequestFinished } from '../../src/gateway/events.ts';
 import { type Gateway, startGateway } from '../../src/gateway/index.ts';
+import { writeAgentFixture } from '../support/agent-fixture.ts';
 import { type EgressProxy, isolatedEnv, startEgressProxy } from '../support/egress-proxy.ts';
 import { type RecordingProxy, startRecordingProxy } from '../support/recording-proxy.ts';
 import { jsonLines, runCli } from '../support/run-cli.ts';
@@ -158,7 +159,7 @@ async function writeFixture(sent: {
     headers: { ...headers, 'x-api-key': 'sk-test' },
     body: sent.body,
   };
-  await writeFile(FIXTURE, `${JSON.stringify(fixture, null, 2)}\n`);
+  await writeAgentFixture(FIXTURE, fixture);
 }
 
 /** The session used the Read tool, got the file back, and finished well on the answer after it. */

@@ -6,12 +6,13 @@
  * Completions upstream; (b) falling back to an Anthropic upstream after the primary fails with 529, 429
  * or a cut stream.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosServer, startChaosServer } from '../../src/chaos/index.ts';
 import type { RequestFinished } from '../../src/gateway/events.ts';
 import { type Gateway, startGateway } from '../../src/gateway/index.ts';
+import { writeAgentFixture } from '../support/agent-fixture.ts';
 import { type EgressProxy, startEgressProxy } from '../support/egress-proxy.ts';
 import { type ProxiedRequest, type RecordingProxy, startRecordingProxy } from '../support/recording-proxy.ts';
 import { type CodexRun, runCodex } from './codex-session.ts';
@@ -93,7 +94,7 @@ async function matchesFixture(request: ProxiedRequest): Promise<void> {
   const captured = { path: request.path, headers, body: request.body };
   if (process.env.UPDATE_AGENT_FIXTURES) {
     await mkdir(dirname(FIXTURE), { recursive: true });
-    await writeFile(FIXTURE, `${JSON.stringify(captured, null, 2)}\n`);
+    await writeAgentFixture(FIXTURE, captured);
   }
   const fixture = JSON.parse(await readFile(FIXTURE, 'utf8')) as typeof captured;
   const keys = (body: string) => Object.keys(JSON.parse(body) as object).sort();
