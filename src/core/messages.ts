@@ -7,7 +7,7 @@
  *   { kind: 'request', parts: [systemPrompt('Be brief.'), userPrompt('Hello')] },
  * ];
  */
-import type { RequestUsage } from './usage.ts';
+import { emptyUsage, type RequestUsage } from './usage.ts';
 
 // ---------------------------------------------------------------- user content
 
@@ -226,6 +226,21 @@ export function systemPrompt(content: string): SystemPromptPart {
 
 export function userPrompt(content: string | UserContentItem[]): UserPromptPart {
   return { partKind: 'user-prompt', content };
+}
+
+/**
+ * An earlier answer a caller sends back as history (an assistant turn of a chat request, a replayed AI SDK
+ * prompt): its parts only — who produced it, when and at what cost is not known here.
+ */
+export function replayedResponse(parts: ModelResponsePart[] = []): ModelResponse {
+  return {
+    kind: 'response',
+    parts,
+    usage: emptyUsage(),
+    modelName: '',
+    providerName: '',
+    timestamp: new Date(0),
+  };
 }
 
 /** The text of a response: its text parts joined, thinking and tool calls left out. */

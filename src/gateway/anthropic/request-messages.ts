@@ -12,7 +12,7 @@ import type {
   ModelResponsePart,
   UserContentItem,
 } from '../../core/messages.ts';
-import { emptyUsage } from '../../core/usage.ts';
+import { replayedResponse } from '../../core/messages.ts';
 import type { UntranslatableField } from '../routing/chat-call.ts';
 import type { MessagesRequest } from './request-schema.ts';
 
@@ -57,14 +57,7 @@ export function toModelMessages(
           parts.push(part);
         }
       });
-      messages.push({
-        kind: 'response',
-        parts,
-        usage: emptyUsage(),
-        modelName: '',
-        providerName: '',
-        timestamp: new Date(0),
-      });
+      messages.push(replayedResponse(parts));
       return;
     }
     const parts: ModelRequestPart[] = system;

@@ -17,9 +17,9 @@ import type {
   ModelResponsePart,
   UserContentItem,
 } from '../../core/messages.ts';
+import { replayedResponse } from '../../core/messages.ts';
 import type { ToolDefinition } from '../../core/model.ts';
 import type { ModelSettings, ThinkingLevel } from '../../core/settings.ts';
-import { emptyUsage } from '../../core/usage.ts';
 import { hasControlCharacter } from '../config/safe-name.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
@@ -198,14 +198,7 @@ function toModelMessages(request: GenerateContentRequest, untranslatable: Untran
   const system = systemParts(request, out);
   request.contents.forEach((content, turn) => {
     if (content.role === 'model') {
-      out.messages.push({
-        kind: 'response',
-        parts: modelParts(content.parts, turn, pendingIds, out),
-        usage: emptyUsage(),
-        modelName: '',
-        providerName: '',
-        timestamp: new Date(0),
-      });
+      out.messages.push(replayedResponse(modelParts(content.parts, turn, pendingIds, out)));
       return;
     }
     const parts: ModelRequestPart[] = out.messages.length === 0 ? system : [];

@@ -15,9 +15,9 @@ import type {
   ModelResponsePart,
   UserContentItem,
 } from '../../core/messages.ts';
+import { replayedResponse } from '../../core/messages.ts';
 import type { ToolDefinition } from '../../core/model.ts';
 import type { ModelSettings, ThinkingLevel } from '../../core/settings.ts';
-import { emptyUsage } from '../../core/usage.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { invalidRequest } from '../errors/zod-issue.ts';
 import type { ChatCall, UntranslatableField } from '../routing/chat-call.ts';
@@ -215,14 +215,7 @@ function toModelMessages(
           args: call.function.arguments,
         });
       }
-      const response: ModelResponse = {
-        kind: 'response',
-        parts,
-        usage: emptyUsage(),
-        modelName: '',
-        providerName: '',
-        timestamp: new Date(0),
-      };
+      const response: ModelResponse = replayedResponse(parts);
       messages.push(response);
     }
   }

@@ -6,7 +6,7 @@
  * refused, naming it.
  */
 import type { ModelMessage, ModelRequestPart, ModelResponse, UserContentItem } from '../../core/messages.ts';
-import { emptyUsage } from '../../core/usage.ts';
+import { replayedResponse } from '../../core/messages.ts';
 import type { UntranslatableField } from '../routing/chat-call.ts';
 import { flatToolName } from './namespaced-tools.ts';
 import { thinkingFromReasoning } from './reasoning-item.ts';
@@ -15,14 +15,7 @@ import type { ResponsesInputItem, ResponsesRequest } from './request-schema.ts';
 
 /** A sent-back assistant turn being assembled from consecutive output items. */
 function newResponse(): ModelResponse {
-  return {
-    kind: 'response',
-    parts: [],
-    usage: emptyUsage(),
-    modelName: '',
-    providerName: '',
-    timestamp: new Date(0),
-  };
+  return replayedResponse();
 }
 
 /**

@@ -22,9 +22,8 @@ import type {
   ModelResponsePart,
   UserContentItem,
 } from '../../core/messages.ts';
-import { toolCallArgs } from '../../core/messages.ts';
+import { replayedResponse, toolCallArgs } from '../../core/messages.ts';
 import { base64ToBytes } from '../../core/portable.ts';
-import { emptyUsage } from '../../core/usage.ts';
 
 // ---------------------------------------------------------------- ours → AI SDK
 
@@ -203,15 +202,7 @@ function assistantResponse(content: AssistantContent): ModelResponse {
       });
     }
   }
-  // An earlier turn replayed by the caller: who produced it and at what cost is not known here.
-  return {
-    kind: 'response',
-    parts,
-    usage: emptyUsage(),
-    modelName: '',
-    providerName: '',
-    timestamp: new Date(0),
-  };
+  return replayedResponse(parts);
 }
 
 function toolResultPart(
